@@ -1,0 +1,1 @@
+"""The CP directory: users, their virtual machines and minidisks, persisted with SQLAlchemy."""

@@ -1,0 +1,1 @@
+"""Operating systems that run inside vm370 virtual machines through the guest interface."""

@@ -1,0 +1,1 @@
+"""CMS, the Conversational Monitor System (see issue: CMS)."""

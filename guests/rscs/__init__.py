@@ -1,0 +1,1 @@
+"""RSCS, the Remote Spooling Communications Subsystem (see issue: RSCS)."""

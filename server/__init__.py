@@ -1,0 +1,1 @@
+"""vm370's CP: the control program, the virtual System/370 and the terminals."""

@@ -1,0 +1,1 @@
+"""The control program: sessions, the command registry and CP commands."""

@@ -1,0 +1,1 @@
+"""The System/370 processor, storage, channel and devices: pure computation, stdlib only."""

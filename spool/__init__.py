@@ -1,0 +1,1 @@
+"""The spool system: spool files, queues and unit-record semantics (persisted with SQLAlchemy)."""
