@@ -1,0 +1,139 @@
+"""The comparable end state of a corpus run and a readable diff of two of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .program import Expectation, Program
+
+KEY_BLOCK = 2048  # S/370 storage keys cover 2K blocks
+KEY_AND_FETCH = 0xF8  # reference and change bits are left out of key comparisons
+
+
+@dataclass
+class State:
+    """Registers and storage after a run, as Hercules or Machine left them."""
+
+    psw: bytes = bytes(8)
+    gprs: list[int] = field(default_factory=lambda: [0] * 16)
+    crs: list[int] = field(default_factory=lambda: [0] * 16)
+    fprs: dict[int, bytes] = field(default_factory=lambda: {n: bytes(8) for n in (0, 2, 4, 6)})
+    storage: dict[int, int] = field(default_factory=dict)  # address -> byte
+    keys: dict[int, int] = field(default_factory=dict)  # 2K block address -> storage key
+    waited: bool = True  # reached a disabled wait (False: stopped at the time or limit)
+    note: str = ""
+
+    def read(self, address: int, length: int) -> bytes:
+        """Captured storage bytes (KeyError for a byte that was not captured)."""
+        return bytes(self.storage[a] for a in range(address, address + length))
+
+
+def comparable_psw(psw: bytes) -> bytes:
+    """The PSW without fields the architecture does not define for a current PSW.
+
+    In BC mode the interruption code (bits 16-31) and ILC (bits 32-33) are
+    only meaningful in an old PSW stored by an interruption; Hercules shows
+    whatever its last interruption or LPSW left there. Old PSWs are compared
+    in storage, exactly.
+    """
+    if psw[1] & 0x08:  # EC mode: every bit is architected
+        return psw
+    return psw[:2] + b"\0\0" + bytes([psw[4] & 0x3F]) + psw[5:]
+
+
+def _hex(value: int | bytes) -> str:
+    return value.hex().upper() if isinstance(value, bytes) else f"{value:08X}"
+
+
+def _register_diffs(program: Program, expected: State, actual: State) -> list[str]:
+    lines = []
+    if "psw" not in program.ignore_registers:
+        want, got = comparable_psw(expected.psw), comparable_psw(actual.psw)
+        if want != got:
+            lines.append(f"PSW    hercules {_hex(expected.psw)}  machine {_hex(actual.psw)}")
+    for kind, want_list, got_list in (
+        ("gpr", expected.gprs, actual.gprs),
+        ("cr", expected.crs, actual.crs),
+    ):
+        for n in range(16):
+            if f"{kind}{n}" not in program.ignore_registers and want_list[n] != got_list[n]:
+                lines.append(
+                    f"{kind.upper()}{n:<4d} hercules {_hex(want_list[n])}  "
+                    f"machine {_hex(got_list[n])}"
+                )
+    for n in (0, 2, 4, 6):
+        if f"fpr{n}" not in program.ignore_registers and expected.fprs[n] != actual.fprs[n]:
+            lines.append(
+                f"FPR{n:<3d} hercules {_hex(expected.fprs[n])}  machine {_hex(actual.fprs[n])}"
+            )
+    return lines
+
+
+def _storage_diffs(program: Program, expected: State, actual: State) -> list[str]:
+    bad_lines: dict[int, None] = {}
+    for address in sorted(expected.storage):
+        if program.ignored(address):
+            continue
+        if expected.storage[address] != actual.storage.get(address):
+            bad_lines[address & ~15] = None
+    lines = []
+    for line in list(bad_lines)[:16]:
+        want = bytes(expected.storage.get(a, 0) for a in range(line, line + 16))
+        got = bytes(actual.storage.get(a, 0) for a in range(line, line + 16))
+        marks = "".join(
+            "^^" if want[i] != got[i] and not program.ignored(line + i) else "  " for i in range(16)
+        )
+        lines.append(f"{line:06X} hercules {want.hex(' ', 4).upper()}")
+        lines.append(f"{'':6} machine  {got.hex(' ', 4).upper()}")
+        lines.append(f"{'':16}{' '.join(marks[i : i + 8] for i in range(0, 32, 8))}")
+    if len(bad_lines) > 16:
+        lines.append(f"... and {len(bad_lines) - 16} more 16-byte lines differ")
+    return lines
+
+
+def _key_diffs(expected: State, actual: State) -> list[str]:
+    lines = []
+    for block in sorted(expected.keys):
+        want = expected.keys[block] & KEY_AND_FETCH
+        got = actual.keys.get(block, -1) & KEY_AND_FETCH
+        if want != got:
+            lines.append(f"key {block:06X}  hercules {want:02X}  machine {got:02X}")
+    return lines
+
+
+def diff(program: Program, expected: State, actual: State) -> list[str]:
+    """Readable lines for every compared difference; empty when the states agree."""
+    lines = []
+    if expected.waited != actual.waited:
+        lines.append(
+            f"end    hercules {'disabled wait' if expected.waited else expected.note}  "
+            f"machine {'disabled wait' if actual.waited else actual.note}"
+        )
+    lines += _register_diffs(program, expected, actual)
+    lines += _storage_diffs(program, expected, actual)
+    lines += _key_diffs(expected, actual)
+    return lines
+
+
+def check_expectations(program: Program, state: State) -> list[str]:
+    """Lines for every ``#@ expect`` the state does not meet."""
+    return [line for item in program.expect if (line := _check(item, state))]
+
+
+def _check(item: Expectation, state: State) -> str:
+    if item.kind == "psw":
+        got = comparable_psw(state.psw)
+        want = comparable_psw(item.value)
+    elif item.kind == "gpr":
+        got, want = state.gprs[item.index].to_bytes(4, "big"), item.value
+    elif item.kind == "cr":
+        got, want = state.crs[item.index].to_bytes(4, "big"), item.value
+    elif item.kind == "fpr":
+        got, want = state.fprs[item.index], item.value
+    else:
+        want = item.value
+        got = bytes(state.storage.get(a, 0) for a in range(item.index, item.index + len(want)))
+    if got == want:
+        return ""
+    where = item.kind if item.kind == "psw" else f"{item.kind} {item.index:X}"
+    return f"expected {where} = {_hex(want)}, got {_hex(got)}"
