@@ -1,0 +1,491 @@
+"""The hexadecimal floating-point instructions (opcodes 20-3F, 60-7F).
+
+Models *IBM System/370 Principles of Operation* (GA22-7000), chapter
+"Floating-Point Instructions"; the arithmetic itself is in :mod:`hfp`.
+Register fields must name floating-point register 0, 2, 4 or 6, and 0 or 4
+for an extended operand (a register pair n, n+2); otherwise a specification
+exception suppresses the instruction before any operand is fetched.  Storage
+operands need no alignment: the byte-oriented-operand facility is standard
+on System/370 (GA22-7000, "Byte-Oriented-Operand Facility").
+
+Exponent overflow, exponent underflow and significance complete the
+instruction (result and condition code are set) and then interrupt;
+floating-point divide suppresses it.  Short operands occupy the left half of
+a register; a short result leaves the right half unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from server.machine import hfp
+from server.machine.hfp import EXTENDED, LONG, SHORT, HfpResult
+from server.machine.isa import SPECIFICATION, Format, ProgramCheck, instruction
+
+if TYPE_CHECKING:
+    from server.machine.cpu import CPU
+
+_LOW32 = 0xFFFFFFFF
+_LOW64 = 0xFFFFFFFFFFFFFFFF
+_SIGN_SHORT = 0x80000000
+_SIGN_LONG = 0x8000000000000000
+
+
+# --- operand access -------------------------------------------------------------------------
+
+
+def _fp(register: int) -> int:
+    """A register field that must name FPR 0, 2, 4 or 6."""
+    if register & 0b1001:
+        raise ProgramCheck(SPECIFICATION)
+    return register
+
+
+def _xp(register: int) -> int:
+    """A register field that must name an extended pair, FPR 0 or 4."""
+    if register & 0b1011:
+        raise ProgramCheck(SPECIFICATION)
+    return register
+
+
+def _short(cpu: CPU, register: int) -> int:
+    return int(cpu.fpr[register] >> 32)
+
+
+def _set_short(cpu: CPU, register: int, value: int) -> None:
+    cpu.fpr[register] = value << 32 | cpu.fpr[register] & _LOW32
+
+
+def _extended(cpu: CPU, register: int) -> int:
+    return int(cpu.fpr[register] << 64 | cpu.fpr[register + 2])
+
+
+def _set_extended(cpu: CPU, register: int, value: int) -> None:
+    cpu.fpr[register] = value >> 64
+    cpu.fpr[register + 2] = value & _LOW64
+
+
+def _address(cpu: CPU, x2: int, b2: int, d2: int) -> int:
+    return int(cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF
+
+
+def _signal(result: HfpResult) -> None:
+    if result.code:
+        raise ProgramCheck(result.code)
+
+
+# --- shared instruction bodies ----------------------------------------------------------------
+
+Arithmetic = Callable[[int, int, int, int], HfpResult]
+
+
+def _add_normalized(first: int, second: int, digits: int, mask: int) -> HfpResult:
+    return hfp.add(first, second, digits, mask)
+
+
+def _add_unnormalized(first: int, second: int, digits: int, mask: int) -> HfpResult:
+    return hfp.add(first, second, digits, mask, normalize=False)
+
+
+def _sub_normalized(first: int, second: int, digits: int, mask: int) -> HfpResult:
+    return hfp.subtract(first, second, digits, mask)
+
+
+def _sub_unnormalized(first: int, second: int, digits: int, mask: int) -> HfpResult:
+    return hfp.subtract(first, second, digits, mask, normalize=False)
+
+
+def _short_arith(cpu: CPU, r1: int, second: int, operation: Arithmetic, sets_cc: bool) -> None:
+    """Short add/subtract/divide into the left half of R1 (already checked)."""
+    result = operation(_short(cpu, r1), second, SHORT, cpu.pm)
+    if result.code == hfp.FLOATING_POINT_DIVIDE:
+        raise ProgramCheck(result.code)
+    _set_short(cpu, r1, result.value)
+    if sets_cc:
+        cpu.cc = result.cc
+    _signal(result)
+
+
+def _long_arith(cpu: CPU, r1: int, second: int, operation: Arithmetic, sets_cc: bool) -> None:
+    """Long add/subtract/divide into R1 (already checked)."""
+    result = operation(cpu.fpr[r1], second, LONG, cpu.pm)
+    if result.code == hfp.FLOATING_POINT_DIVIDE:
+        raise ProgramCheck(result.code)
+    cpu.fpr[r1] = result.value
+    if sets_cc:
+        cpu.cc = result.cc
+    _signal(result)
+
+
+def _extended_arith(cpu: CPU, r1: int, r2: int, operation: Arithmetic) -> None:
+    """AXR/SXR: both fields name pairs; the condition code is set."""
+    result = operation(_extended(cpu, _xp(r1)), _extended(cpu, _xp(r2)), EXTENDED, cpu.pm)
+    _set_extended(cpu, r1, result.value)
+    cpu.cc = result.cc
+    _signal(result)
+
+
+def _multiply(first: int, second: int, digits: int, mask: int) -> HfpResult:
+    return hfp.multiply(first, second, digits, digits, mask)
+
+
+def _multiply_short(cpu: CPU, r1: int, second: int) -> None:
+    """MER/ME: short operands, long product in the whole of R1 (already checked)."""
+    result = hfp.multiply(_short(cpu, r1), second, SHORT, LONG, cpu.pm)
+    cpu.fpr[r1] = result.value
+    _signal(result)
+
+
+def _multiply_long_to_extended(cpu: CPU, r1: int, second: int) -> None:
+    """MXDR/MXD: long operands, extended product in the pair R1 (already checked)."""
+    result = hfp.multiply(cpu.fpr[r1], second, LONG, EXTENDED, cpu.pm)
+    _set_extended(cpu, r1, result.value)
+    _signal(result)
+
+
+def _sign_short(cpu: CPU, r1: int, r2: int, operation: Callable[[int, int], HfpResult]) -> None:
+    """LTER/LCER/LPER/LNER: the left half of R2 to R1 with the sign set, and the CC."""
+    result = operation(_short(cpu, _fp(r2)), SHORT)
+    _set_short(cpu, _fp(r1), result.value)
+    cpu.cc = result.cc
+
+
+def _sign_long(cpu: CPU, r1: int, r2: int, operation: Callable[[int, int], HfpResult]) -> None:
+    """LTDR/LCDR/LPDR/LNDR: R2 to R1 with the sign set, and the CC."""
+    result = operation(cpu.fpr[_fp(r2)], LONG)
+    cpu.fpr[_fp(r1)] = result.value
+    cpu.cc = result.cc
+
+
+# --- RR, long operands (20-2F) ----------------------------------------------------------------
+
+
+@instruction(0x20, "LPDR", Format.RR)
+def load_positive_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "20 LPDR - Load Positive (long) [RR]"
+    _sign_long(cpu, r1, r2, hfp.load_positive)
+
+
+@instruction(0x21, "LNDR", Format.RR)
+def load_negative_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "21 LNDR - Load Negative (long) [RR]"
+    _sign_long(cpu, r1, r2, hfp.load_negative)
+
+
+@instruction(0x22, "LTDR", Format.RR)
+def load_and_test_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "22 LTDR - Load and Test (long) [RR]"
+    _sign_long(cpu, r1, r2, hfp.load_and_test)
+
+
+@instruction(0x23, "LCDR", Format.RR)
+def load_complement_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "23 LCDR - Load Complement (long) [RR]"
+    _sign_long(cpu, r1, r2, hfp.load_complement)
+
+
+@instruction(0x24, "HDR", Format.RR)
+def halve_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "24 HDR - Halve (long) [RR]"
+    result = hfp.halve(cpu.fpr[_fp(r2)], LONG, cpu.pm)
+    cpu.fpr[_fp(r1)] = result.value
+    _signal(result)
+
+
+@instruction(0x25, "LRDR", Format.RR)
+def load_rounded_extended_to_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "25 LRDR - Load Rounded (extended to long) [RR]"
+    _fp(r1)
+    result = hfp.load_rounded(_extended(cpu, _xp(r2)), EXTENDED)
+    cpu.fpr[r1] = result.value
+    _signal(result)
+
+
+@instruction(0x26, "MXR", Format.RR)
+def multiply_extended_register(cpu: CPU, r1: int, r2: int) -> None:
+    "26 MXR - Multiply (extended) [RR]"
+    first, second = _extended(cpu, _xp(r1)), _extended(cpu, _xp(r2))
+    result = hfp.multiply(first, second, EXTENDED, EXTENDED, cpu.pm)
+    _set_extended(cpu, r1, result.value)
+    _signal(result)
+
+
+@instruction(0x27, "MXDR", Format.RR)
+def multiply_long_to_extended_register(cpu: CPU, r1: int, r2: int) -> None:
+    "27 MXDR - Multiply (long to extended) [RR]"
+    _xp(r1)
+    _multiply_long_to_extended(cpu, r1, cpu.fpr[_fp(r2)])
+
+
+@instruction(0x28, "LDR", Format.RR)
+def load_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "28 LDR - Load (long) [RR]"
+    cpu.fpr[_fp(r1)] = cpu.fpr[_fp(r2)]
+
+
+@instruction(0x29, "CDR", Format.RR)
+def compare_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "29 CDR - Compare (long) [RR]"
+    cpu.cc = hfp.compare(cpu.fpr[_fp(r1)], cpu.fpr[_fp(r2)], LONG)
+
+
+@instruction(0x2A, "ADR", Format.RR)
+def add_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "2A ADR - Add Normalized (long) [RR]"
+    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _add_normalized, True)
+
+
+@instruction(0x2B, "SDR", Format.RR)
+def subtract_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "2B SDR - Subtract Normalized (long) [RR]"
+    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _sub_normalized, True)
+
+
+@instruction(0x2C, "MDR", Format.RR)
+def multiply_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "2C MDR - Multiply (long) [RR]"
+    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _multiply, False)
+
+
+@instruction(0x2D, "DDR", Format.RR)
+def divide_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "2D DDR - Divide (long) [RR]"
+    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], hfp.divide, False)
+
+
+@instruction(0x2E, "AWR", Format.RR)
+def add_unnormalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "2E AWR - Add Unnormalized (long) [RR]"
+    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _add_unnormalized, True)
+
+
+@instruction(0x2F, "SWR", Format.RR)
+def subtract_unnormalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
+    "2F SWR - Subtract Unnormalized (long) [RR]"
+    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _sub_unnormalized, True)
+
+
+# --- RR, short operands (30-3F) ---------------------------------------------------------------
+
+
+@instruction(0x30, "LPER", Format.RR)
+def load_positive_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "30 LPER - Load Positive (short) [RR]"
+    _sign_short(cpu, r1, r2, hfp.load_positive)
+
+
+@instruction(0x31, "LNER", Format.RR)
+def load_negative_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "31 LNER - Load Negative (short) [RR]"
+    _sign_short(cpu, r1, r2, hfp.load_negative)
+
+
+@instruction(0x32, "LTER", Format.RR)
+def load_and_test_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "32 LTER - Load and Test (short) [RR]"
+    _sign_short(cpu, r1, r2, hfp.load_and_test)
+
+
+@instruction(0x33, "LCER", Format.RR)
+def load_complement_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "33 LCER - Load Complement (short) [RR]"
+    _sign_short(cpu, r1, r2, hfp.load_complement)
+
+
+@instruction(0x34, "HER", Format.RR)
+def halve_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "34 HER - Halve (short) [RR]"
+    result = hfp.halve(_short(cpu, _fp(r2)), SHORT, cpu.pm)
+    _set_short(cpu, _fp(r1), result.value)
+    _signal(result)
+
+
+@instruction(0x35, "LRER", Format.RR)
+def load_rounded_long_to_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "35 LRER - Load Rounded (long to short) [RR]"
+    result = hfp.load_rounded(cpu.fpr[_fp(r2)], LONG)
+    _set_short(cpu, _fp(r1), result.value)
+    _signal(result)
+
+
+@instruction(0x36, "AXR", Format.RR)
+def add_normalized_extended_register(cpu: CPU, r1: int, r2: int) -> None:
+    "36 AXR - Add Normalized (extended) [RR]"
+    _extended_arith(cpu, r1, r2, _add_normalized)
+
+
+@instruction(0x37, "SXR", Format.RR)
+def subtract_normalized_extended_register(cpu: CPU, r1: int, r2: int) -> None:
+    "37 SXR - Subtract Normalized (extended) [RR]"
+    _extended_arith(cpu, r1, r2, _sub_normalized)
+
+
+@instruction(0x38, "LER", Format.RR)
+def load_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "38 LER - Load (short) [RR]"
+    _set_short(cpu, _fp(r1), _short(cpu, _fp(r2)))
+
+
+@instruction(0x39, "CER", Format.RR)
+def compare_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "39 CER - Compare (short) [RR]"
+    cpu.cc = hfp.compare(_short(cpu, _fp(r1)), _short(cpu, _fp(r2)), SHORT)
+
+
+@instruction(0x3A, "AER", Format.RR)
+def add_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "3A AER - Add Normalized (short) [RR]"
+    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), _add_normalized, True)
+
+
+@instruction(0x3B, "SER", Format.RR)
+def subtract_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "3B SER - Subtract Normalized (short) [RR]"
+    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), _sub_normalized, True)
+
+
+@instruction(0x3C, "MER", Format.RR)
+def multiply_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "3C MER - Multiply (short to long) [RR]"
+    _multiply_short(cpu, _fp(r1), _short(cpu, _fp(r2)))
+
+
+@instruction(0x3D, "DER", Format.RR)
+def divide_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "3D DER - Divide (short) [RR]"
+    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), hfp.divide, False)
+
+
+@instruction(0x3E, "AUR", Format.RR)
+def add_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "3E AUR - Add Unnormalized (short) [RR]"
+    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), _add_unnormalized, True)
+
+
+@instruction(0x3F, "SUR", Format.RR)
+def subtract_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
+    "3F SUR - Subtract Unnormalized (short) [RR]"
+    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), _sub_unnormalized, True)
+
+
+# --- RX, long operands (60-6F) ----------------------------------------------------------------
+
+
+@instruction(0x60, "STD", Format.RX)
+def store_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "60 STD - Store (long) [RX]"
+    cpu.store8(_address(cpu, x2, b2, d2), cpu.fpr[_fp(r1)])
+
+
+@instruction(0x67, "MXD", Format.RX)
+def multiply_long_to_extended(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "67 MXD - Multiply (long to extended) [RX]"
+    _multiply_long_to_extended(cpu, _xp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)))
+
+
+@instruction(0x68, "LD", Format.RX)
+def load_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "68 LD - Load (long) [RX]"
+    cpu.fpr[_fp(r1)] = cpu.fetch8(_address(cpu, x2, b2, d2))
+
+
+@instruction(0x69, "CD", Format.RX)
+def compare_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "69 CD - Compare (long) [RX]"
+    first = cpu.fpr[_fp(r1)]
+    cpu.cc = hfp.compare(first, cpu.fetch8(_address(cpu, x2, b2, d2)), LONG)
+
+
+@instruction(0x6A, "AD", Format.RX)
+def add_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "6A AD - Add Normalized (long) [RX]"
+    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _add_normalized, True)
+
+
+@instruction(0x6B, "SD", Format.RX)
+def subtract_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "6B SD - Subtract Normalized (long) [RX]"
+    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _sub_normalized, True)
+
+
+@instruction(0x6C, "MD", Format.RX)
+def multiply_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "6C MD - Multiply (long) [RX]"
+    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _multiply, False)
+
+
+@instruction(0x6D, "DD", Format.RX)
+def divide_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "6D DD - Divide (long) [RX]"
+    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), hfp.divide, False)
+
+
+@instruction(0x6E, "AW", Format.RX)
+def add_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "6E AW - Add Unnormalized (long) [RX]"
+    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _add_unnormalized, True)
+
+
+@instruction(0x6F, "SW", Format.RX)
+def subtract_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "6F SW - Subtract Unnormalized (long) [RX]"
+    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _sub_unnormalized, True)
+
+
+# --- RX, short operands (70-7F) ---------------------------------------------------------------
+
+
+@instruction(0x70, "STE", Format.RX)
+def store_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "70 STE - Store (short) [RX]"
+    cpu.store4(_address(cpu, x2, b2, d2), _short(cpu, _fp(r1)))
+
+
+@instruction(0x78, "LE", Format.RX)
+def load_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "78 LE - Load (short) [RX]"
+    _set_short(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)))
+
+
+@instruction(0x79, "CE", Format.RX)
+def compare_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "79 CE - Compare (short) [RX]"
+    first = _short(cpu, _fp(r1))
+    cpu.cc = hfp.compare(first, cpu.fetch4(_address(cpu, x2, b2, d2)), SHORT)
+
+
+@instruction(0x7A, "AE", Format.RX)
+def add_normalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "7A AE - Add Normalized (short) [RX]"
+    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), _add_normalized, True)
+
+
+@instruction(0x7B, "SE", Format.RX)
+def subtract_normalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "7B SE - Subtract Normalized (short) [RX]"
+    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), _sub_normalized, True)
+
+
+@instruction(0x7C, "ME", Format.RX)
+def multiply_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "7C ME - Multiply (short to long) [RX]"
+    _multiply_short(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)))
+
+
+@instruction(0x7D, "DE", Format.RX)
+def divide_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "7D DE - Divide (short) [RX]"
+    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), hfp.divide, False)
+
+
+@instruction(0x7E, "AU", Format.RX)
+def add_unnormalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "7E AU - Add Unnormalized (short) [RX]"
+    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), _add_unnormalized, True)
+
+
+@instruction(0x7F, "SU", Format.RX)
+def subtract_unnormalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "7F SU - Subtract Unnormalized (short) [RX]"
+    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), _sub_unnormalized, True)
