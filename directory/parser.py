@@ -554,4 +554,3 @@ def parse_directory(text: str, *, hasher: Hasher | None = hash_password) -> Pars
     if hasher is not None:
         _hash_clear(builder.directory, hasher)
     return ParseResult(builder.directory, sorted(builder.warnings, key=lambda i: i.line))
-

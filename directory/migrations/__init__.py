@@ -1,0 +1,1 @@
+"""Alembic migrations of the CP directory schema (run by `DirectoryStore.migrate`)."""
