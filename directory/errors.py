@@ -27,10 +27,14 @@ class Issue:
 
 
 class DirectoryError(Exception):
-    """A directory that CP could not use; `errors` lists every problem found."""
+    """A directory that CP could not use; `errors` lists every problem found.
 
-    def __init__(self, errors: list[Issue]) -> None:
+    `warnings` holds what the checks found besides, for a full report.
+    """
+
+    def __init__(self, errors: list[Issue], warnings: list[Issue] | None = None) -> None:
         self.errors = list(errors)
+        self.warnings = list(warnings or [])
         first = str(self.errors[0]) if self.errors else "invalid directory"
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         super().__init__(first + more)

@@ -549,8 +549,9 @@ def parse_directory(text: str, *, hasher: Hasher | None = hash_password) -> Pars
     errors, warnings = check_directory(builder.directory, builder.disks, builder.links)
     builder.errors += errors
     builder.warnings += warnings
+    warnings = sorted(builder.warnings, key=lambda issue: issue.line)
     if builder.errors:
-        raise DirectoryError(sorted(builder.errors, key=lambda issue: issue.line))
+        raise DirectoryError(sorted(builder.errors, key=lambda issue: issue.line), warnings)
     if hasher is not None:
         _hash_clear(builder.directory, hasher)
-    return ParseResult(builder.directory, sorted(builder.warnings, key=lambda i: i.line))
+    return ParseResult(builder.directory, warnings)

@@ -20,6 +20,8 @@ from directory.model import (
 
 __all__ = ["format_storage", "write_directory", "write_user"]
 
+CARD_COLUMNS = 71
+
 
 def format_storage(size: int) -> str:
     """Bytes as nnM when a whole number of megabytes, else nnnK."""
@@ -42,13 +44,20 @@ def _user_card(entry: UserEntry) -> str:
     return " ".join(operands)
 
 
-def _option_card(entry: UserEntry) -> str | None:
+def _option_cards(entry: UserEntry) -> list[str]:
+    """OPTION cards, as many as needed to keep each within column 71."""
     options = sorted(entry.options)
     if entry.cpuid is not None:
         options.append(f"CPUID {entry.cpuid}")
     if entry.affinity is not None:
         options.append(f"AFFINITY {entry.affinity:02X}")
-    return " OPTION " + " ".join(options) if options else None
+    cards: list[str] = []
+    for option in options:
+        if cards and len(cards[-1]) + 1 + len(option) <= CARD_COLUMNS:
+            cards[-1] += f" {option}"
+        else:
+            cards.append(f" OPTION {option}")
+    return cards
 
 
 def _mdisk_card(disk: Minidisk) -> str:
@@ -73,8 +82,7 @@ def _head_cards(entry: UserEntry) -> list[str]:
     if entry.account is not None:
         distcode = f" {entry.distcode}" if entry.distcode is not None else ""
         cards.append(f" ACCOUNT {entry.account}{distcode}")
-    if (option := _option_card(entry)) is not None:
-        cards.append(option)
+    cards += _option_cards(entry)
     if entry.ipl is not None:
         parm = f" PARM {entry.ipl.parm}" if entry.ipl.parm is not None else ""
         cards.append(f" IPL {entry.ipl.target}{parm}")
