@@ -1,0 +1,93 @@
+"""The composition root: ``vm370 serve`` builds the system and runs it.
+
+It opens the database (creating the data directory and running migrations
+on first use), loads the directory (a USER DIRECT given at this start, the
+built-in default on a fresh database, else what is stored), registers the CP
+commands, starts the terminal server and runs until SHUTDOWN or a signal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from directory.db import make_engine
+from directory.errors import DirectoryError
+from directory.parser import parse_directory
+from directory.store import DirectoryStore
+from server.config import Config
+from server.cp import commands as _commands  # noqa: F401  (registers every CP command)
+from server.cp.system import System
+from server.cp.timefmt import Clock
+from server.terminal.server import start_terminal_server
+
+log = logging.getLogger("vm370")
+
+
+async def prepare_directory(store: DirectoryStore, config: Config) -> None:
+    await store.migrate()
+    if config.directory is not None:
+        text = config.directory.read_text(encoding="utf-8", errors="replace")
+        result = parse_directory(text)
+        await store.replace(result.directory)
+        log.info(
+            "directory loaded from %s (%d users)", config.directory, len(result.directory.users)
+        )
+    elif await store.is_empty():
+        from directory.default import default_directory_text
+
+        result = parse_directory(default_directory_text())
+        await store.replace(result.directory)
+        log.info("built-in default directory loaded (%d users)", len(result.directory.users))
+
+
+async def serve(config: Config) -> int:
+    """Run the system until it shuts down; returns the process exit code."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    log.info("vm370 data directory: %s", config.data_dir)
+    engine = make_engine(config.database)
+    store = DirectoryStore(engine)
+    try:
+        await prepare_directory(store, config)
+    except DirectoryError as error:
+        for line in str(error).splitlines():
+            log.error("%s", line)
+        await engine.dispose()
+        return 2
+    system = System(
+        store,
+        clock=Clock(config.timezone),
+        operator=config.operator,
+        node=config.node,
+        data_dir=config.data_dir,
+    )
+    listener = await start_terminal_server(
+        system, config.host, config.port, config.prelogon_timeout
+    )
+    log.info("VM/370 ONLINE at %s:%d, node %s", config.host, listener.port, config.node)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(
+            signum, lambda: loop.create_task(system.shutdown(by="SYSTEM OPERATOR"))
+        )
+    await system.shutdown_requested.wait()
+    listener.close()
+    await asyncio.sleep(0.2)  # let the goodbye lines reach the terminals
+    await engine.dispose()
+    log.info("vm370 stopped")
+    return 0
+
+
+def run(config: Config) -> int:
+    logging.basicConfig(
+        level=getattr(logging, config.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(serve(config))
+    return uvloop.run(serve(config))

@@ -1,0 +1,93 @@
+"""The ``vm370`` command: ``serve`` runs the system; ``directory`` manages the CP directory.
+
+Every subcommand finds the data directory and settings the same way
+(``server.config``), so the host tools work on the data of a running server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from server.config import Config, ConfigError, load_config
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="TOML config file (default: vm370.toml in the data dir)")
+    parser.add_argument("--data-dir", dest="data_dir", help="data directory")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vm370", description="VM/370 re-created in Python.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the system in the foreground")
+    _common(serve)
+    serve.add_argument("--host", help="listen address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="telnet/TN3270 port (default 3270)")
+    serve.add_argument("--directory", help="USER DIRECT file to load at this start")
+    serve.add_argument("--node", help="this system's node name")
+    directory = commands.add_parser("directory", help="check, load or dump the CP directory")
+    actions = directory.add_subparsers(dest="action", required=True)
+    for name, text in (
+        ("check", "validate a USER DIRECT file"),
+        ("load", "load a USER DIRECT file into the database"),
+        ("dump", "write the stored directory as USER DIRECT ('-' for stdout)"),
+    ):
+        action = actions.add_parser(name, help=text)
+        _common(action)
+        action.add_argument("file")
+    password = actions.add_parser("password", help="set a user's logon password")
+    _common(password)
+    password.add_argument("userid")
+    return parser
+
+
+def _config(arguments: argparse.Namespace) -> Config:
+    values: dict[str, Any] = {
+        key: getattr(arguments, key, None)
+        for key in ("data_dir", "host", "port", "directory", "node")
+    }
+    return load_config(values, arguments.config)
+
+
+def _directory(arguments: argparse.Namespace, config: Config) -> int:
+    from directory import commands
+
+    if arguments.action == "check":
+        code, lines = commands.check_file(arguments.file)
+        for line in lines:
+            print(line)
+        return code
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    if arguments.action == "password":
+        clear = getpass.getpass(f"New password for {arguments.userid.upper()}: ")
+        return _print(asyncio.run(commands.set_password(config.database, arguments.userid, clear)))
+    if arguments.action == "load":
+        return _print(asyncio.run(commands.load_file(config.database, arguments.file)))
+    return _print(asyncio.run(commands.dump_file(config.database, arguments.file)))
+
+
+def _print(result: tuple[int, list[str]]) -> int:
+    code, lines = result
+    stream = sys.stdout if code == 0 else sys.stderr
+    for line in lines:
+        print(line, file=stream)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    try:
+        config = _config(arguments)
+    except ConfigError as error:
+        print(f"vm370: {error}", file=sys.stderr)
+        return 2
+    if arguments.command == "serve":
+        from server.app import run
+
+        return run(config)
+    return _directory(arguments, config)

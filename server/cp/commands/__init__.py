@@ -1,0 +1,5 @@
+"""CP commands: importing this package registers every command with the registry."""
+
+from server.cp.commands import logon, message, query, setcmd, system, terminal
+
+__all__ = ["logon", "message", "query", "setcmd", "system", "terminal"]

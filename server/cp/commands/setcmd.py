@@ -1,0 +1,99 @@
+"""SET (reference/cp-cms.md 5.26) and the class B SET LOGMSG.
+
+``SET`` with no visible effect produces no response; a bad operand gives
+``DMKCFC026E OPERAND MISSING OR INVALID`` and leaves earlier settings alone.
+"""
+
+from __future__ import annotations
+
+from server.cp.context import CommandContext
+from server.cp.messages import EmsgSetting, not_available, operand_missing
+from server.cp.registry import command
+from server.cp.user import UserSettings
+
+FLAGS = {
+    "ACNT": ("acnt", 4),
+    "ECMODE": ("ecmode", 2),
+    "IMSG": ("imsg", 4),
+    "ISAM": ("isam", 4),
+    "LINEDIT": ("linedit", 5),
+    "MSG": ("msg", 3),
+    "PAGEX": ("pagex", 5),
+    "RUN": ("run", 3),
+    "WNG": ("wng", 3),
+}
+NOT_BUILT = ("ASSIST", "NOTRANS", "SMSG")
+
+
+def on_off(value: str | None) -> bool:
+    if value == "ON":
+        return True
+    if value == "OFF":
+        return False
+    raise operand_missing()
+
+
+def find_flag(token: str) -> str | None:
+    for name, (attribute, minimum) in FLAGS.items():
+        if len(token) >= minimum and name.startswith(token):
+            return attribute
+    return None
+
+
+def apply_setting(settings: UserSettings, token: str, value: str | None) -> None:
+    attribute = find_flag(token)
+    if attribute is not None:
+        setattr(settings, attribute, on_off(value))
+    elif token == "EMSG":
+        if value not in ("ON", "OFF", "CODE", "TEXT"):
+            raise operand_missing()
+        settings.emsg = EmsgSetting(value)
+    elif token == "TIMER":
+        if value not in ("ON", "OFF", "REAL"):
+            raise operand_missing()
+        settings.timer = value
+    elif token.startswith("PF") or token in NOT_BUILT:
+        raise not_available("CFC", f"SET {token}")
+    else:
+        raise operand_missing()
+
+
+@command("SET", classes="ABCDEFG", syntax="SET function ON|OFF|value")
+async def set_command(ctx: CommandContext) -> None:
+    if not ctx.operands:
+        raise operand_missing()
+    token = ctx.operands[0]
+    if token == "LOGMSG":
+        await set_logmsg(ctx)
+        return
+    if len(ctx.operands) > 2:
+        raise operand_missing()
+    apply_setting(ctx.user.settings, token, ctx.operand(1))
+
+
+async def set_logmsg(ctx: CommandContext) -> None:
+    """``SET LOGMSG NULL`` clears it; ``SET LOGMSG nn [text]`` sets or removes line nn."""
+    if "B" not in ctx.user.classes:  # SET LOGMSG is class B (DMKCFO)
+        raise operand_missing()
+    logmsg = ctx.system.logmsg
+    words = ctx.text.split(None, 2)  # "LOGMSG", line number or NULL, text
+    if len(words) < 2:
+        raise operand_missing()
+    selector = words[1].upper()
+    if selector == "NULL" and len(words) == 2:
+        logmsg.lines = []
+    elif selector.isdigit() and 1 <= int(selector) <= 99:
+        number = int(selector)
+        text = words[2] if len(words) > 2 else None
+        lines = logmsg.lines + [""] * max(0, number - len(logmsg.lines))
+        if text is None:
+            del lines[number - 1]
+        else:
+            lines[number - 1] = text
+        while lines and not lines[-1]:
+            lines.pop()
+        logmsg.lines = lines
+    else:
+        raise operand_missing()
+    logmsg.set_at = ctx.system.clock.now()
+    logmsg.save()

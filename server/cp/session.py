@@ -1,0 +1,203 @@
+"""A terminal session: one connection's view of CP.
+
+The terminal layer hands a session whole physical input lines and attention
+signals; the session applies CP line editing, finds each command in the
+registry and runs it. Output goes back through the :class:`Console` the
+terminal layer provides. Every unexpected exception is turned into a
+message and a log entry here, in one place: a session never dies of a bug
+in a command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Protocol
+
+from server.cp.context import CommandContext, text_after
+from server.cp.lineedit import EditSymbols, edit_line
+from server.cp.messages import CPError, CPMessage, EmsgSetting, unknown_command
+from server.cp.registry import REGISTRY
+
+if TYPE_CHECKING:
+    from server.cp.system import System
+    from server.cp.user import User
+
+log = logging.getLogger(__name__)
+
+Continuation = Callable[[str], Awaitable[None]]
+
+
+class Console(Protocol):
+    """What the terminal layer offers CP for one connection."""
+
+    kind: str  # "LINE" (typewriter/TTY) or "GRAF" (3270)
+    peer: str  # the remote address, for logs and logon throttling
+
+    def write_lines(self, lines: list[str]) -> None: ...
+
+    def set_hidden_input(self, hidden: bool) -> None: ...
+
+    def show_logo(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Session:
+    """One terminal connection, before logon or attached to a user."""
+
+    def __init__(self, system: System, console: Console) -> None:
+        self.system = system
+        self.console = console
+        self.raddr = system.allocate_raddr(self)
+        self.user: User | None = None
+        self.closed = False
+        self._continuation: Continuation | None = None
+        self._wake: asyncio.Event | None = None
+        self._sleeper: asyncio.Task[None] | None = None
+        self.last_input = time.monotonic()
+
+    # ---- output -------------------------------------------------------
+    def write(self, *lines: str) -> None:
+        if not self.closed:
+            self.console.write_lines(list(lines))
+
+    def error(self, message: CPMessage) -> None:
+        emsg = self.user.settings.emsg if self.user is not None else EmsgSetting.ON
+        self.write(*message.render(emsg))
+
+    @property
+    def device(self) -> str:
+        """``GRAF 0C0`` or ``LINE 020``: how the operator's console names this terminal."""
+        return f"{self.console.kind} {self.raddr:03X}"
+
+    # ---- input ----------------------------------------------------------
+    def prompt_hidden(self, prompt: str, continuation: Continuation) -> None:
+        """Ask for a line typed without echo (a password); ``continuation`` gets it."""
+        self.write(prompt)
+        self.console.set_hidden_input(True)
+        self._continuation = continuation
+
+    def symbols(self) -> EditSymbols | None:
+        if self.user is None:
+            return self.system.default_symbols
+        if not self.user.settings.linedit:
+            return None
+        return self.user.terminal.symbols
+
+    async def input_line(self, physical: str) -> None:
+        """A physical line arrived from the terminal."""
+        self.last_input = time.monotonic()
+        if self._continuation is not None:
+            continuation, self._continuation = self._continuation, None
+            self.console.set_hidden_input(False)
+            await self._guarded(continuation(physical))
+            return
+        self.wake()
+        symbols = self.symbols()
+        logical_lines = edit_line(physical, symbols) if symbols is not None else [physical]
+        for logical in logical_lines:
+            if self.closed:
+                break
+            if self._continuation is not None:  # an earlier line asked for a password
+                continuation, self._continuation = self._continuation, None
+                self.console.set_hidden_input(False)
+                await self._guarded(continuation(logical))
+                continue
+            await self._guarded(self.execute(logical))
+
+    async def attention(self) -> None:
+        """The attention key (PA1, break, IAC IP): wakes a SLEEP; CP mode otherwise."""
+        self.last_input = time.monotonic()
+        self.wake()
+
+    async def execute(self, line: str) -> None:
+        """Run one logical line as a CP command."""
+        stripped = line.strip()
+        if not stripped or stripped.startswith("*"):
+            return  # a null line; `*` is a comment for the console sheet
+        words = stripped.split()
+        if words[0].upper() == "CP":  # the optional CP prefix
+            words = words[1:]
+            stripped = text_after(stripped, 1)
+            if not words:
+                return
+        verb = words[0].upper()
+        classes = self.user.classes if self.user is not None else None
+        spec = REGISTRY.lookup(verb, classes)
+        if spec is None:
+            raise unknown_command(verb)
+        context = CommandContext(
+            session=self,
+            spec=spec,
+            verb=verb,
+            operands=[word.upper() for word in words[1:]],
+            text=text_after(stripped, 1),
+        )
+        started = time.process_time()
+        try:
+            await spec.handler(context)
+        finally:
+            if self.user is not None:
+                self.user.cp_seconds += time.process_time() - started
+
+    async def _guarded(self, work: Awaitable[None]) -> None:
+        """The one place where a command's failure becomes a message."""
+        try:
+            await work
+        except CPError as failure:
+            self.error(failure.message)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("CP command failed in session %s", self.device)
+            self.error(CPMessage("CFC", 998, "E", "CP COMMAND FAILED; ERROR LOGGED FOR OPERATOR"))
+
+    # ---- SLEEP ----------------------------------------------------------
+    async def sleep(self, seconds: float | None) -> None:
+        """Sleep until the time passes or attention/input arrives; returns at once."""
+        self.wake()
+        wake = asyncio.Event()
+        self._wake = wake
+
+        async def sleeper() -> None:
+            try:
+                await asyncio.wait_for(wake.wait(), timeout=seconds)
+            except TimeoutError:
+                pass
+            finally:
+                if self._wake is wake:
+                    self._wake = None
+
+        self._sleeper = asyncio.get_running_loop().create_task(sleeper())
+
+    @property
+    def sleeping(self) -> bool:
+        return self._wake is not None
+
+    def wake(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+            self._wake = None
+
+    # ---- connection end -------------------------------------------------
+    async def connection_lost(self) -> None:
+        """The line dropped: a logged-on user becomes disconnected."""
+        if self.closed:
+            return
+        self.closed = True
+        self.wake()
+        user = self.user
+        if user is not None and not user.logged_off:
+            self.system.disconnect(user, reason="LOST")
+        self.system.release_raddr(self)
+
+    def hang_up(self) -> None:
+        """CP ends the connection (LOGOFF, DISCONN, FORCE, SHUTDOWN)."""
+        if not self.closed:
+            self.closed = True
+            self.wake()
+            self.system.release_raddr(self)
+            self.console.close()

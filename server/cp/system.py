@@ -1,0 +1,203 @@
+"""The running system: logged-on users, terminals, the operator's console.
+
+This is CP's global state (the VMBLOK chain and the real terminal table of
+VM/370): who is logged on, which terminal (real address) each uses, the log
+message, and the primary operator's console, which receives the
+``GRAF raddr LOGON  AS userid  USERS = nnn`` lines (reference/cp-cms.md 4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from directory.model import UserEntry
+from directory.store import DirectoryStore
+from server.cp.lineedit import EditSymbols
+from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
+from server.cp.user import User
+
+if TYPE_CHECKING:
+    from server.cp.session import Session
+
+log = logging.getLogger(__name__)
+
+CPLEVEL = "VM/370 RELEASE 6 (VM370 0.1.0)"
+
+
+@dataclass
+class LogonThrottle:
+    """Failed logons per userid and per address; past the limit, answers are delayed."""
+
+    limit: int = 5
+    window: float = 60.0
+    delay: float = 5.0
+    failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        stamps = self.failures[key]
+        while stamps and now - stamps[0] > self.window:
+            stamps.popleft()
+        return stamps
+
+    def record_failure(self, *keys: str) -> None:
+        now = time.monotonic()
+        for key in keys:
+            self._recent(key, now).append(now)
+
+    def penalty(self, *keys: str) -> float:
+        now = time.monotonic()
+        if any(len(self._recent(key, now)) >= self.limit for key in keys):
+            return self.delay
+        return 0.0
+
+
+@dataclass
+class LogMessage:
+    """The system log message shown at logon (SET LOGMSG, QUERY LOGMSG)."""
+
+    path: Path | None
+    lines: list[str] = field(default_factory=list)
+    set_at: dt.datetime | None = None
+
+    def load(self) -> None:
+        if self.path is None or not self.path.exists():
+            return
+        text = self.path.read_text(encoding="utf-8").splitlines()
+        if text:
+            self.set_at = dt.datetime.fromisoformat(text[0])
+            self.lines = text[1:]
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        body = [self.set_at.isoformat() if self.set_at else dt.datetime.now().isoformat()]
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text("\n".join(body + self.lines) + "\n", encoding="utf-8")
+        temporary.replace(self.path)
+
+
+class System:
+    """Everything CP shares between sessions."""
+
+    def __init__(
+        self,
+        store: DirectoryStore,
+        *,
+        clock: Clock | None = None,
+        operator: str = "OPERATOR",
+        node: str = "VM370",
+        data_dir: Path | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock or Clock()
+        self.operator_userid = operator
+        self.node = node
+        self.started_at = self.clock.now()
+        self.users: dict[str, User] = {}
+        self.sessions: set[Session] = set()
+        self._raddrs: dict[str, dict[int, Session]] = {"LINE": {}, "GRAF": {}}
+        self.default_symbols = EditSymbols()
+        self.throttle = LogonThrottle()
+        self.logmsg = LogMessage(data_dir / "logmsg.txt" if data_dir else None)
+        self.logmsg.load()
+        self.shutdown_requested = asyncio.Event()
+        self.peak_users = 0
+
+    # ---- terminals --------------------------------------------------------
+    def allocate_raddr(self, session: Session) -> int:
+        """A real device address for a new terminal: LINE from 020, GRAF from 0C0."""
+        kind = session.console.kind
+        pool = self._raddrs[kind]
+        address = 0x020 if kind == "LINE" else 0x0C0
+        while address in pool:
+            address += 1
+        pool[address] = session
+        self.sessions.add(session)
+        return address
+
+    def release_raddr(self, session: Session) -> None:
+        pool = self._raddrs[session.console.kind]
+        if pool.get(session.raddr) is session:
+            del pool[session.raddr]
+        self.sessions.discard(session)
+
+    # ---- users ------------------------------------------------------------
+    @property
+    def user_count(self) -> int:
+        return len(self.users)
+
+    def find_user(self, userid: str) -> User | None:
+        return self.users.get(userid.upper())
+
+    def operator_console(self, text: str) -> None:
+        """A line for the primary operator's console (and the system log)."""
+        log.info("OPERATOR: %s", text)
+        operator = self.users.get(self.operator_userid)
+        if operator is not None:
+            operator.write(text)
+
+    def add_user(self, entry: UserEntry, session: Session) -> User:
+        user = User(entry, self.clock.now())
+        self.users[user.userid] = user
+        self.peak_users = max(self.peak_users, self.user_count)
+        self.attach(user, session)
+        return user
+
+    def attach(self, user: User, session: Session) -> None:
+        user.session = session
+        session.user = user
+
+    def disconnect(self, user: User, reason: str = "DISCONN") -> None:
+        """The user's terminal goes away; the virtual machine stays."""
+        session = user.session
+        user.session = None
+        if session is not None:
+            session.user = None
+            device = session.device
+        else:
+            device = "USER DSC"
+        self.operator_console(f"{device} DISCONNECT {user.userid:<8} USERS = {self.user_count:03d}")
+
+    def logoff(self, user: User, forced: bool = False) -> list[str]:
+        """End a user's session; returns the accounting lines for its terminal."""
+        lines = [
+            f"CONNECT= {connect_time(user.connect_seconds())} "
+            f"VIRTCPU= {cpu_time(user.virtual_seconds)} "
+            f"TOTCPU= {cpu_time(user.virtual_seconds + user.cp_seconds)}",
+            f"LOGOFF AT {stamp(self.clock.now())}" + (" BY SYSTEM" if forced else ""),
+        ]
+        user.logged_off = True
+        self.users.pop(user.userid, None)
+        device = user.session.device if user.session is not None else "USER DSC"
+        suffix = " FORCED" if forced else ""
+        self.operator_console(
+            f"{device} LOGOFF AS {user.userid:<8} USERS = {self.user_count:03d}{suffix}"
+        )
+        if user.session is not None:
+            user.session.user = None
+        user.session = None
+        return lines
+
+    async def shutdown(self, by: str) -> None:
+        """Log everyone off and let the server stop (SHUTDOWN, SIGTERM)."""
+        notice = f"SYSTEM SHUTDOWN BY {by} AT {stamp(self.clock.now())}"
+        for user in list(self.users.values()):
+            session = user.session
+            user.write(notice)
+            lines = self.logoff(user)
+            if session is not None:
+                session.write(*lines)
+                session.hang_up()
+        for session in list(self.sessions):
+            session.write(notice)
+            session.hang_up()
+        self.operator_console("DMKCKP960I SYSTEM WARM START DATA SAVED")
+        self.operator_console("DMKCKP961W SYSTEM SHUTDOWN COMPLETE")
+        self.shutdown_requested.set()

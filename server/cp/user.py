@@ -1,0 +1,100 @@
+"""A logged-on user: the userid's CP state, which outlives a disconnect.
+
+Settings are the logon defaults of reference/cp-cms.md 4.2 (MSG ON, WNG ON,
+IMSG ON, EMSG TEXT, RUN OFF, LINEDIT ON, ACNT ON, TIMER ON, TERMINAL MODE VM,
+all editing symbols ON) and are changed with SET and TERMINAL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from directory.model import UserEntry
+from server.cp.lineedit import EditSymbols
+from server.cp.messages import EmsgSetting
+
+if TYPE_CHECKING:
+    from server.cp.session import Session
+
+
+@dataclass
+class UserSettings:
+    """SET operands (reference/cp-cms.md 5.26)."""
+
+    msg: bool = True
+    wng: bool = True
+    imsg: bool = True
+    emsg: EmsgSetting = EmsgSetting.TEXT
+    run: bool = False
+    linedit: bool = True
+    acnt: bool = True
+    timer: str = "ON"
+    isam: bool = False
+    ecmode: bool = False
+    pagex: bool = False
+
+
+@dataclass
+class TerminalOptions:
+    """TERMINAL operands (reference/cp-cms.md 5.33)."""
+
+    symbols: EditSymbols = field(default_factory=EditSymbols)
+    mode: str = "VM"
+    linesize: int | None = 80
+    attn: bool = True
+    apl: bool = False
+    text: bool = False
+    autocr: bool = False
+    hilight: bool = False
+    hold: bool = True
+    mask: bool = False
+    more: tuple[int, int] = (50, 10)
+
+
+def directory_symbols(entry: UserEntry) -> EditSymbols:
+    """The system's editing symbols with the USER statement's overrides applied."""
+    symbols = EditSymbols()
+    overrides = {
+        "linend": entry.line_edit.line_end,
+        "linedel": entry.line_edit.line_delete,
+        "chardel": entry.line_edit.char_delete,
+        "escape": entry.line_edit.escape,
+    }
+    for function, value in overrides.items():
+        if value is not None:
+            symbols = symbols.with_symbol(function, None if value == "OFF" else value)
+    return symbols
+
+
+class User:
+    """A logged-on userid, connected to a session or disconnected."""
+
+    def __init__(self, entry: UserEntry, logon_at: dt.datetime) -> None:
+        self.entry = entry
+        self.userid = entry.userid
+        self.classes = entry.classes
+        self.session: Session | None = None
+        self.logon_at = logon_at
+        self.logon_monotonic = time.monotonic()
+        self.settings = UserSettings(ecmode="ECMODE" in entry.options, isam="ISAM" in entry.options)
+        if "REALTIMER" in entry.options:
+            self.settings.timer = "REAL"
+        self.terminal = TerminalOptions(symbols=directory_symbols(entry))
+        self.cp_seconds = 0.0  # CP time spent on this user's behalf
+        self.virtual_seconds = 0.0  # virtual CPU time (no virtual CPU runs yet)
+        self.logged_off = False
+
+    @property
+    def connected(self) -> bool:
+        return self.session is not None
+
+    def connect_seconds(self) -> float:
+        return time.monotonic() - self.logon_monotonic
+
+    def write(self, *lines: str) -> None:
+        """Console output; discarded while disconnected (the console is not spooled)."""
+        if self.session is not None:
+            self.session.write(*lines)
