@@ -123,7 +123,7 @@ def _program(tmp_path: Path, text: str = "") -> Program:
 
 
 def test_parse_state_reads_hercules_displays(tmp_path: Path) -> None:
-    program = _program(tmp_path, "#@ keys 800-fff\n")
+    program = _program(tmp_path, "#@ keys 800-fff\n#@ compare 800-80f\n")
     lines = [
         "PSW=00020000 8000EE00",
         "GR00=00000000  GR01=0000000C  GR02=00000007  GR03=6000020C",
@@ -162,3 +162,10 @@ def test_bc_mode_ilc_alone_is_not_a_difference(tmp_path: Path) -> None:
     expected.psw = bytes.fromhex("000200008000EE00")
     actual.psw = bytes.fromhex("000200000000EE00")
     assert diff(program, expected, actual) == []
+
+
+def test_key_display_outside_compared_storage_gives_only_the_key(tmp_path: Path) -> None:
+    program = _program(tmp_path, "#@ keys 2000-27ff\n")
+    state = parse_state(["R:00002000:K:5E=C1C2C3C4 00000000 00000000 00000000  A..."], program)
+    assert state.keys == {0x2000: 0x5E}
+    assert 0x2000 not in state.storage

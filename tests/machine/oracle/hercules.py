@@ -121,12 +121,18 @@ class Hercules:
 
     def start(self, image: Path) -> None:
         """Clear the machine, load ``image`` at 0 and press restart."""
-        self.send("sysclear")
-        self.send(f"loadcore {image} 0")
-        loaded = self.sync()
-        if not any("HHCPN113I" in line for line in loaded):
-            raise HerculesError(f"loadcore {image} failed: {loaded}")
-        self.send("restart")
+        for _attempt in range(50):
+            self.send("sysclear")
+            self.send(f"loadcore {image} 0")
+            loaded = self.sync()
+            if any("HHCPN113I" in line for line in loaded):
+                self.send("restart")
+                return
+            # Just after start-up the CPU thread may not have reached the
+            # stopped state yet: "System reset/clear rejected".
+            self.send("stop")
+            time.sleep(0.05)
+        raise HerculesError(f"loadcore {image} failed: {loaded}")
 
     def run(self, program: Program) -> State:
         """Run an assembled program to its disabled wait and capture the compared state."""
@@ -178,6 +184,7 @@ class Hercules:
 def parse_state(lines: list[str], program: Program) -> State:
     """Turn the output of ``psw``/``gpr``/``cr``/``fpr``/``r`` into a :class:`State`."""
     state = State()
+    ranges = program.storage_ranges()
     key_blocks = {
         block
         for low, high in program.keys
@@ -200,7 +207,8 @@ def parse_state(lines: list[str], program: Program) -> State:
             address = int(match[1], 16)
             data = bytes.fromhex(match[3].replace(" ", ""))
             for offset, byte in enumerate(data):
-                state.storage[address + offset] = byte
+                if any(low <= address + offset <= high for low, high in ranges):
+                    state.storage[address + offset] = byte
             if address in key_blocks:
                 state.keys[address] = int(match[2], 16)
     return state

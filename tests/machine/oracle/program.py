@@ -11,7 +11,7 @@ instructions. Lines starting with ``#@`` are directives for the harness (the
     #@ expect gpr 1 0000000c the Hercules result must have this value (also cr N,
                              fpr N, psw, or a storage address: 400 c1c2)
     #@ timeout 5             seconds Hercules may run before it is stopped
-    #@ limit 5000000         instruction limit for Machine.run
+    #@ limit 500000          instruction limit for Machine.run (default 200,000)
 
 Storage from 0 to the end of the image is always compared, except the
 restart old PSW (0x08-0x0F) and the interval timer (0x50-0x53).
@@ -64,7 +64,7 @@ class Program:
     ignore_registers: set[str] = field(default_factory=set)  # "gpr5", "cr0", "fpr2", "psw"
     expect: list[Expectation] = field(default_factory=list)
     timeout: float = 3.0
-    limit: int = 5_000_000
+    limit: int = 200_000
     image: bytes = b""
     image_path: Path | None = None
 
