@@ -18,7 +18,8 @@ from pathlib import Path
 
 from directory.default import default_directory
 from directory.errors import DirectoryError, Issue
-from directory.parser import parse_directory
+from directory.parser import Hasher, parse_directory
+from directory.passwords import hash_password
 from directory.store import DirectoryStore
 from directory.writer import write_directory
 
@@ -79,14 +80,16 @@ def check_file(path: str | Path) -> Outcome:
     return 0, [*lines, f"{path}: {users}, {_plural(len(result.warnings), 'warning')}; valid"]
 
 
-async def load_file(store: DirectoryStore, path: str | Path) -> Outcome:
+async def load_file(
+    store: DirectoryStore, path: str | Path, *, hasher: Hasher = hash_password
+) -> Outcome:
     """Replace the stored directory with a USER DIRECT file; a bad file changes nothing."""
     text = _read(path)
     if not isinstance(text, str):
         return text
     try:
         # Hashing the clear passwords takes a while: keep it off the event loop.
-        result = await asyncio.to_thread(parse_directory, text)
+        result = await asyncio.to_thread(parse_directory, text, hasher=hasher)
     except DirectoryError as error:
         lines = _report(str(path), error.errors, error.warnings)
         return 1, [*lines, f"{path}: {_plural(len(error.errors), 'error')}; nothing loaded"]

@@ -313,7 +313,7 @@ def _stmt_directory(builder: _Builder, card: Card) -> None:
 def _stmt_user(builder: _Builder, card: Card) -> None:
     builder.finish_user()
     # Device statements after a rejected USER are still checked, in a detached entry.
-    builder.current = UserEntry(userid="", password=NOLOG)
+    builder.current = UserEntry(userid=card.optional(1) or "?", password="")
     userid = _userid(card.operand(1, "userid"))
     password = _password(card.operand(2, "password"), NOLOG)
     entry = UserEntry(userid=userid, password=password)

@@ -93,7 +93,7 @@ def minidisks(draw: st.DrawFn, address: int) -> Minidisk:
     device_type, size = VOLUMES[volser]
     start = draw(st.integers(0, size - 1))
     count = draw(st.integers(1, size - start))
-    passwords = draw(st.lists(disk_passwords, max_size=3))
+    passwords: list[str | None] = list(draw(st.lists(disk_passwords, max_size=3)))
     passwords += [None] * (3 - len(passwords))
     return Minidisk(address, device_type, start, count, volser, draw(modes), *passwords)
 

@@ -20,7 +20,7 @@ def _cards_fit(text: str) -> bool:
 
 
 @given(directories())
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 def test_write_then_parse_round_trips(directory: Directory) -> None:
     text = write_directory(directory)
     assert _cards_fit(text)
