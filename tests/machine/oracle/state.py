@@ -101,9 +101,39 @@ def _key_diffs(expected: State, actual: State) -> list[str]:
     return lines
 
 
+_NEW_PSW_SLOTS = {
+    0x58: "external",
+    0x60: "SVC",
+    0x68: "program",
+    0x70: "machine-check",
+    0x78: "I/O",
+}
+
+
+def _interruption_hint(state: State) -> str:
+    """Which unexpected interruption ended a run in a new-PSW wait, from its old PSW."""
+    slot = int.from_bytes(state.psw[5:8], "big")
+    old = slot - 0x40
+    if slot not in _NEW_PSW_SLOTS or any(old + i not in state.storage for i in range(8)):
+        return ""
+    old_psw = state.read(old, 8)
+    if old_psw[1] & 0x08:  # EC: the code is in low storage, not in the old PSW
+        code = "see 0x84-0x8F"
+    else:
+        code = f"code {old_psw[2:4].hex().upper()}, ILC {old_psw[4] >> 6}"
+    return (
+        f"hint   machine ended in the {_NEW_PSW_SLOTS[slot]} new-PSW wait: old PSW "
+        f"{old_psw.hex().upper()} ({code}, next instruction at {old_psw[5:8].hex().upper()})"
+    )
+
+
 def diff(program: Program, expected: State, actual: State) -> list[str]:
     """Readable lines for every compared difference; empty when the states agree."""
     lines = []
+    if comparable_psw(expected.psw) != comparable_psw(actual.psw):
+        hint = _interruption_hint(actual)
+        if hint:
+            lines.append(hint)
     if expected.waited != actual.waited:
         lines.append(
             f"end    hercules {'disabled wait' if expected.waited else expected.note}  "
