@@ -158,3 +158,12 @@ async def test_two_engines_share_one_file(tmp_path: Path) -> None:
     assert mode == "wal"
     await server.dispose()
     await host.dispose()
+
+
+async def test_authenticate(store: DirectoryStore) -> None:
+    await store.replace(parse_directory(CE_DIRECT, hasher=fast_hash).directory)
+    entry = await store.authenticate("cmsuser", "CmsUser")
+    assert entry is not None and entry.userid == "CMSUSER"
+    assert await store.authenticate("CMSUSER", "WRONG") is None
+    assert await store.authenticate("NOBODY", "CMSUSER") is None
+    assert await store.authenticate("$ALLOC$", "NOLOG") is None
