@@ -98,23 +98,33 @@ def digit_count(length: int) -> int:
     return 2 * length - 1
 
 
+def _invalid(field: bytes) -> DecimalCheck:
+    """The data exception for a packed field found invalid."""
+    sign = field[-1] & 0x0F
+    if sign < 0xA:
+        return DecimalCheck(DATA, f"invalid sign code {sign:X}")
+    return DecimalCheck(DATA, "invalid digit code")
+
+
 def decode(field: bytes) -> tuple[int, bool]:
     """The magnitude and minus flag of a packed field; data exception if any
     digit code is not 0-9 or the sign code is not A-F."""
     text = field.hex()
-    sign = int(text[-1], 16)
-    if sign < 0xA:
-        raise DecimalCheck(DATA, f"invalid sign code {sign:X}")
+    sign = text[-1]
     digits = text[:-1]
-    if not digits.isdigit():
-        raise DecimalCheck(DATA, "invalid digit code")
-    return int(digits), is_minus(sign)
+    if sign < "a" or not digits.isdigit():  # hex() gives 0-9 a-f: digits test as digits
+        raise _invalid(field)
+    return int(digits), sign == "b" or sign == "d"
 
 
 def value(field: bytes) -> int:
     """The signed value of a packed field (a minus zero reads as 0)."""
-    magnitude, minus = decode(field)
-    return -magnitude if minus else magnitude
+    text = field.hex()
+    sign = text[-1]
+    digits = text[:-1]
+    if sign < "a" or not digits.isdigit():
+        raise _invalid(field)
+    return -int(digits) if sign == "b" or sign == "d" else int(digits)
 
 
 def is_valid(field: bytes) -> bool:

@@ -56,6 +56,15 @@ def _checked(operation: Callable[[], _T]) -> _T:
         raise ProgramCheck(check.code) from None
 
 
+def _check_store(cpu: CPU, address: int, length: int) -> None:
+    """Validate a whole operand for storing before anything is stored, so that
+    an access exception suppresses the instruction. With key 0, no DAT, no
+    low-address protection and the operand inside storage nothing can fail,
+    and the check is skipped."""
+    if cpu.key or not cpu.fast or address + length > cpu.size:
+        cpu.check(address, length, True)
+
+
 def _complete(cpu: CPU, address: int, result: decimal.Result) -> None:
     """Store a result, set the CC, and take decimal overflow if enabled."""
     cpu.store(address, result.field)
@@ -72,7 +81,7 @@ def _operands(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
     address2 = (cpu.r[b2] + d2) & ADDRESS_MASK
     first = cpu.fetch(address1, l1 + 1)
     second = cpu.fetch(address2, l2 + 1)
-    cpu.check(address1, l1 + 1, True)
+    _check_store(cpu, address1, l1 + 1)
     return address1, first, second
 
 
@@ -95,7 +104,7 @@ def zero_and_add(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int)
     "F8 ZAP - Zero and Add [SS]"
     address1 = (cpu.r[b1] + d1) & ADDRESS_MASK
     second = cpu.fetch((cpu.r[b2] + d2) & ADDRESS_MASK, l2 + 1)
-    cpu.check(address1, l1 + 1, True)
+    _check_store(cpu, address1, l1 + 1)
     _complete(cpu, address1, _checked(lambda: decimal.zero_and_add(l1 + 1, second)))
 
 
@@ -135,7 +144,7 @@ def shift_and_round_decimal(cpu: CPU, l1: int, i3: int, b1: int, d1: int, b2: in
     address1 = (cpu.r[b1] + d1) & ADDRESS_MASK
     shift = cpu.r[b2] + d2  # only the rightmost six bits count
     first = cpu.fetch(address1, l1 + 1)
-    cpu.check(address1, l1 + 1, True)
+    _check_store(cpu, address1, l1 + 1)
     _complete(cpu, address1, _checked(lambda: decimal.shift_and_round(first, shift, i3)))
 
 
@@ -176,16 +185,17 @@ def _byte_serial(cpu: CPU, serial: Serial, l1: int, l2: int, b1: int, d1: int, b
     address1 = (cpu.r[b1] + d1) & ADDRESS_MASK
     address2 = (cpu.r[b2] + d2) & ADDRESS_MASK
     length1, length2 = l1 + 1, l2 + 1
-    cpu.check(address2, length2, False)
-    cpu.check(address1, length1, True)
     if _overlap(address1, length1, address2, length2):
+        cpu.check(address2, length2, False)
+        _check_store(cpu, address1, length1)
         serial(length1, length2,
                lambda offset: cpu.fetch1((address1 + offset) & ADDRESS_MASK),
                lambda offset: cpu.fetch1((address2 + offset) & ADDRESS_MASK),
                lambda offset, byte: cpu.store1((address1 + offset) & ADDRESS_MASK, byte))
         return
-    result = bytearray(cpu.fetch(address1, length1))
     second = cpu.fetch(address2, length2)
+    result = bytearray(cpu.fetch(address1, length1))
+    _check_store(cpu, address1, length1)
     serial(length1, length2, result.__getitem__, second.__getitem__, result.__setitem__)
     cpu.store(address1, bytes(result))
 
@@ -227,7 +237,7 @@ def _edit(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int) -> int | None:
     address2 = (cpu.r[b2] + d2) & ADDRESS_MASK
     length = l + 1
     pattern = cpu.fetch(address1, length)
-    cpu.check(address1, length, True)
+    _check_store(cpu, address1, length)
     result = bytearray(pattern)
 
     def fetch_source(offset: int) -> int:
