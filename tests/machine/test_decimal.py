@@ -7,9 +7,12 @@ examples of Appendix A; fields are written in hex as in the manual.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.machine import decimal
 from server.machine.decimal import (
@@ -489,3 +492,75 @@ def test_edit_fetches_only_the_source_it_needs() -> None:
 
     decimal.edit(5, memory.fetch(0), fetch_source, memory.store(0))
     assert fetched == [0, 1]
+
+
+# --- properties -------------------------------------------------------------------
+
+
+
+@st.composite
+def packed_fields(draw: st.DrawFn, max_length: int = 16) -> bytes:
+    """A valid packed field of 1 to `max_length` bytes, any valid sign code."""
+    length = draw(st.integers(1, max_length))
+    magnitude = draw(st.integers(0, 10 ** decimal.digit_count(length) - 1))
+    sign = draw(st.sampled_from("abcdef"))
+    return bytes.fromhex(f"{magnitude:0{decimal.digit_count(length)}d}{sign}")
+
+
+def truncated(number: int, length: int) -> int:
+    """`number` with the digits that do not fit in `length` bytes dropped."""
+    kept = abs(number) % int(10 ** decimal.digit_count(length))
+    return -kept if number < 0 else kept
+
+
+@settings(max_examples=150, deadline=None)
+@given(packed_fields(), packed_fields())
+def test_add_subtract_compare_agree_with_integers(first: bytes, second: bytes) -> None:
+    total = decimal.value(first) + decimal.value(second)
+    field, cc = decimal.add(first, second)
+    assert decimal.value(field) == truncated(total, len(first))
+    fits = abs(total) < 10 ** decimal.digit_count(len(first))
+    assert cc == (3 if not fits else 0 if total == 0 else 1 if total < 0 else 2)
+    assert field[-1] & 0x0F in (0xC, 0xD)
+    difference = decimal.subtract(first, second)
+    assert decimal.value(difference.field) == truncated(
+        decimal.value(first) - decimal.value(second), len(first))
+    expected_cc = (decimal.value(first) > decimal.value(second)) - (
+        decimal.value(first) < decimal.value(second))
+    assert decimal.compare(first, second) == {0: 0, -1: 1, 1: 2}[expected_cc]
+
+
+@settings(max_examples=150, deadline=None)
+@given(packed_fields(), packed_fields(max_length=8))
+def test_divide_then_multiply_gives_back_the_dividend(first: bytes, second: bytes) -> None:
+    try:
+        result = decimal.divide(first, second)
+    except DecimalCheck as check:
+        assert check.code in (SPECIFICATION, DECIMAL_DIVIDE)
+        return
+    split = len(first) - len(second)
+    quotient, remainder = decimal.value(result[:split]), decimal.value(result[split:])
+    dividend, divisor = decimal.value(first), decimal.value(second)
+    assert abs(quotient) * abs(divisor) + abs(remainder) == abs(dividend)
+    assert abs(remainder) < abs(divisor)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(min_size=1, max_size=16), st.binary(min_size=1, max_size=16),
+       st.integers(0, 63), st.integers(0, 15))
+def test_any_bytes_give_a_result_or_a_decimal_check(first: bytes, second: bytes, shift: int,
+                                                    rounding: int) -> None:
+    operations: list[Callable[[], object]] = [
+        lambda: decimal.add(first, second),
+        lambda: decimal.zero_and_add(len(first), second),
+        lambda: decimal.compare(first, second),
+        lambda: decimal.multiply(first, second),
+        lambda: decimal.divide(first, second),
+        lambda: decimal.shift_and_round(first, shift, rounding),
+        lambda: decimal.convert_to_binary(first),
+    ]
+    for operation in operations:
+        try:
+            operation()
+        except DecimalCheck:
+            pass
