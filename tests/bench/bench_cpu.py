@@ -188,7 +188,9 @@ def host_description() -> dict[str, str]:
         if flag in flags
     )
     python = f"CPython {platform.python_version()} ({build or 'no PGO/LTO'})"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return {
+        "load": f"load average {load:.2f} at start",
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": f"{model}, {os.cpu_count()} cores",
         "python": python,
@@ -218,7 +220,8 @@ def render(host: dict[str, str], rows: list[Row]) -> str:
 
     lines = [
         START,
-        f"Last run: {host['date']} on {host['cpu']}; {host['python']}; {host['hercules']}.",
+        f"Last run: {host['date']} on {host['cpu']} ({host['load']}); {host['python']}; "
+        f"{host['hercules']}.",
         "",
         "| loop | Machine MIPS | Hercules MIPS | Machine / Hercules | same end state |",
         "|---|---|---|---|---|",
