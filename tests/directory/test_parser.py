@@ -10,6 +10,7 @@ from directory.errors import DirectoryError
 from directory.model import MEGA, SpoolKind
 from directory.parser import ParseResult, parse_directory
 from directory.passwords import is_hashed, verify_password
+from directory.writer import write_directory
 from tests.directory.conftest import fast_hash
 from tests.directory.examples import CE_DIRECT, R6_DIRECT
 
@@ -258,11 +259,42 @@ garbage_lines = st.lists(
 @given(garbage_lines)
 @settings(max_examples=300, deadline=None)
 def test_garbage_raises_only_directory_error(lines: list[str]) -> None:
+    text = "\n".join(lines)
     try:
-        parse_directory("\n".join(lines), hasher=fast_hash)
+        result = parse_directory(text, hasher=None)
     except DirectoryError as error:
         assert error.errors
-        assert all(issue.line >= 1 for issue in error.errors)
+        assert all(1 <= issue.line <= text.count("\n") + 1 for issue in error.errors)
+    else:
+        # Whatever parses is written back to an equal directory.
+        text = write_directory(result.directory)
+        assert parse_directory(text, hasher=None).directory == result.directory
+
+
+extents = st.lists(
+    st.tuples(st.integers(0, 554), st.integers(1, 555), st.booleans()), min_size=1, max_size=8
+)
+
+
+@given(extents)
+@settings(max_examples=100, deadline=None)
+def test_overlap_warnings_match_a_brute_force_count(disks: list[tuple[int, int, bool]]) -> None:
+    cards = [HEAD, "USER $MAP NOLOG\n MDISK 100 3350 0 1 V\n"]
+    spans = []
+    for number, (start, count, own_user) in enumerate(disks):
+        count = min(count, 555 - start)
+        cards.append(f"USER U{number} PW\n" if own_user or number == 0 else "")
+        cards.append(f" MDISK {0x200 + number:03X} 3350 {start} {count} V\n")
+        if not (start == 0 and count >= 555):
+            spans.append((start, start + count))
+    expected = sum(
+        1
+        for index, (start, end) in enumerate(spans)
+        for other_start, other_end in spans[index + 1 :]
+        if start < other_end and other_start < end
+    )
+    warnings = parse_directory("".join(cards), hasher=None).warnings
+    assert len([warning for warning in warnings if "overlaps" in warning.message]) == expected
 
 
 @given(st.text())
