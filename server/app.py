@@ -13,9 +13,8 @@ import logging
 import signal
 import sys
 
+from directory.commands import load_default_if_empty, load_file
 from directory.db import make_engine
-from directory.errors import DirectoryError
-from directory.parser import parse_directory
 from directory.store import DirectoryStore
 from server.config import Config
 from server.cp import commands as _commands  # noqa: F401  (registers every CP command)
@@ -26,21 +25,16 @@ from server.terminal.server import start_terminal_server
 log = logging.getLogger("vm370")
 
 
-async def prepare_directory(store: DirectoryStore, config: Config) -> None:
-    await store.migrate()
-    if config.directory is not None:
-        text = config.directory.read_text(encoding="utf-8", errors="replace")
-        result = parse_directory(text)
-        await store.replace(result.directory)
-        log.info(
-            "directory loaded from %s (%d users)", config.directory, len(result.directory.users)
-        )
-    elif await store.is_empty():
-        from directory.default import default_directory_text
-
-        result = parse_directory(default_directory_text())
-        await store.replace(result.directory)
-        log.info("built-in default directory loaded (%d users)", len(result.directory.users))
+async def prepare_directory(store: DirectoryStore, config: Config) -> bool:
+    """Migrate and load the directory; False (after logging why) when it cannot be used."""
+    if config.directory is None:
+        if await load_default_if_empty(store):
+            log.info("built-in default directory loaded")
+        return True
+    code, lines = await load_file(store, config.directory)
+    for line in lines:
+        (log.info if code == 0 else log.error)("%s", line)
+    return code == 0
 
 
 async def serve(config: Config) -> int:
@@ -49,11 +43,7 @@ async def serve(config: Config) -> int:
     log.info("vm370 data directory: %s", config.data_dir)
     engine = make_engine(config.database)
     store = DirectoryStore(engine)
-    try:
-        await prepare_directory(store, config)
-    except DirectoryError as error:
-        for line in str(error).splitlines():
-            log.error("%s", line)
+    if not await prepare_directory(store, config):
         await engine.dispose()
         return 2
     system = System(

@@ -64,11 +64,35 @@ def _directory(arguments: argparse.Namespace, config: Config) -> int:
         return code
     config.data_dir.mkdir(parents=True, exist_ok=True)
     if arguments.action == "password":
-        clear = getpass.getpass(f"New password for {arguments.userid.upper()}: ")
-        return _print(asyncio.run(commands.set_password(config.database, arguments.userid, clear)))
-    if arguments.action == "load":
-        return _print(asyncio.run(commands.load_file(config.database, arguments.file)))
-    return _print(asyncio.run(commands.dump_file(config.database, arguments.file)))
+        clear = _new_password(arguments.userid.upper())
+        return _print(
+            asyncio.run(_with_store(config, commands.set_password, arguments.userid, clear))
+        )
+    action = commands.load_file if arguments.action == "load" else commands.dump_file
+    return _print(asyncio.run(_with_store(config, action, arguments.file)))
+
+
+def _new_password(userid: str) -> str:
+    """The new password: typed twice at a terminal, or one line on standard input."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    first = getpass.getpass(f"New password for {userid}: ")
+    if getpass.getpass("Again: ") != first:
+        print("vm370: the two passwords differ; nothing changed", file=sys.stderr)
+        raise SystemExit(1)
+    return first
+
+
+async def _with_store(config: Config, action: Any, *operands: str) -> tuple[int, list[str]]:
+    from directory.db import make_engine
+    from directory.store import DirectoryStore
+
+    engine = make_engine(config.database)
+    try:
+        result: tuple[int, list[str]] = await action(DirectoryStore(engine), *operands)
+        return result
+    finally:
+        await engine.dispose()
 
 
 def _print(result: tuple[int, list[str]]) -> int:

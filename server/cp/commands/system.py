@@ -6,7 +6,7 @@ from server.cp.context import CommandContext
 from server.cp.messages import CPError, not_logged_on, operand_missing, unknown_command
 from server.cp.registry import ANY, REGISTRY, command
 
-UNITS = {"SEC": 1, "MIN": 60, "HRS": 3600}
+UNITS = {"SEC": 1, "MIN": 60, "HR": 3600, "HRS": 3600}
 
 
 def sleep_seconds(operands: list[str]) -> float | None:
@@ -16,9 +16,8 @@ def sleep_seconds(operands: list[str]) -> float | None:
     if not count.isdigit() or int(count) > 99 or len(operands) > 2:
         raise operand_missing()
     unit = operands[1] if len(operands) == 2 else "MIN"
-    for name, seconds in UNITS.items():
-        if name.startswith(unit) or (name == "HRS" and unit in ("HR", "HOURS")):
-            return int(count) * seconds
+    if unit in UNITS:
+        return int(count) * UNITS[unit]
     raise CPError("CFC", 2, f"INVALID OPERAND - {unit[:8]}")
 
 
