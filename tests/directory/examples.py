@@ -1,4 +1,8 @@
-"""USER DIRECT examples from the reference (cp-cms.md 7.4), as test input."""
+"""USER DIRECT examples from the reference (cp-cms.md 7.4), as test input.
+
+The CE entry's MAINT is abridged in the reference; its 190, 19D and 19E disks
+are added here so that CMSUSER's links resolve.
+"""
 
 R6_DIRECT = """\
 DIRECTORY 131 3330 VMREL6
