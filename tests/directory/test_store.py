@@ -14,7 +14,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from directory.db import Base, make_engine, sqlite_url
+from directory.db import Base, _async_url, make_engine, sqlite_url
 from directory.model import Directory, UserEntry
 from directory.parser import parse_directory
 from directory.passwords import verify_password
@@ -167,3 +167,22 @@ async def test_authenticate(store: DirectoryStore) -> None:
     assert await store.authenticate("CMSUSER", "WRONG") is None
     assert await store.authenticate("NOBODY", "CMSUSER") is None
     assert await store.authenticate("$ALLOC$", "NOLOG") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:////var/vm370/vm370.db", "sqlite+aiosqlite:////var/vm370/vm370.db"),
+        ("sqlite+aiosqlite:///vm370.db", "sqlite+aiosqlite:///vm370.db"),
+        ("postgresql://vm:secret@db/vm370", "postgresql+asyncpg://vm:secret@db/vm370"),
+        ("postgresql+asyncpg://db/vm370", "postgresql+asyncpg://db/vm370"),
+    ],
+)
+def test_urls_get_async_drivers(url: str, expected: str) -> None:
+    assert _async_url(url) == expected
+
+
+async def test_sqlite_connections_wait_for_locks(store: DirectoryStore) -> None:
+    async with store.engine.connect() as connection:
+        assert await connection.scalar(text("PRAGMA busy_timeout")) == 30_000
+        assert await connection.scalar(text("PRAGMA foreign_keys")) == 1
