@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +20,7 @@ from directory.db import Base, _async_url, make_engine, sqlite_url
 from directory.model import Directory, UserEntry
 from directory.parser import parse_directory
 from directory.passwords import verify_password
-from directory.store import DirectoryStore
+from directory.store import DirectoryStore, alembic_config
 from tests.directory.conftest import fast_hash
 from tests.directory.examples import CE_DIRECT, R6_DIRECT
 from tests.directory.strategies import directories
@@ -186,3 +188,16 @@ async def test_sqlite_connections_wait_for_locks(store: DirectoryStore) -> None:
     async with store.engine.connect() as connection:
         assert await connection.scalar(text("PRAGMA busy_timeout")) == 30_000
         assert await connection.scalar(text("PRAGMA foreign_keys")) == 1
+
+
+def test_alembic_by_url_upgrades_and_downgrades(tmp_path: Path) -> None:
+    path = tmp_path / "by-url.db"
+    config = alembic_config(sqlite_url(str(path)))
+    command.upgrade(config, "head")
+    with sqlite3.connect(path) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert {"directory_users", "directory_minidisks", VERSION_TABLE} <= names
+    command.downgrade(config, "base")
+    with sqlite3.connect(path) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert not any(name.startswith("directory_") for name in names)
