@@ -50,7 +50,9 @@ def make_test_directory(extra_users: int = 0) -> str:
 class VMServer:
     """``python -m server serve`` in a subprocess, its log collected."""
 
-    def __init__(self, data_dir: Path, directory_text: str, *extra: str) -> None:
+    def __init__(
+        self, data_dir: Path, directory_text: str, *extra: str, prelogon_timeout: float = 20
+    ) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         direct = data_dir / "TEST.DIRECT"
         direct.write_text(directory_text)
@@ -75,7 +77,7 @@ class VMServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "VM370_PRELOGON_TIMEOUT": "20"},
+            env={**os.environ, "VM370_PRELOGON_TIMEOUT": str(prelogon_timeout)},
         )
         self._reader = threading.Thread(target=self._collect, daemon=True)
         self._reader.start()

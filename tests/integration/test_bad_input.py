@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 
 import pexpect
 
-from tests.integration.conftest import VMServer
+from tests.integration.conftest import VMServer, make_test_directory
 from tests.integration.telnet import TTY
 
 
@@ -118,3 +119,21 @@ def test_unknown_and_malformed_commands_never_break_the_session(vm_server: VMSer
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
     assert not any("Traceback" in line for line in vm_server.log)
+
+
+def test_idle_prelogon_terminal_times_out(tmp_path: Path) -> None:
+    server = VMServer(tmp_path / "idle", make_test_directory(), prelogon_timeout=1)
+    try:
+        idle = raw_connection(server.port)
+        assert b"VM/370 ONLINE" in wait_for(idle, b"VM/370 ONLINE")
+        reply = read_all(idle, limit=10)
+        assert b"LOGON TIME LIMIT EXCEEDED" in reply
+        tty = TTY(server.port)
+        tty.logon("BOB", "BOBPW")
+        tty.child.expect(pexpect.TIMEOUT, timeout=2)  # a logged-on user is never timed out
+        tty.send("QUERY USERID")
+        tty.expect("BOB      AT")
+        tty.send("LOGOFF")
+        tty.expect(pexpect.EOF)
+    finally:
+        server.stop()

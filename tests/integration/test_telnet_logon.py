@@ -122,6 +122,8 @@ def test_warning_and_operator_console(vm_server: VMServer) -> None:
     bob = TTY(vm_server.port)
     bob.logon("BOB", "BOBPW")
     operator.expect(r"LINE 0[0-9A-F]{2} LOGON  AS BOB      USERS = 002")
+    bob.send("MSG OP are you there?")
+    operator.expect(r"MSG FROM BOB: are you there\?")
     operator.send("WARNING BOB System going down soon")
     bob.expect(r"\d\d:\d\d:\d\d WNG FROM OPERATOR: System going down soon")
     bob.send("WARNING OPERATOR hi")

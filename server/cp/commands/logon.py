@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 
-from directory.passwords import verify_password
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, not_available, userid_missing
 from server.cp.registry import ANY, command
@@ -19,8 +18,6 @@ from server.cp.timefmt import short_stamp, stamp
 from server.cp.user import User
 
 USERID = re.compile(r"^[A-Z0-9@#$_-]{1,8}$")
-# Checked against when the userid is unknown, so both cases take the same time.
-_DUMMY_HASH: list[str] = []
 
 
 def _password_incorrect() -> CPError:
@@ -64,13 +61,9 @@ async def _complete_logon(session: Session, userid: str, password: str, noipl: b
     penalty = system.throttle.penalty(*keys)
     if penalty:
         await asyncio.sleep(penalty)
-    entry = await system.store.get_user(userid)
-    known = entry is not None and entry.can_logon
-    stored = entry.password if entry is not None and known else _dummy_hash()
-    # scrypt is slow on purpose: keep it off the event loop, and do the same work
-    # for unknown and NOLOG userids so the answer's timing tells nothing either.
-    verified = await asyncio.to_thread(verify_password, password, stored)
-    if entry is None or not known or not verified:
+    # Unknown, NOLOG and wrong-password logons cost the same and get the same answer.
+    entry = await system.store.authenticate(userid, password)
+    if entry is None:
         system.throttle.record_failure(*keys)
         raise _password_incorrect()
     if session.closed:
@@ -88,14 +81,6 @@ async def _complete_logon(session: Session, userid: str, password: str, noipl: b
     if entry.ipl is not None and not noipl:
         failure = not_available("CFG", f"IPL {entry.ipl.target}")
         session.error(failure.message)
-
-
-def _dummy_hash() -> str:
-    if not _DUMMY_HASH:
-        from directory.passwords import hash_password
-
-        _DUMMY_HASH.append(hash_password("NOSUCHPW"))
-    return _DUMMY_HASH[0]
 
 
 def _logon_banner(session: Session) -> None:
