@@ -1,0 +1,473 @@
+"""The System/370 central processing unit: state, storage access and ``run_slice``.
+
+Models Principles of Operation (GA22-7000) chapter 2, "System Organization"
+(the CPU and its registers), chapter 3, "Storage" (key-controlled and
+low-address protection, reference and change recording, addressing) and
+chapter 5, "Program Execution" (instruction fetch, sequencing, execution).
+
+``run_slice`` is the one complex function: it executes up to a budget of
+instructions from a cache of pre-decoded instructions keyed by real
+address (an entry is a bound call and the instruction length), and turns
+the exceptions instructions raise into PSW swaps.  Interruptions and timers
+are looked at between slices (``interrupts.py``).  Stores invalidate cached
+instructions through a per-2K-block "holds code" map, so programs may
+modify themselves.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from server.machine import dat, interrupts, isa, psw
+from server.machine.isa import (
+    ADDRESSING,
+    OPERATION,
+    PRIVILEGED_OPERATION,
+    PROTECTION,
+    SPECIFICATION,
+    ProgramCheck,
+    ProgramCheckIlc,
+    SliceBreak,
+    SupervisorCall,
+    SyncPoint,
+)
+from server.machine.storage import FETCH_PROTECT, U16, U32, U64, Storage
+from server.machine.timers import Timers
+
+if TYPE_CHECKING:
+    from server.machine.channel_hook import ChannelHook
+
+Entry = tuple[Callable[[], None], int]
+LOW_ADDRESS_PROTECTION = 0x10000000  # CR0 bit 3
+
+
+class Stop(enum.Enum):
+    """Why ``run_slice`` or ``run`` returned."""
+
+    BUDGET = "budget spent"
+    LIMIT = "instruction limit reached"
+    WAIT = "enabled wait state"
+    DISABLED_WAIT = "disabled wait state"
+    CHECK_STOP = "check stop"
+    SVC = "SVC for the embedder"
+    DIAGNOSE = "DIAGNOSE for the embedder"
+    IO = "I/O for the embedder"
+    HOOK = "stop requested by a hook"
+
+
+HookResult = bool  # True: the hook serviced the instruction
+
+
+class CPU:
+    """One S/370 CPU attached to its main storage."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.mem = storage.mem
+        self.skeys = storage.keys
+        self.size = storage.size
+        self.code_blocks = bytearray(len(storage.keys))
+        self.icache: dict[int, Entry] = {}
+        self.tlb: dict[int, int] = {}  # virtual 2K block -> real block address
+        self.tlb_protected: set[int] = set()  # blocks in protected segments
+        self.timers = Timers()
+        self.r = [0] * 17  # r[16] stays 0: a zero base or index field indexes it
+        self.fpr = [0] * 8
+        self.cr = [0] * 16
+        self.sysmask = 0
+        self.key = 0
+        self.mwp = 0  # PSW bits 13-15
+        self.wait = False
+        self.problem = False
+        self.ec = False
+        self.cc = 0
+        self.pm = 0
+        self.ia = 0
+        self.psw_invalid = False
+        self.dat = False
+        self.fast = True  # no DAT, no low-address protection: direct real access
+        self.executing = False  # inside EX (BAL/BALR link ILC)
+        self.sync_armed = False
+        self.instructions_executed = 0
+        self.consumed = 0
+        self.profile: dict[str, int] | None = None
+        self.stop_request: Stop | None = None
+        self.svc_hook: Callable[[int], bool] | None = None
+        self.diagnose_hook: Callable[[int, int, int], bool] | None = None
+        self.channel: ChannelHook | None = None
+        self.cpu_id = 0xFD00000131580000  # STIDP: version, serial, model 3158
+        self.cpu_address = 0
+        self.pending_external: set[int] = set()  # interrupt key, signals, SIGP codes
+        self.restart_pending = False
+        self.lim2 = self.size - 2
+        self.lim4 = self.size - 4
+        self.lim8 = self.size - 8
+        self.initial_reset()
+
+    # -- reset and mode -------------------------------------------------------------
+
+    def initial_reset(self) -> None:
+        """Initial CPU reset: PSW, registers and architected control registers."""
+        self.r[:16] = [0] * 16
+        self.fpr[:] = [0] * 8
+        self.cr[:] = [0] * 16
+        self.cr[0] = 0x000000E0
+        self.cr[2] = 0xFFFFFFFF
+        self.cr[14] = 0xC2000000
+        self.cr[15] = 0x00000200
+        psw.load(self, bytes(8))
+        self.pending_external.clear()
+        self.flush_translation()
+
+    def mode_changed(self) -> None:
+        """Recompute derived state after the PSW or CR0 changed."""
+        self.dat = self.ec and bool(self.sysmask & psw.EC_DAT)
+        self.fast = not self.dat and not self.cr[0] & LOW_ADDRESS_PROTECTION
+
+    def flush_translation(self) -> None:
+        """PTLB, or a control-register load that affects translation."""
+        self.tlb.clear()
+        self.tlb_protected.clear()
+
+    def flush_icache(self) -> None:
+        self.icache.clear()
+        self.code_blocks[:] = bytes(len(self.code_blocks))
+
+    # -- storage access by logical address ------------------------------------------
+
+    def _ranges(self, address: int, length: int, store: bool) -> list[tuple[int, int]]:
+        """Real (address, length) pieces of a logical operand, all checks applied."""
+        pieces = []
+        key = self.key
+        keys = self.skeys
+        if store and self.cr[0] & LOW_ADDRESS_PROTECTION and (
+                address < 512 or address + length > 0x1000000):
+            raise ProgramCheck(PROTECTION)
+        while length > 0:
+            address &= 0xFFFFFF
+            piece = min(length, 2048 - (address & 0x7FF))
+            real = dat.translate(self, address, store) if self.dat else address
+            if real + piece > self.size:
+                raise ProgramCheck(ADDRESSING)
+            if key:
+                block_key = keys[real >> 11]
+                if block_key >> 4 != key and (store or block_key & FETCH_PROTECT):
+                    raise ProgramCheck(PROTECTION)
+            pieces.append((real, piece))
+            address += piece
+            length -= piece
+        return pieces
+
+    def check(self, address: int, length: int, store: bool) -> None:
+        """Validate a whole operand (translation, addressing, protection)."""
+        if length > 0:
+            self._ranges(address, length, store)
+
+    def fetch(self, address: int, length: int) -> bytes:
+        """``length`` bytes at a logical address (wrapping at 2**24)."""
+        if self.fast and not self.key and address + length <= self.size:
+            self._reference(address, length)
+            return self.mem[address : address + length]
+        out = bytearray()
+        for real, piece in self._ranges(address, length, False):
+            self.skeys[real >> 11] |= 4
+            out += self.mem[real : real + piece]
+        return bytes(out)
+
+    def store(self, address: int, data: bytes) -> None:
+        """Store ``data`` at a logical address (wrapping at 2**24)."""
+        length = len(data)
+        if self.fast and not self.key and address + length <= self.size:
+            pieces = [(address, length)] if (address ^ (address + length - 1)) >> 11 == 0 \
+                else self._split(address, length)
+        else:
+            pieces = self._ranges(address, length, True)
+        offset = 0
+        mem = self.mem
+        for real, piece in pieces:
+            self.skeys[real >> 11] |= 6
+            mem[real : real + piece] = data[offset : offset + piece]
+            if self.code_blocks[real >> 11]:
+                self.invalidate(real, piece)
+            offset += piece
+
+    @staticmethod
+    def _split(address: int, length: int) -> list[tuple[int, int]]:
+        pieces = []
+        while length > 0:
+            piece = min(length, 2048 - (address & 0x7FF))
+            pieces.append((address, piece))
+            address += piece
+            length -= piece
+        return pieces
+
+    def _reference(self, address: int, length: int) -> None:
+        keys = self.skeys
+        for block in range(address >> 11, (address + length - 1 >> 11) + 1):
+            keys[block] |= 4
+
+    def fetch1(self, a: int) -> int:
+        if self.fast and a < self.size:
+            key = self.key
+            if key:
+                block_key = self.skeys[a >> 11]
+                if block_key & FETCH_PROTECT and block_key >> 4 != key:
+                    raise ProgramCheck(PROTECTION)
+            self.skeys[a >> 11] |= 4
+            return self.mem[a]
+        return self.fetch(a, 1)[0]
+
+    def fetch2(self, a: int) -> int:
+        if self.fast and not self.key and a <= self.lim2:
+            self.skeys[a >> 11] |= 4
+            self.skeys[a + 1 >> 11] |= 4
+            value: int = U16.unpack_from(self.mem, a)[0]
+            return value
+        return int.from_bytes(self.fetch(a, 2), "big")
+
+    def fetch4(self, a: int) -> int:
+        if self.fast and not self.key and a <= self.lim4:
+            self.skeys[a >> 11] |= 4
+            self.skeys[a + 3 >> 11] |= 4
+            value: int = U32.unpack_from(self.mem, a)[0]
+            return value
+        return int.from_bytes(self.fetch(a, 4), "big")
+
+    def fetch8(self, a: int) -> int:
+        if self.fast and not self.key and a <= self.lim8:
+            self.skeys[a >> 11] |= 4
+            self.skeys[a + 7 >> 11] |= 4
+            value: int = U64.unpack_from(self.mem, a)[0]
+            return value
+        return int.from_bytes(self.fetch(a, 8), "big")
+
+    def store1(self, a: int, v: int) -> None:
+        if self.fast and not self.key and a < self.size:
+            block = a >> 11
+            self.skeys[block] |= 6
+            self.mem[a] = v & 0xFF
+            if self.code_blocks[block]:
+                self.invalidate(a, 1)
+            return
+        self.store(a, bytes((v & 0xFF,)))
+
+    def store2(self, a: int, v: int) -> None:
+        if self.fast and not self.key and a <= self.lim2:
+            block, last = a >> 11, a + 1 >> 11
+            self.skeys[block] |= 6
+            self.skeys[last] |= 6
+            U16.pack_into(self.mem, a, v & 0xFFFF)
+            if self.code_blocks[block] or self.code_blocks[last]:
+                self.invalidate(a, 2)
+            return
+        self.store(a, (v & 0xFFFF).to_bytes(2, "big"))
+
+    def store4(self, a: int, v: int) -> None:
+        if self.fast and not self.key and a <= self.lim4:
+            block, last = a >> 11, a + 3 >> 11
+            self.skeys[block] |= 6
+            self.skeys[last] |= 6
+            U32.pack_into(self.mem, a, v & 0xFFFFFFFF)
+            if self.code_blocks[block] or self.code_blocks[last]:
+                self.invalidate(a, 4)
+            return
+        self.store(a, (v & 0xFFFFFFFF).to_bytes(4, "big"))
+
+    def store8(self, a: int, v: int) -> None:
+        if self.fast and not self.key and a <= self.lim8:
+            block, last = a >> 11, a + 7 >> 11
+            self.skeys[block] |= 6
+            self.skeys[last] |= 6
+            U64.pack_into(self.mem, a, v & 0xFFFFFFFFFFFFFFFF)
+            if self.code_blocks[block] or self.code_blocks[last]:
+                self.invalidate(a, 8)
+            return
+        self.store(a, (v & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big"))
+
+    # -- real storage (interruptions, low core) -------------------------------------
+
+    def store_real(self, address: int, data: bytes) -> None:
+        """Store at a real address without protection (interruption code, PSWs)."""
+        self.storage.write(address, data)
+        self.storage.mark_changed(address, len(data))
+        self.invalidate(address, len(data))
+
+    def fetch_real(self, address: int, length: int) -> bytes:
+        data = self.storage.read(address, length)
+        self._reference(address, length)
+        return data
+
+    def invalidate(self, real: int, length: int) -> None:
+        """Drop cached instructions overlapping real ``real .. real+length-1``."""
+        cache = self.icache
+        if not cache:
+            return
+        if length <= 32:
+            for address in range(real - 5, real + length):
+                cache.pop(address, None)
+        else:
+            for address in [a for a in cache if real - 6 < a < real + length]:
+                del cache[address]
+
+    # -- instruction fetch and decode ----------------------------------------------
+
+    def _fetch_instruction(self, address: int) -> tuple[bytes, int, bool]:
+        """Instruction bytes, their real address, and whether they may be cached."""
+        if address & 1:
+            raise ProgramCheckIlc(SPECIFICATION, 0, nullify=True)
+        try:
+            first = self._ranges(address, 2, False)[0][0]
+            length = isa.instruction_length(self.mem[first])
+            pieces = self._ranges(address, length, False)
+        except ProgramCheck as check:
+            raise ProgramCheckIlc(check.code, 0, nullify=True) from None
+        data = b"".join(self.mem[real : real + piece] for real, piece in pieces)
+        cacheable = len(pieces) == 1 or pieces[1][0] == first + pieces[0][1]
+        if self.key:
+            keys = self.skeys
+            cacheable = cacheable and not any(keys[r >> 11] & FETCH_PROTECT for r, _ in pieces)
+        for real, _ in pieces:
+            self.skeys[real >> 11] |= 4
+        return data, first, cacheable
+
+    def decode(self, address: int) -> Entry:
+        """Decode the instruction at a logical address, caching it by real address."""
+        data, real, cacheable = self._fetch_instruction(address)
+        entry = self.make_entry(data)
+        if cacheable:
+            self.icache[real] = entry
+            self.code_blocks[real >> 11] = 1
+            self.code_blocks[real + len(data) - 1 >> 11] = 1
+        return entry
+
+    def make_entry(self, data: bytes) -> Entry:
+        """A bound call for the instruction ``data`` (its full length)."""
+        definition = isa.lookup(data[0], data[1])
+        if definition is None:
+            return (partial(_raise, OPERATION), len(data))
+        call: Callable[[], None] = partial(
+            definition.function, self, *isa.operands(definition.format.name, data))
+        if definition.privileged:
+            call = partial(_privileged, self, call)
+        if definition.sync:
+            call = partial(_synchronized, self, call)
+        if self.profile is not None:
+            call = partial(_counted, self.profile, definition.mnemonic, call)
+        return (call, len(data))
+
+    # -- execution ------------------------------------------------------------------
+
+    def request_stop(self, reason: Stop) -> None:
+        """Make the current slice return ``reason`` after the current instruction."""
+        self.stop_request = reason
+
+    def run_slice(self, budget: int) -> Stop:
+        """Take pending interruptions, then execute up to ``budget`` instructions.
+
+        Returns why it stopped: the budget is spent, the CPU is in a wait
+        state with nothing to take, or a hook asked for the embedder.
+        ``consumed`` afterwards holds the instructions and interruptions used.
+        """
+        done = 0
+        self.stop_request = None
+        while True:
+            if self.instructions_executed:
+                interrupts.update_interval_timer(self)
+            done += interrupts.service(self)
+            if self.wait:
+                self.consumed = done
+                enabled = psw.external_enabled(self) or psw.io_mask_any(self)
+                return Stop.WAIT if enabled else Stop.DISABLED_WAIT
+            if done >= budget:
+                self.consumed = done
+                return Stop.BUDGET
+            chunk = min(budget - done, interrupts.instructions_to_next_event(self))
+            done += self.execute(chunk)
+            if self.stop_request is not None:
+                reason, self.stop_request = self.stop_request, None
+                self.consumed = done
+                return reason
+
+    def execute(self, budget: int) -> int:
+        """Run up to ``budget`` instructions; stop early after a PSW swap or a break."""
+        total = 0
+        count = 0
+        ia = self.ia
+        entry: Entry | None = None
+        cache_get = self.icache.get
+        decode = self.decode
+        tlb = self.tlb
+        while True:
+            try:
+                if self.psw_invalid:
+                    raise ProgramCheckIlc(SPECIFICATION, 0, nullify=True)
+                if not self.dat:
+                    while count < budget:
+                        ia = self.ia
+                        entry = cache_get(ia)
+                        if entry is None:
+                            entry = decode(ia)
+                        self.ia = ia + entry[1]
+                        entry[0]()
+                        count += 1
+                else:
+                    while count < budget:
+                        ia = self.ia
+                        entry = None
+                        frame = tlb.get(ia >> 11)
+                        if frame is not None:
+                            entry = cache_get(frame | ia & 0x7FF)
+                        if entry is None:
+                            entry = decode(ia)
+                        self.ia = ia + entry[1]
+                        entry[0]()
+                        count += 1
+                break
+            except ProgramCheck as check:
+                count += 1
+                ilc = check.ilc if isinstance(check, ProgramCheckIlc) else (
+                    entry[1] >> 1 if entry else 0)
+                if check.nullify:
+                    self.ia = ia
+                interrupts.program(self, check.code, ilc)
+                break
+            except SupervisorCall as call:
+                count += 1
+                interrupts.supervisor_call(self, call.code, entry[1] >> 1 if entry else 1)
+                break
+            except SliceBreak:
+                count += 1
+                break
+            except SyncPoint:
+                self.ia = ia
+                self.instructions_executed += count
+                total += count
+                count = 0
+                self.sync_armed = True
+        self.instructions_executed += count
+        return total + count
+
+
+def _raise(code: int) -> None:
+    raise ProgramCheck(code)
+
+
+def _privileged(cpu: CPU, call: Callable[[], None]) -> None:
+    if cpu.problem:
+        raise ProgramCheck(PRIVILEGED_OPERATION)
+    call()
+
+
+def _synchronized(cpu: CPU, call: Callable[[], None]) -> None:
+    if not cpu.sync_armed:
+        raise SyncPoint()
+    cpu.sync_armed = False
+    call()
+
+
+def _counted(profile: dict[str, int], mnemonic: str, call: Callable[[], None]) -> None:
+    profile[mnemonic] = profile.get(mnemonic, 0) + 1
+    call()

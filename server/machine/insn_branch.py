@@ -1,0 +1,149 @@
+"""Branching, EXECUTE and SUPERVISOR CALL.
+
+Models Principles of Operation (GA22-7000) chapter 7, "General Instructions":
+BC/BCR, BAL/BALR (link information: ILC, condition code, program mask and
+the 24-bit return address in the link register), BCT/BCTR, BXH/BXLE, EX
+(the target's bits 8-15 ORed with R1 bits 24-31; EX of EX is an execute
+exception) and SVC.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from server.machine.isa import (
+    EXECUTE,
+    SPECIFICATION,
+    Format,
+    ProgramCheck,
+    SliceBreak,
+    SupervisorCall,
+    instruction,
+    instruction_length,
+)
+
+if TYPE_CHECKING:
+    from server.machine.cpu import CPU
+
+M32 = 0xFFFFFFFF
+
+
+def _link(cpu: CPU, ilc: int) -> int:
+    if cpu.executing:
+        ilc = 2
+    return ilc << 30 | cpu.cc << 28 | cpu.pm << 24 | cpu.ia & 0xFFFFFF
+
+
+@instruction(0x07, "BCR", Format.RR)
+def branch_on_condition_register(cpu: CPU, r1: int, r2: int) -> None:
+    "07 BCR - Branch on Condition Register [RR]"
+    if r1 & (8 >> cpu.cc) and r2:
+        cpu.ia = cpu.r[r2] & 0xFFFFFF
+
+
+@instruction(0x47, "BC", Format.RX)
+def branch_on_condition(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "47 BC - Branch on Condition [RX]"
+    if r1 & (8 >> cpu.cc):
+        r = cpu.r
+        cpu.ia = (r[x2] + r[b2] + d2) & 0xFFFFFF
+
+
+@instruction(0x05, "BALR", Format.RR)
+def branch_and_link_register(cpu: CPU, r1: int, r2: int) -> None:
+    "05 BALR - Branch and Link Register [RR]"
+    target = cpu.r[r2] & 0xFFFFFF
+    cpu.r[r1] = _link(cpu, 1)
+    if r2:
+        cpu.ia = target
+
+
+@instruction(0x45, "BAL", Format.RX)
+def branch_and_link(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "45 BAL - Branch and Link [RX]"
+    r = cpu.r
+    target = (r[x2] + r[b2] + d2) & 0xFFFFFF
+    r[r1] = _link(cpu, 2)
+    cpu.ia = target
+
+
+@instruction(0x06, "BCTR", Format.RR)
+def branch_on_count_register(cpu: CPU, r1: int, r2: int) -> None:
+    "06 BCTR - Branch on Count Register [RR]"
+    r = cpu.r
+    target = r[r2] & 0xFFFFFF
+    value = (r[r1] - 1) & M32
+    r[r1] = value
+    if value and r2:
+        cpu.ia = target
+
+
+@instruction(0x46, "BCT", Format.RX)
+def branch_on_count(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "46 BCT - Branch on Count [RX]"
+    r = cpu.r
+    target = (r[x2] + r[b2] + d2) & 0xFFFFFF
+    value = (r[r1] - 1) & M32
+    r[r1] = value
+    if value:
+        cpu.ia = target
+
+
+def _index_step(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> int:
+    """Add the increment (R3) to R1; return the signed comparison sum - compare."""
+    r = cpu.r
+    increment = r[r3]
+    comparand = r[r3 | 1]
+    total = (r[r1] + increment) & M32
+    r[r1] = total
+    signed_total = total - (1 << 32) if total >> 31 else total
+    signed_comparand = comparand - (1 << 32) if comparand >> 31 else comparand
+    return signed_total - signed_comparand
+
+
+@instruction(0x86, "BXH", Format.RS)
+def branch_on_index_high(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
+    "86 BXH - Branch on Index High [RS]"
+    target = (cpu.r[b2] + d2) & 0xFFFFFF
+    if _index_step(cpu, r1, r3, b2, d2) > 0:
+        cpu.ia = target
+
+
+@instruction(0x87, "BXLE", Format.RS)
+def branch_on_index_low_or_equal(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
+    "87 BXLE - Branch on Index Low or Equal [RS]"
+    target = (cpu.r[b2] + d2) & 0xFFFFFF
+    if _index_step(cpu, r1, r3, b2, d2) <= 0:
+        cpu.ia = target
+
+
+@instruction(0x44, "EX", Format.RX)
+def execute(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
+    "44 EX - Execute [RX]"
+    r = cpu.r
+    address = (r[x2] + r[b2] + d2) & 0xFFFFFF
+    if address & 1:
+        raise ProgramCheck(SPECIFICATION)
+    first = cpu.fetch(address, 2)
+    target = bytearray(cpu.fetch(address, instruction_length(first[0])))
+    if target[0] == 0x44:
+        raise ProgramCheck(EXECUTE)
+    if r1:
+        target[1] |= r[r1] & 0xFF
+    call = cpu.make_entry(bytes(target))[0]
+    cpu.executing = True
+    try:
+        call()
+    finally:
+        cpu.executing = False
+
+
+@instruction(0x0A, "SVC", Format.I)
+def supervisor_call(cpu: CPU, i: int) -> None:
+    "0A SVC - Supervisor Call [I]"
+    hook = cpu.svc_hook
+    if hook is not None and hook(i):
+        if cpu.stop_request is not None:
+            raise SliceBreak()
+        return
+    raise SupervisorCall(i)
