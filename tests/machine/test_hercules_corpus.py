@@ -27,10 +27,13 @@ from tests.machine.oracle import (
 )
 from tests.machine.oracle.hercules import parse_state
 from tests.machine.oracle.program import DirectiveError
+from tests.machine.oracle.random_program import generate, write
 from tests.tools import require_tool
 
 SOURCES = corpus()
 WITH_EXPECTATIONS = [source for source in SOURCES if parse(source).expect]
+RANDOM_SEEDS = range(1, 25)  # python -m tests.machine.oracle.random_program 1-500 for more
+TOOLS = ("hercules", "s390x-linux-gnu-as", "s390x-linux-gnu-ld", "s390x-linux-gnu-objcopy")
 
 
 class Oracle:
@@ -40,8 +43,8 @@ class Oracle:
         self.programs: dict[str, Program] = {}
         self.states: dict[str, State] = {}
 
-    def load(self) -> None:
-        programs = [assemble(parse(source)) for source in SOURCES]
+    def load(self, sources: list[Path]) -> None:
+        programs = [assemble(parse(source)) for source in sources]
         with Hercules() as hercules:
             for program in programs:
                 self.programs[program.name] = program
@@ -50,10 +53,19 @@ class Oracle:
 
 @pytest.fixture(scope="session")
 def oracle() -> Iterator[Oracle]:
-    for tool in ("hercules", "s390x-linux-gnu-as", "s390x-linux-gnu-ld", "s390x-linux-gnu-objcopy"):
+    for tool in TOOLS:
         require_tool(tool)
     result = Oracle()
-    result.load()
+    result.load(SOURCES)
+    yield result
+
+
+@pytest.fixture(scope="session")
+def random_oracle() -> Iterator[Oracle]:
+    for tool in TOOLS:
+        require_tool(tool)
+    result = Oracle()
+    result.load([write(seed) for seed in RANDOM_SEEDS])
     yield result
 
 
@@ -83,7 +95,31 @@ def test_machine_matches_hercules(oracle: Oracle, source: Path) -> None:
     assert not problems, f"{source.name}: Machine differs from Hercules:\n" + "\n".join(problems)
 
 
+@pytest.mark.hercules
+@pytest.mark.parametrize("seed", RANDOM_SEEDS)
+def test_random_program_matches_hercules(random_oracle: Oracle, seed: int) -> None:
+    name = f"random_{seed}"
+    program, expected = random_oracle.programs[name], random_oracle.states[name]
+    assert expected.waited, f"Hercules: {expected.note}"
+    try:
+        actual = run_on_machine(program)
+    except MachineMissing as error:
+        pytest.skip(str(error))
+    problems = diff(program, expected, actual)
+    assert not problems, f"{program.source}: Machine differs from Hercules:\n" + "\n".join(
+        problems
+    )
+
+
 # -- the harness itself (no external tools) ------------------------------------
+
+
+def test_random_programs_are_reproducible_and_varied() -> None:
+    assert generate(7) == generate(7)
+    assert generate(7) != generate(8)
+    body = generate(7, length=400)
+    for mnemonic in ("\n        tr ", "\n        mvc ", "\n        sla ", "\n        icm "):
+        assert mnemonic in body
 
 
 def test_every_corpus_program_parses() -> None:

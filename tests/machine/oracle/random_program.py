@@ -1,0 +1,175 @@
+"""Random straight-line S/370 programs for differential testing against Hercules.
+
+A seed gives a program of general instructions (binary arithmetic, logical,
+shifts, compares, loads and stores, ICM/STCM/CLM, MVC/NC/OC/XC/CLC/TR/MVN/MVZ)
+on random registers and a 256-byte random data area at 0x1000, with the
+condition code recorded after each instruction and a program-check handler
+that records the old PSW and goes on (overflow with the mask on, divide
+exceptions). No branches, no privileged instructions, nothing whose result
+the architecture leaves unpredictable.
+
+    python -m tests.machine.oracle.random_program 1-200     # compare Machine with Hercules
+    python -m tests.machine.oracle.random_program 17 --show # print one program
+
+A failing seed's source is kept in the cache directory so that it can be
+copied into the corpus.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .program import cache_dir
+
+DATA, DATA_SIZE = 0x1000, 256
+INTERESTING = [0, 1, 2, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFFFFFE, 0x00010000, 0x0000FFFF]
+
+RR = "ar sr alr slr nr or xr lr ltr lcr lpr lnr cr clr".split()
+RR_PAIR = "mr dr".split()
+RX = "l a s al sl n o x c cl st sth lh ah sh ch mh ic stc".split()
+RX_PAIR = "m d".split()
+SHIFT = "sll srl sla sra".split()
+SHIFT_PAIR = "sldl srdl slda srda".split()
+SS = "mvc nc oc xc clc mvn mvz".split()
+
+
+def _value(rng: random.Random) -> int:
+    if rng.random() < 0.4:
+        return rng.choice(INTERESTING)
+    if rng.random() < 0.5:
+        return rng.randrange(-1000, 1000) & 0xFFFFFFFF
+    return rng.getrandbits(32)
+
+
+def _register(rng: random.Random) -> str:
+    return f"%r{rng.randrange(12)}"  # r12 data base, r13 results, r15 scratch
+
+
+def _pair(rng: random.Random) -> str:
+    return f"%r{rng.randrange(0, 12, 2)}"
+
+
+def _storage(rng: random.Random, length: int = 4) -> str:
+    return f"{rng.randrange(DATA_SIZE - length + 1)}(%r12)"
+
+
+def _ss(rng: random.Random) -> str:
+    length = rng.randrange(1, 17)
+    first = rng.randrange(DATA_SIZE - length + 1)
+    second = rng.randrange(DATA_SIZE - length + 1)
+    return f"{rng.choice(SS)} {first}({length},%r12),{second}(%r12)"
+
+
+def _tr(rng: random.Random) -> str:
+    length = rng.randrange(1, 9)  # the table is the whole data area
+    return f"tr {rng.randrange(DATA_SIZE - length + 1)}({length},%r12),0(%r12)"
+
+
+def _mask_insn(rng: random.Random) -> str:
+    name = rng.choice(["icm", "stcm", "clm"])
+    return f"{name} {_register(rng)},{rng.randrange(16)},{_storage(rng)}"
+
+
+def _instruction(rng: random.Random) -> str:
+    forms: list[Callable[[], str]] = [
+        lambda: f"{rng.choice(RR)} {_register(rng)},{_register(rng)}",
+        lambda: f"{rng.choice(RR_PAIR)} {_pair(rng)},{_register(rng)}",
+        lambda: f"{rng.choice(RX)} {_register(rng)},{_storage(rng)}",
+        lambda: f"{rng.choice(RX_PAIR)} {_pair(rng)},{_storage(rng)}",
+        lambda: f"{rng.choice(SHIFT)} {_register(rng)},{rng.randrange(64)}",
+        lambda: f"{rng.choice(SHIFT_PAIR)} {_pair(rng)},{rng.randrange(64)}",
+        lambda: f"la {_register(rng)},{rng.randrange(4096)}(%r12)",
+        lambda: _mask_insn(rng),
+        lambda: _ss(rng),
+        lambda: _tr(rng),
+    ]
+    return rng.choice(forms)()
+
+
+def generate(seed: int, length: int = 60) -> str:
+    """The assembler source of random program ``seed``."""
+    rng = random.Random(seed)
+    program_mask = rng.choice([0x00, 0x08, 0x0F]) << 24  # fixed-point overflow on or off
+    body = []
+    for _ in range(length):
+        body.append(f"        {_instruction(rng)}")
+        body.append("        reccc")
+    registers = ", ".join(f"0x{_value(rng):08x}" for _ in range(12))
+    data = [rng.getrandbits(8) for _ in range(DATA_SIZE)]
+    data_lines = [
+        "        .byte   " + ", ".join(f"0x{b:02x}" for b in data[i : i + 16])
+        for i in range(0, DATA_SIZE, 16)
+    ]
+    return "\n".join(
+        [
+            f"#@ title: random program, seed {seed}",
+            f"#@ compare {DATA:x}-{DATA + DATA_SIZE - 1:x}",
+            f"#@ limit {length * 20 + 1000}",  # a few hundred instructions are executed
+            '        .include "s370.inc"',
+            "        lowcore pgm=onpgm",
+            "        la      %r13,0xc00",
+            "        l       %r12,kdata",
+            "        l       %r15,kmask",
+            "        spm     %r15",
+            "        lm      %r0,%r11,initial",
+            *body,
+            "        eoj",
+            "onpgm:  mvc     0(8,%r13),0x28",
+            "        la      %r13,8(%r13)",
+            "        lpsw    0x28",
+            "        .balign 8",
+            f"kdata:  .long   0x{DATA:x}",
+            f"kmask:  .long   0x{program_mask:08x}",
+            f"initial: .long  {registers}",
+            "        .org    0xc00",
+            "        .space  0x400",
+            f"        .org    0x{DATA:x}",
+            *data_lines,
+            "",
+        ]
+    )
+
+
+def write(seed: int, length: int = 60) -> Path:
+    """Write random program ``seed`` into the cache directory and return its path."""
+    path = cache_dir() / f"random_{seed}.s"
+    path.write_text(generate(seed, length))
+    return path
+
+
+def _seeds(text: str) -> list[int]:
+    seeds: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        seeds.extend(range(int(low), int(high or low) + 1))
+    return seeds
+
+
+def main(arguments: list[str]) -> int:
+    """Compare Machine with Hercules on the given seeds, or --show one program."""
+    from . import Hercules, assemble, diff, parse, run_on_machine
+
+    if not arguments:
+        print(__doc__)
+        return 2
+    if "--show" in arguments:
+        print(generate(_seeds(arguments[0])[0]))
+        return 0
+    failures = 0
+    with Hercules() as hercules:
+        for seed in _seeds(arguments[0]):
+            program = assemble(parse(write(seed)))
+            problems = diff(program, hercules.run(program), run_on_machine(program))
+            if problems:
+                failures += 1
+                print(f"seed {seed}: {program.source}")
+                print("\n".join(f"  {line}" for line in problems[:12]))
+    print(f"{failures} of {len(_seeds(arguments[0]))} seeds differ")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
