@@ -12,9 +12,13 @@ with ``psw``, ``gpr``, ``cr``, ``fpr`` and ``r`` displays. Comment commands
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import queue
 import re
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -42,6 +46,15 @@ _STORAGE = re.compile(r"^R:([0-9A-F]{8}):K:([0-9A-F]{2})=((?:[0-9A-F]{8} ?){1,4}
 _WAIT = "HHCCP011I"
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to kill Hercules when its parent dies.
+
+    Hercules 3.13 does not exit when stdin closes; orphaned, it spins a CPU.
+    """
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 class HerculesError(RuntimeError):
     """Hercules did not start, died, or did not answer in time."""
 
@@ -62,6 +75,7 @@ class Hercules:
             text=True,
             errors="replace",
             bufsize=1,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
