@@ -106,9 +106,7 @@ def test_random_program_matches_hercules(random_oracle: Oracle, seed: int) -> No
     except MachineMissing as error:
         pytest.skip(str(error))
     problems = diff(program, expected, actual)
-    assert not problems, f"{program.source}: Machine differs from Hercules:\n" + "\n".join(
-        problems
-    )
+    assert not problems, f"{program.source}: Machine differs from Hercules:\n" + "\n".join(problems)
 
 
 # -- the harness itself (no external tools) ------------------------------------
@@ -205,3 +203,18 @@ def test_key_display_outside_compared_storage_gives_only_the_key(tmp_path: Path)
     state = parse_state(["R:00002000:K:5E=C1C2C3C4 00000000 00000000 00000000  A..."], program)
     assert state.keys == {0x2000: 0x5E}
     assert 0x2000 not in state.storage
+
+
+@pytest.mark.hercules
+def test_hercules_stops_a_program_that_never_waits(tmp_path: Path) -> None:
+    for tool in TOOLS:
+        require_tool(tool)
+    looping = tmp_path / "loop.s"
+    looping.write_text('#@ timeout 0.5\n .include "s370.inc"\n lowcore\n1: b 1b\n')
+    smoke = Path(__file__).parent / "corpus" / "smoke.s"
+    with Hercules() as hercules:
+        stuck = hercules.run(assemble(parse(looping)))
+        after = hercules.run(assemble(parse(smoke)))
+    assert not stuck.waited and "no disabled wait" in stuck.note
+    assert stuck.psw[5:8] == b"\x00\x02\x00"  # stopped inside the loop at 0x200
+    assert after.waited and after.gprs[1] == 12  # the next program runs normally
