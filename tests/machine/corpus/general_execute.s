@@ -1,6 +1,7 @@
 #@ title: EXECUTE: length from a register, R1=0, of a branch and of EXECUTE (execute exception)
 #@ expect 800 c1c2c3c4
 #@ expect 830 00000003
+#@ expect gpr 14 9000023a
         .include "s370.inc"
         lowcore pgm=onpgm
         la      %r13,0x810
@@ -13,7 +14,9 @@
         la      %r3,1f
         ex      %r0,brx             # executing a BCR branches
         b       bad
-1:      la      %r4,12
+1:      ex      %r0,balrx           # BALR under EX: the link's ILC is EX's (2), not BALR's
+        rec     %r14
+        la      %r4,12
         ex      %r0,exx             # EX of EX: execute exception (code 3)
         la      %r4,13
         eoj
@@ -25,6 +28,7 @@ onpgm:  mvc     0x830(8),0x28       # record the program old PSW, go on after it
 mvcx:   mvc     0x800(1),src
 nix:    ni      0x820,0xf0
 brx:    bcr     15,%r3
+balrx:  balr    %r14,0
 exx:    ex      %r0,mvcx
 src:    .byte   0xc1, 0xc2, 0xc3, 0xc4, 0xc5
         .org    0x800
