@@ -144,6 +144,9 @@ def machine_run(program: Program, iterations: int) -> Figure:
     if not _ended(bytes(machine.psw())):
         raise RuntimeError(f"{program.name} did not end on Machine: {machine.psw().hex()}")
     executed = int(machine.instructions_executed)
+    loop = iterations * LOOPS[program.name]
+    if not loop <= executed <= loop + 64:  # a few set-up and ending instructions
+        raise RuntimeError(f"{program.name}: {executed} instructions counted, loop has {loop}")
     return Figure(executed / elapsed / 1e6, executed, elapsed)
 
 
