@@ -1,9 +1,10 @@
-"""Random straight-line S/370 programs for differential testing against Hercules.
+"""Random S/370 programs for differential testing against Hercules.
 
 A seed gives a program of general instructions (binary arithmetic, logical,
-shifts, compares, loads and stores, ICM/STCM/CLM, MVC/NC/OC/XC/CLC/TR/MVN/MVZ)
-on random registers and a 256-byte random data area at 0x1000, with the
-condition code recorded after each instruction and a program-check handler
+shifts, compares, loads and stores, ICM/STCM/CLM, MVC/NC/OC/XC/CLC/TR/MVN/MVZ,
+CS/CDS, and BC/BCT/BXH/BXLE each branching over one instruction that counts
+the branches not taken in %r14) on random registers and a 256-byte random
+data area at 0x1000, with the condition code recorded after each instruction and a program-check handler
 that records the old PSW and goes on (overflow with the mask on, divide
 exceptions). No branches, no privileged instructions, nothing whose result
 the architecture leaves unpredictable.
@@ -73,6 +74,24 @@ def _mask_insn(rng: random.Random) -> str:
     return f"{name} {_register(rng)},{rng.randrange(16)},{_storage(rng)}"
 
 
+def _branch(rng: random.Random) -> str:
+    """A conditional branch over one LA, so %r14 counts the branches not taken."""
+    kind = rng.randrange(4)
+    if kind == 0:
+        branch = f"bc {rng.randrange(16)},1f"
+    elif kind == 1:
+        branch = f"bct {_register(rng)},1f"
+    else:
+        branch = f"{rng.choice(['bxh', 'bxle'])} {_register(rng)},{_register(rng)},1f"
+    return f"{branch}\n        la %r14,1(%r14)\n1:"
+
+
+def _compare_and_swap(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"cs {_register(rng)},{_register(rng)},{rng.randrange(0, DATA_SIZE, 4)}(%r12)"
+    return f"cds {_pair(rng)},{_pair(rng)},{rng.randrange(0, DATA_SIZE, 8)}(%r12)"
+
+
 def _instruction(rng: random.Random) -> str:
     forms: list[Callable[[], str]] = [
         lambda: f"{rng.choice(RR)} {_register(rng)},{_register(rng)}",
@@ -85,6 +104,8 @@ def _instruction(rng: random.Random) -> str:
         lambda: _mask_insn(rng),
         lambda: _ss(rng),
         lambda: _tr(rng),
+        lambda: _branch(rng),
+        lambda: _compare_and_swap(rng),
     ]
     return rng.choice(forms)()
 
@@ -115,6 +136,7 @@ def generate(seed: int, length: int = 60) -> str:
             "        l       %r15,kmask",
             "        spm     %r15",
             "        lm      %r0,%r11,initial",
+            "        la      %r14,0",
             *body,
             "        eoj",
             "onpgm:  mvc     0(8,%r13),0x28",
