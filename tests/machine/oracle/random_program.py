@@ -2,12 +2,12 @@
 
 A seed gives a program of general instructions (binary arithmetic, logical,
 shifts, compares, loads and stores, ICM/STCM/CLM, MVC/NC/OC/XC/CLC/TR/MVN/MVZ,
-CS/CDS, and BC/BCT/BXH/BXLE each branching over one instruction that counts
+CS/CDS, and BC/BCT/BXH/BXLE, each branching over one instruction that counts
 the branches not taken in %r14) on random registers and a 256-byte random
-data area at 0x1000, with the condition code recorded after each instruction and a program-check handler
-that records the old PSW and goes on (overflow with the mask on, divide
-exceptions). No branches, no privileged instructions, nothing whose result
-the architecture leaves unpredictable.
+data area at 0x1000. The condition code is recorded after each instruction;
+a program-check handler records the old PSW and goes on (overflow with the
+mask on, divide exceptions). Nothing privileged, nothing whose result the
+architecture leaves unpredictable.
 
     python -m tests.machine.oracle.random_program 1-200     # compare Machine with Hercules
     python -m tests.machine.oracle.random_program 17 --show # print one program
