@@ -69,6 +69,15 @@ class HfpResult(NamedTuple):
     code: int
 
 
+_new = tuple.__new__
+_TRUE_ZERO = HfpResult(0, 0, 0)
+
+
+def _result(value: int, cc: int, code: int) -> HfpResult:
+    # tuple.__new__ skips the NamedTuple's Python-level __new__ (about twice as fast).
+    return _new(HfpResult, (value, cc, code))
+
+
 def sign_bit(digits: int) -> int:
     """The sign bit of a value in the format with this many fraction digits."""
     return 1 << _width(digits) - 1
@@ -121,19 +130,24 @@ def _finish(sign: int, characteristic: int, fraction: int, digits: int, mask: in
     code = 0
     if characteristic > 127:
         code = EXPONENT_OVERFLOW
+        characteristic &= 0x7F
     elif characteristic < 0:
         if not mask & MASK_EXPONENT_UNDERFLOW:
-            return HfpResult(0, 0, 0)
+            return _TRUE_ZERO
         code = EXPONENT_UNDERFLOW
-    value = pack(sign, characteristic & 0x7F, fraction, digits)
-    return HfpResult(value, 1 if sign else 2, code)
+        characteristic &= 0x7F
+    if digits == EXTENDED:
+        value = pack(sign, characteristic, fraction, digits)
+    else:
+        value = (sign << 7 | characteristic) << 4 * digits | fraction
+    return _result(value, 1 if sign else 2, code)
 
 
 def _significance(characteristic: int, digits: int, mask: int) -> HfpResult:
     """A zero sum fraction: true zero, or the interruption with the characteristic kept."""
     if mask & MASK_SIGNIFICANCE:
-        return HfpResult(pack(0, characteristic, 0, digits), 0, SIGNIFICANCE)
-    return HfpResult(0, 0, 0)
+        return _result(pack(0, characteristic, 0, digits), 0, SIGNIFICANCE)
+    return _TRUE_ZERO
 
 
 def _aligned_sum(first: int, second: int, digits: int) -> tuple[int, int]:
@@ -143,16 +157,24 @@ def _aligned_sum(first: int, second: int, digits: int) -> tuple[int, int]:
     each extended by the guard digit.  Digits shifted out beyond the guard
     digit are lost.
     """
-    sign1, char1, frac1 = unpack(first, digits)
-    sign2, char2, frac2 = unpack(second, digits)
+    if digits == EXTENDED:
+        sign1, char1, frac1 = unpack(first, digits)
+        sign2, char2, frac2 = unpack(second, digits)
+    else:
+        shift = 4 * digits
+        sign1, char1, frac1 = first >> shift + 7, first >> shift & 0x7F, first & (1 << shift) - 1
+        sign2, char2 = second >> shift + 7, second >> shift & 0x7F
+        frac2 = second & (1 << shift) - 1
     frac1 <<= 4
     frac2 <<= 4
     if char1 < char2:
-        frac1 = frac1 >> 4 * (char2 - char1) if char2 - char1 <= digits else 0
+        frac1 >>= 4 * (char2 - char1)
         char1 = char2
     elif char2 < char1:
-        frac2 = frac2 >> 4 * (char1 - char2) if char1 - char2 <= digits else 0
-    return char1, (-frac1 if sign1 else frac1) + (-frac2 if sign2 else frac2)
+        frac2 >>= 4 * (char1 - char2)
+    if sign1:
+        return char1, frac2 - frac1 if not sign2 else -frac1 - frac2
+    return char1, frac1 - frac2 if sign2 else frac1 + frac2
 
 
 def add(first: int, second: int, digits: int, mask: int, normalize: bool = True) -> HfpResult:
@@ -167,7 +189,8 @@ def add(first: int, second: int, digits: int, mask: int, normalize: bool = True)
     if normalize:
         if not magnitude:
             return _significance(characteristic, digits, mask)
-        characteristic, magnitude = _normalize(characteristic, magnitude, digits + 1)
+        if not magnitude >> 4 * digits:
+            characteristic, magnitude = _normalize(characteristic, magnitude, digits + 1)
         return _finish(sign, characteristic, magnitude >> 4, digits, mask)
     fraction = magnitude >> 4
     if not fraction:
@@ -194,8 +217,15 @@ def compare(first: int, second: int, digits: int) -> int:
 
 
 def _prenormalized(value: int, digits: int) -> tuple[int, int, int]:
-    sign, characteristic, fraction = unpack(value, digits)
-    characteristic, fraction = _normalize(characteristic, fraction, digits)
+    """(sign, characteristic, fraction) with a nonzero fraction normalized; 0 for a zero one."""
+    if digits == EXTENDED:
+        sign, characteristic, fraction = unpack(value, digits)
+    else:
+        shift = 4 * digits
+        sign, characteristic = value >> shift + 7, value >> shift & 0x7F
+        fraction = value & (1 << shift) - 1
+    if fraction and not fraction >> 4 * digits - 4:
+        characteristic, fraction = _normalize(characteristic, fraction, digits)
     return sign, characteristic, fraction
 
 
@@ -206,10 +236,10 @@ def multiply(first: int, second: int, digits: int, result_digits: int, mask: int
     truncated to the result length.  A zero operand fraction gives a true
     zero; no significance exception exists.
     """
-    if not unpack(first, digits)[2] or not unpack(second, digits)[2]:
-        return HfpResult(0, 0, 0)
     sign1, char1, frac1 = _prenormalized(first, digits)
     sign2, char2, frac2 = _prenormalized(second, digits)
+    if not frac1 or not frac2:
+        return _TRUE_ZERO
     product = frac1 * frac2
     characteristic = char1 + char2 - 64
     product_digits = 2 * digits
@@ -228,12 +258,12 @@ def divide(first: int, second: int, digits: int, mask: int) -> HfpResult:
     the first operand is returned unchanged (the operation is suppressed);
     a dividend with a zero fraction gives a true zero.
     """
-    if not unpack(second, digits)[2]:
-        return HfpResult(first, 0, FLOATING_POINT_DIVIDE)
-    if not unpack(first, digits)[2]:
-        return HfpResult(0, 0, 0)
-    sign1, char1, frac1 = _prenormalized(first, digits)
     sign2, char2, frac2 = _prenormalized(second, digits)
+    if not frac2:
+        return _result(first, 0, FLOATING_POINT_DIVIDE)
+    sign1, char1, frac1 = _prenormalized(first, digits)
+    if not frac1:
+        return _TRUE_ZERO
     characteristic = char1 - char2 + 64
     if frac1 >= frac2:
         characteristic += 1
@@ -252,7 +282,7 @@ def halve(value: int, digits: int, mask: int) -> HfpResult:
     """
     sign, characteristic, fraction = unpack(value, digits)
     if not fraction:
-        return HfpResult(0, 0, 0)
+        return _TRUE_ZERO
     characteristic, guarded = _normalize(characteristic, fraction << 3, digits + 1)
     return _finish(sign, characteristic, guarded >> 4, digits, mask)
 
@@ -277,12 +307,12 @@ def load_rounded(value: int, digits: int) -> HfpResult:
         code = EXPONENT_OVERFLOW
         characteristic &= 0x7F
     result = pack(sign, characteristic, fraction, result_digits)
-    return HfpResult(result, condition_code(result, result_digits), code)
+    return _result(result, condition_code(result, result_digits), code)
 
 
 def load_and_test(value: int, digits: int) -> HfpResult:
     """LOAD AND TEST (LTER, LTDR): the operand unchanged and its condition code."""
-    return HfpResult(value, condition_code(value, digits), 0)
+    return _result(value, condition_code(value, digits), 0)
 
 
 def load_complement(value: int, digits: int) -> HfpResult:

@@ -17,6 +17,7 @@ a register; a short result leaves the right half unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from server.machine import hfp
@@ -76,46 +77,17 @@ def _signal(result: HfpResult) -> None:
 
 
 # --- shared instruction bodies ----------------------------------------------------------------
+#
+# The arithmetic instructions below are written out in full rather than through
+# shared helpers: each saves several Python calls, and they are the hot ones.
 
 Arithmetic = Callable[[int, int, int, int], HfpResult]
+_add_unnormalized: Arithmetic = partial(hfp.add, normalize=False)
+_sub_unnormalized: Arithmetic = partial(hfp.subtract, normalize=False)
 
 
-def _add_normalized(first: int, second: int, digits: int, mask: int) -> HfpResult:
-    return hfp.add(first, second, digits, mask)
-
-
-def _add_unnormalized(first: int, second: int, digits: int, mask: int) -> HfpResult:
-    return hfp.add(first, second, digits, mask, normalize=False)
-
-
-def _sub_normalized(first: int, second: int, digits: int, mask: int) -> HfpResult:
-    return hfp.subtract(first, second, digits, mask)
-
-
-def _sub_unnormalized(first: int, second: int, digits: int, mask: int) -> HfpResult:
-    return hfp.subtract(first, second, digits, mask, normalize=False)
-
-
-def _short_arith(cpu: CPU, r1: int, second: int, operation: Arithmetic, sets_cc: bool) -> None:
-    """Short add/subtract/divide into the left half of R1 (already checked)."""
-    result = operation(_short(cpu, r1), second, SHORT, cpu.pm)
-    if result.code == hfp.FLOATING_POINT_DIVIDE:
-        raise ProgramCheck(result.code)
-    _set_short(cpu, r1, result.value)
-    if sets_cc:
-        cpu.cc = result.cc
-    _signal(result)
-
-
-def _long_arith(cpu: CPU, r1: int, second: int, operation: Arithmetic, sets_cc: bool) -> None:
-    """Long add/subtract/divide into R1 (already checked)."""
-    result = operation(cpu.fpr[r1], second, LONG, cpu.pm)
-    if result.code == hfp.FLOATING_POINT_DIVIDE:
-        raise ProgramCheck(result.code)
-    cpu.fpr[r1] = result.value
-    if sets_cc:
-        cpu.cc = result.cc
-    _signal(result)
+def _multiply(first: int, second: int, digits: int, mask: int) -> HfpResult:
+    return hfp.multiply(first, second, digits, digits, mask)
 
 
 def _extended_arith(cpu: CPU, r1: int, r2: int, operation: Arithmetic) -> None:
@@ -123,17 +95,6 @@ def _extended_arith(cpu: CPU, r1: int, r2: int, operation: Arithmetic) -> None:
     result = operation(_extended(cpu, _xp(r1)), _extended(cpu, _xp(r2)), EXTENDED, cpu.pm)
     _set_extended(cpu, r1, result.value)
     cpu.cc = result.cc
-    _signal(result)
-
-
-def _multiply(first: int, second: int, digits: int, mask: int) -> HfpResult:
-    return hfp.multiply(first, second, digits, digits, mask)
-
-
-def _multiply_short(cpu: CPU, r1: int, second: int) -> None:
-    """MER/ME: short operands, long product in the whole of R1 (already checked)."""
-    result = hfp.multiply(_short(cpu, r1), second, SHORT, LONG, cpu.pm)
-    cpu.fpr[r1] = result.value
     _signal(result)
 
 
@@ -156,6 +117,56 @@ def _sign_long(cpu: CPU, r1: int, r2: int, operation: Callable[[int, int], HfpRe
     result = operation(cpu.fpr[_fp(r2)], LONG)
     cpu.fpr[_fp(r1)] = result.value
     cpu.cc = result.cc
+
+
+def _long(cpu: CPU, r1: int, second: int, operation: Arithmetic) -> None:
+    """Long add/subtract into R1 (already checked), setting the CC."""
+    value, cc, code = operation(cpu.fpr[r1], second, LONG, cpu.pm)
+    cpu.fpr[r1] = value
+    cpu.cc = cc
+    if code:
+        raise ProgramCheck(code)
+
+
+def _long_nocc(cpu: CPU, r1: int, second: int, operation: Arithmetic) -> None:
+    """Long multiply/divide into R1 (already checked); divide by zero suppresses."""
+    value, _, code = operation(cpu.fpr[r1], second, LONG, cpu.pm)
+    if code == hfp.FLOATING_POINT_DIVIDE:
+        raise ProgramCheck(code)
+    cpu.fpr[r1] = value
+    if code:
+        raise ProgramCheck(code)
+
+
+def _short_op(cpu: CPU, r1: int, second: int, operation: Arithmetic) -> None:
+    """Short add/subtract into the left half of R1 (already checked), setting the CC."""
+    fpr = cpu.fpr
+    old = fpr[r1]
+    value, cc, code = operation(old >> 32, second, SHORT, cpu.pm)
+    fpr[r1] = value << 32 | old & _LOW32
+    cpu.cc = cc
+    if code:
+        raise ProgramCheck(code)
+
+
+def _short_nocc(cpu: CPU, r1: int, second: int, operation: Arithmetic) -> None:
+    """Short divide into the left half of R1 (already checked); divide by zero suppresses."""
+    fpr = cpu.fpr
+    old = fpr[r1]
+    value, _, code = operation(old >> 32, second, SHORT, cpu.pm)
+    if code == hfp.FLOATING_POINT_DIVIDE:
+        raise ProgramCheck(code)
+    fpr[r1] = value << 32 | old & _LOW32
+    if code:
+        raise ProgramCheck(code)
+
+
+def _short_multiply(cpu: CPU, r1: int, second: int) -> None:
+    """MER/ME: short operands, long product in the whole of R1 (already checked)."""
+    value, _, code = hfp.multiply(cpu.fpr[r1] >> 32, second, SHORT, LONG, cpu.pm)
+    cpu.fpr[r1] = value
+    if code:
+        raise ProgramCheck(code)
 
 
 # --- RR, long operands (20-2F) ----------------------------------------------------------------
@@ -233,37 +244,49 @@ def compare_long_register(cpu: CPU, r1: int, r2: int) -> None:
 @instruction(0x2A, "ADR", Format.RR)
 def add_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2A ADR - Add Normalized (long) [RR]"
-    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _add_normalized, True)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long(cpu, r1, cpu.fpr[r2], hfp.add)
 
 
 @instruction(0x2B, "SDR", Format.RR)
 def subtract_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2B SDR - Subtract Normalized (long) [RR]"
-    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _sub_normalized, True)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long(cpu, r1, cpu.fpr[r2], hfp.subtract)
 
 
 @instruction(0x2C, "MDR", Format.RR)
 def multiply_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2C MDR - Multiply (long) [RR]"
-    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _multiply, False)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long_nocc(cpu, r1, cpu.fpr[r2], _multiply)
 
 
 @instruction(0x2D, "DDR", Format.RR)
 def divide_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2D DDR - Divide (long) [RR]"
-    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], hfp.divide, False)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long_nocc(cpu, r1, cpu.fpr[r2], hfp.divide)
 
 
 @instruction(0x2E, "AWR", Format.RR)
 def add_unnormalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2E AWR - Add Unnormalized (long) [RR]"
-    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _add_unnormalized, True)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long(cpu, r1, cpu.fpr[r2], _add_unnormalized)
 
 
 @instruction(0x2F, "SWR", Format.RR)
 def subtract_unnormalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2F SWR - Subtract Unnormalized (long) [RR]"
-    _long_arith(cpu, _fp(r1), cpu.fpr[_fp(r2)], _sub_unnormalized, True)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long(cpu, r1, cpu.fpr[r2], _sub_unnormalized)
 
 
 # --- RR, short operands (30-3F) ---------------------------------------------------------------
@@ -312,13 +335,13 @@ def load_rounded_long_to_short_register(cpu: CPU, r1: int, r2: int) -> None:
 @instruction(0x36, "AXR", Format.RR)
 def add_normalized_extended_register(cpu: CPU, r1: int, r2: int) -> None:
     "36 AXR - Add Normalized (extended) [RR]"
-    _extended_arith(cpu, r1, r2, _add_normalized)
+    _extended_arith(cpu, r1, r2, hfp.add)
 
 
 @instruction(0x37, "SXR", Format.RR)
 def subtract_normalized_extended_register(cpu: CPU, r1: int, r2: int) -> None:
     "37 SXR - Subtract Normalized (extended) [RR]"
-    _extended_arith(cpu, r1, r2, _sub_normalized)
+    _extended_arith(cpu, r1, r2, hfp.subtract)
 
 
 @instruction(0x38, "LER", Format.RR)
@@ -336,37 +359,49 @@ def compare_short_register(cpu: CPU, r1: int, r2: int) -> None:
 @instruction(0x3A, "AER", Format.RR)
 def add_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3A AER - Add Normalized (short) [RR]"
-    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), _add_normalized, True)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_op(cpu, r1, cpu.fpr[r2] >> 32, hfp.add)
 
 
 @instruction(0x3B, "SER", Format.RR)
 def subtract_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3B SER - Subtract Normalized (short) [RR]"
-    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), _sub_normalized, True)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_op(cpu, r1, cpu.fpr[r2] >> 32, hfp.subtract)
 
 
 @instruction(0x3C, "MER", Format.RR)
 def multiply_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3C MER - Multiply (short to long) [RR]"
-    _multiply_short(cpu, _fp(r1), _short(cpu, _fp(r2)))
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_multiply(cpu, r1, cpu.fpr[r2] >> 32)
 
 
 @instruction(0x3D, "DER", Format.RR)
 def divide_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3D DER - Divide (short) [RR]"
-    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), hfp.divide, False)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_nocc(cpu, r1, cpu.fpr[r2] >> 32, hfp.divide)
 
 
 @instruction(0x3E, "AUR", Format.RR)
 def add_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3E AUR - Add Unnormalized (short) [RR]"
-    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), _add_unnormalized, True)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_op(cpu, r1, cpu.fpr[r2] >> 32, _add_unnormalized)
 
 
 @instruction(0x3F, "SUR", Format.RR)
 def subtract_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3F SUR - Subtract Unnormalized (short) [RR]"
-    _short_arith(cpu, _fp(r1), _short(cpu, _fp(r2)), _sub_unnormalized, True)
+    if (r1 | r2) & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_op(cpu, r1, cpu.fpr[r2] >> 32, _sub_unnormalized)
 
 
 # --- RX, long operands (60-6F) ----------------------------------------------------------------
@@ -375,7 +410,9 @@ def subtract_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
 @instruction(0x60, "STD", Format.RX)
 def store_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "60 STD - Store (long) [RX]"
-    cpu.store8(_address(cpu, x2, b2, d2), cpu.fpr[_fp(r1)])
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    cpu.store8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF, cpu.fpr[r1])
 
 
 @instruction(0x67, "MXD", Format.RX)
@@ -387,7 +424,9 @@ def multiply_long_to_extended(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> N
 @instruction(0x68, "LD", Format.RX)
 def load_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "68 LD - Load (long) [RX]"
-    cpu.fpr[_fp(r1)] = cpu.fetch8(_address(cpu, x2, b2, d2))
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    cpu.fpr[r1] = cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF)
 
 
 @instruction(0x69, "CD", Format.RX)
@@ -400,37 +439,49 @@ def compare_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
 @instruction(0x6A, "AD", Format.RX)
 def add_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6A AD - Add Normalized (long) [RX]"
-    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _add_normalized, True)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.add)
 
 
 @instruction(0x6B, "SD", Format.RX)
 def subtract_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6B SD - Subtract Normalized (long) [RX]"
-    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _sub_normalized, True)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.subtract)
 
 
 @instruction(0x6C, "MD", Format.RX)
 def multiply_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6C MD - Multiply (long) [RX]"
-    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _multiply, False)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long_nocc(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), _multiply)
 
 
 @instruction(0x6D, "DD", Format.RX)
 def divide_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6D DD - Divide (long) [RX]"
-    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), hfp.divide, False)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long_nocc(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.divide)
 
 
 @instruction(0x6E, "AW", Format.RX)
 def add_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6E AW - Add Unnormalized (long) [RX]"
-    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _add_unnormalized, True)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), _add_unnormalized)
 
 
 @instruction(0x6F, "SW", Format.RX)
 def subtract_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6F SW - Subtract Unnormalized (long) [RX]"
-    _long_arith(cpu, _fp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)), _sub_unnormalized, True)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), _sub_unnormalized)
 
 
 # --- RX, short operands (70-7F) ---------------------------------------------------------------
@@ -439,13 +490,17 @@ def subtract_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> 
 @instruction(0x70, "STE", Format.RX)
 def store_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "70 STE - Store (short) [RX]"
-    cpu.store4(_address(cpu, x2, b2, d2), _short(cpu, _fp(r1)))
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    cpu.store4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF, cpu.fpr[r1] >> 32)
 
 
 @instruction(0x78, "LE", Format.RX)
 def load_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "78 LE - Load (short) [RX]"
-    _set_short(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)))
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _set_short(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF))
 
 
 @instruction(0x79, "CE", Format.RX)
@@ -458,34 +513,46 @@ def compare_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
 @instruction(0x7A, "AE", Format.RX)
 def add_normalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7A AE - Add Normalized (short) [RX]"
-    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), _add_normalized, True)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_op(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.add)
 
 
 @instruction(0x7B, "SE", Format.RX)
 def subtract_normalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7B SE - Subtract Normalized (short) [RX]"
-    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), _sub_normalized, True)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_op(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.subtract)
 
 
 @instruction(0x7C, "ME", Format.RX)
 def multiply_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7C ME - Multiply (short to long) [RX]"
-    _multiply_short(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)))
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_multiply(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF))
 
 
 @instruction(0x7D, "DE", Format.RX)
 def divide_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7D DE - Divide (short) [RX]"
-    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), hfp.divide, False)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_nocc(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.divide)
 
 
 @instruction(0x7E, "AU", Format.RX)
 def add_unnormalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7E AU - Add Unnormalized (short) [RX]"
-    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), _add_unnormalized, True)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_op(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), _add_unnormalized)
 
 
 @instruction(0x7F, "SU", Format.RX)
 def subtract_unnormalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7F SU - Subtract Unnormalized (short) [RX]"
-    _short_arith(cpu, _fp(r1), cpu.fetch4(_address(cpu, x2, b2, d2)), _sub_unnormalized, True)
+    if r1 & 9:
+        raise ProgramCheck(SPECIFICATION)
+    _short_op(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), _sub_unnormalized)
