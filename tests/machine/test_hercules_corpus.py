@@ -218,3 +218,19 @@ def test_hercules_stops_a_program_that_never_waits(tmp_path: Path) -> None:
     assert not stuck.waited and "no disabled wait" in stuck.note
     assert stuck.psw[5:8] == b"\x00\x02\x00"  # stopped inside the loop at 0x200
     assert after.waited and after.gprs[1] == 12  # the next program runs normally
+
+
+def test_unpredictable_ilc_of_external_old_psw_is_not_compared(tmp_path: Path) -> None:
+    program = _program(tmp_path)
+    expected, actual = State(), State()
+    expected.storage = dict.fromkeys(range(0x10, 0x40), 0)
+    expected.storage.update(zip(range(0x18, 0x20), bytes.fromhex("0102008080000300"), strict=True))
+    actual.storage = dict(expected.storage)
+    actual.storage[0x1C] = 0x00  # ILC 0 instead of Hercules' 2: unpredictable in BC mode
+    assert diff(program, expected, actual) == []
+    actual.storage[0x1C] = 0x10  # the condition code is architected
+    assert diff(program, expected, actual)
+    actual.storage[0x1C] = 0x80
+    actual.storage[0x2C] = 0x00  # the program old PSW's ILC is architected too
+    expected.storage[0x2C] = 0x80
+    assert diff(program, expected, actual)

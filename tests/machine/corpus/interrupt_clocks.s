@@ -24,7 +24,8 @@
         lpsw    wait2
 2:      eoj
 
-onext:  mvc     0(8,%r13),0x18      # record the external old PSW
+onext:  ni      0x1c,0x3f           # its BC-mode ILC is unpredictable: clear it
+        mvc     0(8,%r13),0x18      # record the external old PSW
         la      %r13,8(%r13)
         l       %r4,0x1c            # resume at the next step
         la      %r4,8(%r4)          #   (the wait PSW address + 8 is the step label)
