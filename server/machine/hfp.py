@@ -145,9 +145,14 @@ def _finish(sign: int, characteristic: int, fraction: int, digits: int, mask: in
 
 def _significance(characteristic: int, digits: int, mask: int) -> HfpResult:
     """A zero sum fraction: true zero, or the interruption with the characteristic kept."""
-    if mask & MASK_SIGNIFICANCE:
-        return _result(pack(0, characteristic, 0, digits), 0, SIGNIFICANCE)
-    return _TRUE_ZERO
+    if not mask & MASK_SIGNIFICANCE:
+        return _TRUE_ZERO
+    if digits == EXTENDED:
+        # Not a true zero even with characteristic 0: the low-order part still
+        # carries a characteristic 14 smaller (0 gives 0x72, as on Hercules).
+        low = (characteristic - 14) & 0x7F
+        return _result(characteristic << 120 | low << 56, 0, SIGNIFICANCE)
+    return _result(characteristic << 4 * digits, 0, SIGNIFICANCE)
 
 
 def _aligned_sum(first: int, second: int, digits: int) -> tuple[int, int]:

@@ -132,6 +132,8 @@ ADD_EXTENDED = [
         UNF,
     ),
     (ext(0x0010000000000000, 0), ext(0x8008000000000000, 0), 0, 0, 0, 0),
+    # significance with characteristic 0: the low-order characteristic is still 14 less
+    (0, ext(0x8000000000000000, 0x4200000000000000), SG, ext(0, 0x7200000000000000), 0, SIG),
 ]
 
 
