@@ -326,6 +326,31 @@ def move_with_offset(length1: int, length2: int, fetch1: Fetch, fetch2: Fetch,
         source -= 1
 
 
+def pack_field(length1: int, second: bytes) -> bytes:
+    """PACK of operands that do not overlap, at once: the same result as
+    ``pack``. The numeric halves of the source are the odd hex digits."""
+    text = second.hex()
+    packed_text = text[1::2] + text[-2]
+    return bytes.fromhex(packed_text.rjust(2 * length1, "0")[-2 * length1:])
+
+
+def unpack_field(length1: int, second: bytes) -> bytes:
+    """UNPK of operands that do not overlap, at once: the same result as
+    ``unpack``."""
+    text = second.hex()
+    zoned = "f" + "f".join(text[:-2]) if len(text) > 2 else ""
+    zoned_text = "f0" * length1 + zoned + text[-1] + text[-2]
+    return bytes.fromhex(zoned_text[-2 * length1:])
+
+
+def move_with_offset_field(first: bytes, second: bytes) -> bytes:
+    """MVO of operands that do not overlap, at once: the same result as
+    ``move_with_offset``."""
+    length1 = len(first)
+    text = (second.hex() + first.hex()[-1]).rjust(2 * length1, "0")
+    return bytes.fromhex(text[-2 * length1:])
+
+
 # --- editing (chapter 8) -----------------------------------------------------
 
 

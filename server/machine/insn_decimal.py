@@ -22,7 +22,7 @@ Exception handling, per the manual:
   result bytes already edited.
 * PACK, UNPK and MVO are byte-serial right to left, so overlapping operands
   behave as the manual defines; when the operands do not overlap they are
-  done in a local buffer and stored at once, with the same result.
+  done on the whole fields and stored at once, with the same result.
 """
 
 from __future__ import annotations
@@ -171,6 +171,7 @@ def convert_to_decimal(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
 # --- byte-serial moves ---------------------------------------------------------
 
 Serial = Callable[[int, int, decimal.Fetch, decimal.Fetch, decimal.Store], None]
+Whole = Callable[["CPU", int, int, bytes], bytes]  # (cpu, address1, length1, second)
 
 
 def _overlap(address1: int, length1: int, address2: int, length2: int) -> bool:
@@ -179,9 +180,10 @@ def _overlap(address1: int, length1: int, address2: int, length2: int) -> bool:
         ((address1 - address2) & ADDRESS_MASK) < length2
 
 
-def _byte_serial(cpu: CPU, serial: Serial, l1: int, l2: int, b1: int, d1: int, b2: int,
-                 d2: int) -> None:
-    """PACK, UNPK, MVO: validate both operands, then run right to left."""
+def _byte_serial(cpu: CPU, serial: Serial, whole: Whole, l1: int, l2: int, b1: int, d1: int,
+                 b2: int, d2: int) -> None:
+    """PACK, UNPK, MVO: overlapping operands are validated and then done byte
+    by byte, right to left, in storage; others are done on the whole fields."""
     address1 = (cpu.r[b1] + d1) & ADDRESS_MASK
     address2 = (cpu.r[b2] + d2) & ADDRESS_MASK
     length1, length2 = l1 + 1, l2 + 1
@@ -193,11 +195,9 @@ def _byte_serial(cpu: CPU, serial: Serial, l1: int, l2: int, b1: int, d1: int, b
                lambda offset: cpu.fetch1((address2 + offset) & ADDRESS_MASK),
                lambda offset, byte: cpu.store1((address1 + offset) & ADDRESS_MASK, byte))
         return
-    second = cpu.fetch(address2, length2)
-    result = bytearray(cpu.fetch(address1, length1))
+    result = whole(cpu, address1, length1, cpu.fetch(address2, length2))
     _check_store(cpu, address1, length1)
-    serial(length1, length2, result.__getitem__, second.__getitem__, result.__setitem__)
-    cpu.store(address1, bytes(result))
+    cpu.store(address1, result)
 
 
 def _pack(length1: int, length2: int, fetch1: decimal.Fetch, fetch2: decimal.Fetch,
@@ -210,22 +210,35 @@ def _unpack(length1: int, length2: int, fetch1: decimal.Fetch, fetch2: decimal.F
     decimal.unpack(length1, length2, fetch2, store1)
 
 
+def _pack_whole(cpu: CPU, address1: int, length1: int, second: bytes) -> bytes:
+    return decimal.pack_field(length1, second)
+
+
+def _unpack_whole(cpu: CPU, address1: int, length1: int, second: bytes) -> bytes:
+    return decimal.unpack_field(length1, second)
+
+
+def _move_with_offset_whole(cpu: CPU, address1: int, length1: int, second: bytes) -> bytes:
+    return decimal.move_with_offset_field(cpu.fetch(address1, length1), second)
+
+
 @instruction(0xF1, "MVO", Format.SS2)
 def move_with_offset(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F1 MVO - Move with Offset [SS]"
-    _byte_serial(cpu, decimal.move_with_offset, l1, l2, b1, d1, b2, d2)
+    _byte_serial(cpu, decimal.move_with_offset, _move_with_offset_whole, l1, l2, b1, d1, b2,
+                 d2)
 
 
 @instruction(0xF2, "PACK", Format.SS2)
 def pack(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F2 PACK - Pack [SS]"
-    _byte_serial(cpu, _pack, l1, l2, b1, d1, b2, d2)
+    _byte_serial(cpu, _pack, _pack_whole, l1, l2, b1, d1, b2, d2)
 
 
 @instruction(0xF3, "UNPK", Format.SS2)
 def unpack(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F3 UNPK - Unpack [SS]"
-    _byte_serial(cpu, _unpack, l1, l2, b1, d1, b2, d2)
+    _byte_serial(cpu, _unpack, _unpack_whole, l1, l2, b1, d1, b2, d2)
 
 
 # --- editing -------------------------------------------------------------------

@@ -564,3 +564,15 @@ def test_any_bytes_give_a_result_or_a_decimal_check(first: bytes, second: bytes,
             operation()
         except DecimalCheck:
             pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=1, max_size=16), st.binary(min_size=1, max_size=16))
+def test_whole_field_moves_match_the_byte_serial_ones(first: bytes, second: bytes) -> None:
+    length1 = len(first)
+    for op, whole in (
+        ("PACK", decimal.pack_field(length1, second)),
+        ("UNPK", decimal.unpack_field(length1, second)),
+        ("MVO", decimal.move_with_offset_field(first, second)),
+    ):
+        assert run_pack(op, first.hex(), second.hex()) == whole, op
