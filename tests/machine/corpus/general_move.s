@@ -1,6 +1,7 @@
 #@ title: MVC (overlapping propagation), MVN, MVZ, MVO, TR, TRT (all three codes)
 #@ expect 900 c1c1c1c1 c1c1c1c1
 #@ expect gpr 2 ffffff77
+#@ expect 964 030102020102
         .include "s370.inc"
         lowcore
         la      %r13,results
@@ -12,6 +13,8 @@
         mvz     mvzd(4),zones
         mvo     mvod(4),mvos(3)
         tr      trd(8),table
+        tr      trov(6),trov        # operand is its own table: each result byte is stored
+                                    # before the next function byte is fetched
         la      %r1,0
         la      %r2,0
         trt     tstr(8),ttab        # stops at the first nonzero function byte
@@ -50,3 +53,4 @@ mvzd:   .space  4
 mvod:   .long   0xaaaaaaab
 trd:    .byte   0, 1, 2, 3, 15, 14, 13, 12
 results: .space 64
+trov:   .byte   0x05, 0x04, 0x03, 0x02, 0x01, 0x03

@@ -11,6 +11,7 @@ architecture leaves unpredictable.
 
     python -m tests.machine.oracle.random_program 1-200     # compare Machine with Hercules
     python -m tests.machine.oracle.random_program 17 --show # print one program
+    python -m tests.machine.oracle.random_program 17 --bisect   # shortest failing prefix
 
 A failing seed's source is kept in the cache directory so that it can be
 copied into the corpus.
@@ -113,13 +114,14 @@ def _instruction(rng: random.Random) -> str:
 def generate(seed: int, length: int = 60) -> str:
     """The assembler source of random program ``seed``."""
     rng = random.Random(seed)
+    # Initial state first, so that a shorter program is a prefix of a longer one.
     program_mask = rng.choice([0x00, 0x08, 0x0F]) << 24  # fixed-point overflow on or off
+    registers = ", ".join(f"0x{_value(rng):08x}" for _ in range(12))
+    data = [rng.getrandbits(8) for _ in range(DATA_SIZE)]
     body = []
     for _ in range(length):
         body.append(f"        {_instruction(rng)}")
         body.append("        reccc")
-    registers = ", ".join(f"0x{_value(rng):08x}" for _ in range(12))
-    data = [rng.getrandbits(8) for _ in range(DATA_SIZE)]
     data_lines = [
         "        .byte   " + ", ".join(f"0x{b:02x}" for b in data[i : i + 16])
         for i in range(0, DATA_SIZE, 16)
@@ -157,9 +159,31 @@ def generate(seed: int, length: int = 60) -> str:
 
 def write(seed: int, length: int = 60) -> Path:
     """Write random program ``seed`` into the cache directory and return its path."""
-    path = cache_dir() / f"random_{seed}.s"
+    suffix = "" if length == 60 else f"_{length}"
+    path = cache_dir() / f"random_{seed}{suffix}.s"
     path.write_text(generate(seed, length))
     return path
+
+
+def first_difference(seed: int, length: int = 60) -> int:
+    """The number of instructions of program ``seed`` after which Machine and Hercules differ.
+
+    Bisects over prefixes of the program (0 when they agree on all ``length``).
+    """
+    from . import Hercules, assemble, diff, parse, run_on_machine
+
+    def differs(count: int) -> bool:
+        program = assemble(parse(write(seed, count)))
+        return bool(diff(program, hercules.run(program), run_on_machine(program)))
+
+    with Hercules() as hercules:
+        if not differs(length):
+            return 0
+        good, bad = 0, length
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            good, bad = (good, middle) if differs(middle) else (middle, bad)
+    return bad
 
 
 def _seeds(text: str) -> list[int]:
@@ -179,6 +203,16 @@ def main(arguments: list[str]) -> int:
         return 2
     if "--show" in arguments:
         print(generate(_seeds(arguments[0])[0]))
+        return 0
+    if "--bisect" in arguments:
+        for seed in _seeds(arguments[0]):
+            count = first_difference(seed)
+            if count:
+                instruction = generate(seed, count).split("\n        reccc")[-2].split("\n")[-1]
+                print(f"seed {seed}: first differs after instruction {count}: {instruction}")
+                print(f"  {write(seed, count)}")
+            else:
+                print(f"seed {seed}: no difference")
         return 0
     failures = 0
     with Hercules() as hercules:
