@@ -2,7 +2,7 @@
 #@ expect 800 0100 0c
 #@ expect 8c 00040006
 #@ expect 82c 00000254 0006000a
-#@ expect 80e f0f1f2c3 40404040 f5
+#@ expect 80f f0f1f2c3 404040f5
         .include "s370.inc"
         lowcore mode=ec, pgm=onpgm
         la      %r13,results
