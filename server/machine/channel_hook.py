@@ -19,18 +19,19 @@ if TYPE_CHECKING:
     from server.machine.cpu import CPU
 
 # Names passed as ``instruction``.
-IO_INSTRUCTIONS = ("SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH")
+IO_INSTRUCTIONS = ("SIO", "SIOF", "TIO", "CLRIO", "HIO", "HDV", "TCH", "STIDC")
 
 
 class ChannelHook(Protocol):
     """What the CPU needs from a channel subsystem."""
 
     def io_instruction(self, cpu: CPU, instruction: str, device: int) -> int:
-        """Execute SIO, SIOF, TIO, CLRIO, HIO, HDV or TCH; return the condition code.
+        """Execute an instruction of IO_INSTRUCTIONS; return the condition code.
 
         ``device`` is the 16-bit channel and device address.  To make the
         slice stop after the instruction (a device that must wait for the
-        embedder), call ``cpu.request_stop(Stop.IO)``.
+        embedder), call ``cpu.request_stop(Stop.IO)``; after queueing an
+        interruption the CPU should see at once, set ``cpu.channel_posted``.
         """
         ...
 

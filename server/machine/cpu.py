@@ -98,6 +98,7 @@ class CPU:
         self.svc_hook: Callable[[int], bool] | None = None
         self.diagnose_hook: Callable[[int, int, int], bool] | None = None
         self.channel: ChannelHook | None = None
+        self.channel_posted = False  # set by a channel that queued an interruption
         self.cpu_id = 0xFD00000131580000  # STIDP: version, serial, model 3158
         self.cpu_address = 0
         self.pending_external: set[int] = set()  # interrupt key, signals, SIGP codes

@@ -11,6 +11,7 @@ from server.machine import (  # noqa: F401 - imported for their registrations
     insn_control,
     insn_general,
     insn_io,
+    insn_shift,
     insn_storage,
 )
 

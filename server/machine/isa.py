@@ -257,8 +257,8 @@ def disassemble_entry(entry: Instruction | None, inst: bytes) -> str:
         if names[0].startswith("l"):
             rendered = f"({vals[0] + 1},{vals[1]})" if vals[1] else f"({vals[0] + 1})"
         elif len(vals) == 2:
-            rendered = "" if vals == [0, 0] else f"({vals[1]})" if vals[0] == 0 else \
-                f"({vals[0]},{vals[1]})"
+            rendered = "" if vals == [0, 0] else f"(,{vals[1]})" if vals[0] == 0 else \
+                f"({vals[0]})" if vals[1] == 0 else f"({vals[0]},{vals[1]})"
         else:
             rendered = f"({vals[0]})" if vals[0] else ""
         text = text.replace(field, rendered)
