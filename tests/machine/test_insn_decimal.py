@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.machine.machine import Machine
 
@@ -326,3 +328,32 @@ def test_matching_key_may_store() -> None:
     machine = run(ss(AP, 2, 1, A, B), {A: "00 1C", B: "1C"}, key=3, keys={A: 0x38, B: 0x38})
     assert machine.read(A, 2) == h("00 2C")
     assert ended_cc(machine) == 2
+
+
+# --- fuzz -----------------------------------------------------------------------------
+
+DECIMAL_OPCODES = [AP, SP, ZAP, CP, MP, DP, 0xF0, MVO, PACK, UNPK, ED, EDMK, CVB, CVD]
+
+
+def based(op: int, rest: bytes) -> bytes:
+    """An instruction from random bytes whose base fields name R1-R11, so that its
+    operands fall in X'810'-X'3000', away from the code and low storage."""
+    fields = bytearray(rest[: (3 if op in (CVB, CVD) else 5)])
+    for index in ((1,) if op in (CVB, CVD) else (1, 3)):
+        fields[index] = (1 + (fields[index] >> 4) % 11) << 4 | fields[index] & 0x0F
+    return bytes((op,)) + bytes(fields)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DECIMAL_OPCODES), st.binary(min_size=5, max_size=5)),
+                min_size=1, max_size=8),
+       st.binary(min_size=256, max_size=256), st.integers(0, 15), st.integers(0, 3))
+def test_random_decimal_instructions_end_in_an_architected_state(
+        instructions: list[tuple[int, bytes]], data: bytes, pm: int, key: int) -> None:
+    code = b"".join(based(op, rest) for op, rest in instructions)
+    machine = run(code, {A: data.hex(), B: data.hex()}, pm=pm, key=key,
+                  regs={n: A + 16 * n for n in range(12)}, keys={A: 0x38, B: 0x20})
+    final = machine.psw()
+    assert final in (END_PSW, PROGRAM_WAIT)
+    if final == PROGRAM_WAIT:
+        assert interruption(machine).code in (0x04, 0x06, 0x07, 0x09, 0x0A, 0x0B)
