@@ -448,3 +448,29 @@ def test_operand_beyond_storage_is_an_addressing_exception() -> None:
     )
     assert outcome.code == 0x05
     assert outcome.fprs[0] == ONE_L
+
+
+def test_mxdr_second_operand_inside_the_result_pair() -> None:
+    # MXDR 0,2: FPR2 is both the multiplier and the low half of the product.
+    outcome = run(rr(0x27, 0, 2), {0: 0x41FFFFFFFFFFFFFF, 2: 0xC1FFFFFFFFFFFFFF})
+    assert (outcome.fprs[0], outcome.fprs[2]) == (0xC2FFFFFFFFFFFFFE, 0xB400000000000001)
+
+
+def test_lrdr_into_its_own_pair() -> None:
+    # LRDR 0,0: the extended operand in FPR0/FPR2, the long result in FPR0 only.
+    outcome = run(rr(0x25, 0, 0), {0: 0x4112345678ABCDEF, 2: 0x3380000000000000})
+    assert (outcome.fprs[0], outcome.fprs[2]) == (0x4112345678ABCDF0, 0x3380000000000000)
+
+
+def test_number_representation() -> None:
+    # GA22-7000 "Number Representation": 1.0, 0.5, 1/64, -15.0 and the extremes.
+    from fractions import Fraction
+
+    from tests.machine.test_hfp import value_of
+
+    assert value_of(0x41100000, 6) == 1
+    assert value_of(0x40800000, 6) == Fraction(1, 2)
+    assert value_of(0x3F400000, 6) == Fraction(1, 64)
+    assert value_of(0xC1F00000, 6) == -15
+    assert value_of(0x7FFFFFFF, 6) == (1 - Fraction(1, 16**6)) * Fraction(16) ** 63
+    assert value_of(0x00100000, 6) == Fraction(1, 16**65)
