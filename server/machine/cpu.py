@@ -93,6 +93,7 @@ class CPU:
         self.sync_armed = False
         self.instructions_executed = 0
         self.consumed = 0
+        self.last_ilc = 0  # ILC of the last instruction, stored by I/O and external swaps
         self.profile: dict[str, int] | None = None
         self.stop_request: Stop | None = None
         self.svc_hook: Callable[[int], bool] | None = None
@@ -317,14 +318,16 @@ class CPU:
 
     def _fetch_instruction(self, address: int) -> tuple[bytes, int, bool]:
         """Instruction bytes, their real address, and whether they may be cached."""
+        # Hercules reports instruction-fetch exceptions with ILC 2 and the
+        # address advanced by 4 (the manual leaves the ILC unpredictable).
         if address & 1:
-            raise ProgramCheckIlc(SPECIFICATION, 0, nullify=True)
+            raise ProgramCheckIlc(SPECIFICATION, 2, advance=4)
         try:
             first = self._ranges(address, 2, False)[0][0]
             length = isa.instruction_length(self.mem[first])
             pieces = self._ranges(address, length, False)
         except ProgramCheck as check:
-            raise ProgramCheckIlc(check.code, 0, nullify=True) from None
+            raise ProgramCheckIlc(check.code, 2, check.nullify, advance=4) from None
         data = b"".join(self.mem[real : real + piece] for real, piece in pieces)
         cacheable = len(pieces) == 1 or pieces[1][0] == first + pieces[0][1]
         if self.key:
@@ -429,10 +432,13 @@ class CPU:
                 break
             except ProgramCheck as check:
                 count += 1
-                ilc = check.ilc if isinstance(check, ProgramCheckIlc) else (
-                    entry[1] >> 1 if entry else 0)
-                if check.nullify:
-                    self.ia = ia
+                if isinstance(check, ProgramCheckIlc):
+                    ilc = check.ilc
+                    self.ia = ia if check.nullify else (ia + check.advance) & 0xFFFFFF
+                else:
+                    ilc = entry[1] >> 1 if entry else 0
+                    if check.nullify:
+                        self.ia = ia
                 interrupts.program(self, check.code, ilc)
                 break
             except SupervisorCall as call:
@@ -449,6 +455,8 @@ class CPU:
                 count = 0
                 self.sync_armed = True
         self.instructions_executed += count
+        if entry is not None:
+            self.last_ilc = entry[1] >> 1
         return total + count
 
 

@@ -69,18 +69,18 @@ def supervisor_call(cpu: CPU, code: int, ilc: int) -> None:
 def external(cpu: CPU, code: int) -> None:
     if cpu.ec:
         cpu.store_real(0x84, bytes((0, 0, code >> 8, code & 0xFF)))
-    swap(cpu, EXTERNAL_OLD, code, 0)
+    swap(cpu, EXTERNAL_OLD, code, cpu.last_ilc)
 
 
 def io(cpu: CPU, device: int, csw: bytes) -> None:
     cpu.store_real(0x40, csw)
     if cpu.ec:
         cpu.store_real(0xB8, bytes((0, 0, device >> 8 & 0xFF, device & 0xFF)))
-    swap(cpu, IO_OLD, device, 0)
+    swap(cpu, IO_OLD, device, cpu.last_ilc)
 
 
 def restart(cpu: CPU) -> None:
-    cpu.store_real(RESTART_OLD, psw.pack(cpu, 0, 0))
+    cpu.store_real(RESTART_OLD, psw.pack(cpu, 0, cpu.last_ilc))
     psw.load(cpu, cpu.fetch_real(RESTART_NEW, 8))
 
 

@@ -300,11 +300,14 @@ def _raw_fields(name: str, inst: bytes) -> dict[str, Any]:
 
 
 class ProgramCheckIlc(ProgramCheck):
-    """A program exception whose ILC is fixed by the cause (0 for instruction fetch)."""
+    """A program exception found before an instruction could be decoded (fetch,
+    invalid PSW): the ILC is fixed by the cause and, unless nullified, the old
+    PSW's instruction address is advanced by ``advance`` bytes."""
 
-    def __init__(self, code: int, ilc: int, nullify: bool = False) -> None:
+    def __init__(self, code: int, ilc: int, nullify: bool = False, advance: int = 0) -> None:
         super().__init__(code, nullify)
         self.ilc = ilc
+        self.advance = advance
 
 
 class SupervisorCall(Exception):
