@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from directory.model import UserEntry
 from server.cp.lineedit import EditSymbols
 from server.cp.messages import EmsgSetting
+from server.cp.pfkeys import PFKey
 
 if TYPE_CHECKING:
     from server.cp.session import Session
@@ -52,6 +53,7 @@ class TerminalOptions:
     hold: bool = True
     mask: bool = False
     more: tuple[int, int] = (50, 10)
+    pf: dict[int, PFKey] = field(default_factory=dict)
 
 
 def directory_symbols(entry: UserEntry) -> EditSymbols:

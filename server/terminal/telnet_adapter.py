@@ -5,6 +5,12 @@ It gives the rest of the server a small, library-neutral connection object
 ends, echo control for passwords, and attention (IAC IP / IAC BRK). The
 server runs in telnet line mode (``line_mode=True``): the client edits and
 echoes locally and sends whole lines, as VM/370's line-mode console expects.
+
+For a 3270 terminal it adds what telnetlib3 lacks (terminals.md 2.1, 2.5):
+it requests EOR and BINARY (RFC 1576), collects the bytes of each inbound
+record until ``IAC EOR`` and hands whole records over, and frames outbound
+records with ``IAC EOR``. TN3270E is never offered, so clients stay in
+traditional TN3270.
 """
 
 from __future__ import annotations
@@ -20,6 +26,53 @@ from telnetlib3 import telopt
 log = logging.getLogger(__name__)
 
 ConnectionHandler = Callable[["TelnetConnection"], Awaitable[None]]
+
+
+class RecordReader(telnetlib3.TelnetReader):
+    """A telnet reader that, in record mode, keeps 3270 records apart from line data."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.record_mode = False
+        self.records: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self._record = bytearray()
+        self.record_limit = 64 * 1024
+
+    def feed_data(self, data: bytes) -> None:
+        if not self.record_mode:
+            super().feed_data(data)
+        elif len(self._record) + len(data) <= self.record_limit:
+            self._record += data
+        else:  # a runaway record: drop it and let the console say so
+            self._record.clear()
+            self.records.put_nowait(b"")
+
+    def end_record(self, _command: bytes) -> None:
+        if self.record_mode:
+            self.records.put_nowait(bytes(self._record))
+            self._record.clear()
+
+    def feed_eof(self) -> None:
+        super().feed_eof()
+        self.records.put_nowait(None)
+
+    def set_exception(self, exc: Exception) -> None:
+        super().set_exception(exc)
+        self.records.put_nowait(None)
+
+
+class VMTelnetServer(telnetlib3.TelnetServer):
+    """telnetlib3's server protocol with the record-collecting reader."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["reader_factory"] = RecordReader
+        super().__init__(*args, **kwargs)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        reader, writer = self.reader, self.writer
+        if isinstance(reader, RecordReader) and writer is not None:
+            writer.set_iac_callback(telopt.CMD_EOR, reader.end_record)
 
 
 class TelnetConnection:
@@ -71,6 +124,43 @@ class TelnetConnection:
         if self._attention is not None:
             self._attention()
 
+    # ---- 3270 record mode ----------------------------------------------
+    @property
+    def is_3270(self) -> bool:
+        """An IBM 327x terminal type asks for the 3270 console (terminals.md 2.6)."""
+        return self.term.startswith("IBM-327")
+
+    async def start_records(self, timeout: float = 5.0) -> bool:
+        """Negotiate EOR and BINARY both ways and switch to record mode."""
+        writer = self._writer
+        writer.iac(telopt.DO, telopt.EOR)
+        writer.iac(telopt.WILL, telopt.EOR)
+        writer.iac(telopt.DO, telopt.BINARY)
+        writer.iac(telopt.WILL, telopt.BINARY)
+        try:
+            await asyncio.wait_for(
+                writer.wait_for(
+                    remote={"EOR": True, "BINARY": True}, local={"EOR": True, "BINARY": True}
+                ),
+                timeout,
+            )
+        except (TimeoutError, ConnectionError):
+            return False
+        self.kind = "3270"
+        self._reader.record_mode = True
+        return True
+
+    async def read_record(self) -> bytes | None:
+        """The next inbound 3270 record (``b""`` for one too long to keep); None at the end."""
+        record: bytes | None = await self._reader.records.get()
+        return record
+
+    def send_record(self, record: bytes) -> None:
+        if self._writer.is_closing():
+            return
+        self._writer.write(record)
+        self._writer.send_eor()
+
     def close(self) -> None:
         self._writer.close()
 
@@ -114,6 +204,7 @@ async def listen(host: str, port: int, handler: ConnectionHandler) -> Listener:
     server = await telnetlib3.create_server(
         host=host,
         port=port,
+        protocol_factory=VMTelnetServer,
         shell=shell,
         encoding=False,
         line_mode=True,

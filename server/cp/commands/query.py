@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, not_available, not_logged_on
+from server.cp.pfkeys import pf_number, query_pf_lines
 from server.cp.registry import command
 from server.cp.system import CPLEVEL, System
 from server.cp.timefmt import connect_time, cpu_time, short_stamp, stamp
@@ -26,7 +27,6 @@ NOT_BUILT = {
     "VIRTUAL": "QUERY VIRTUAL",
     "DASD": "QUERY DASD",
     "LINKS": "QUERY LINKS",
-    "PF": "QUERY PF",
     "STORAGE": "QUERY STORAGE",
 }
 
@@ -137,6 +137,8 @@ async def query(ctx: CommandContext) -> None:
             f"IPL AT {stamp(system.started_at)}",
             f"PEAK LOAD {system.peak_users:03d} USERS",
         )
+    elif first.startswith("PF") and (first == "PF" or pf_number(first) is not None):
+        ctx.reply(*query_pf_lines(user.terminal.pf, pf_number(first)))
     elif first == "PRIV":
         ctx.reply(f"PRIV = {user.classes}")
     elif first in NOT_BUILT:

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from server.cp.context import CommandContext
+from server.cp.context import CommandContext, text_after
 from server.cp.messages import EmsgSetting, not_available, operand_missing
+from server.cp.pfkeys import parse_set_pf, pf_number
 from server.cp.registry import command
 from server.cp.user import UserSettings
 
@@ -52,7 +53,7 @@ def apply_setting(settings: UserSettings, token: str, value: str | None) -> None
         if value not in ("ON", "OFF", "REAL"):
             raise operand_missing()
         settings.timer = value
-    elif token.startswith("PF") or token in NOT_BUILT:
+    elif token in NOT_BUILT:
         raise not_available("CFC", f"SET {token}")
     else:
         raise operand_missing()
@@ -65,6 +66,14 @@ async def set_command(ctx: CommandContext) -> None:
     token = ctx.operands[0]
     if token == "LOGMSG":
         await set_logmsg(ctx)
+        return
+    number = pf_number(token)
+    if number is not None:
+        setting = parse_set_pf(text_after(ctx.text, 1))
+        if setting is None:
+            ctx.user.terminal.pf.pop(number, None)
+        else:
+            ctx.user.terminal.pf[number] = setting
         return
     if len(ctx.operands) > 2:
         raise operand_missing()
