@@ -1,0 +1,1 @@
+"""DASD volume images, minidisk extents and the volume registry."""
