@@ -6,6 +6,7 @@ the Hercules figures; ``Machine`` needs nothing):
     python -m tests.bench.bench_cpu            # measure both, update BENCHMARKS.md
     python tests/bench/bench_cpu.py --no-write # measure and print only
     python -m tests.bench.bench_cpu --quick    # shorter runs (a rough figure)
+    python -m tests.bench.bench_cpu --profile  # Machine's per-mnemonic instruction counts
 
 Two loops (``tests/bench/programs/``), each a fixed number of instructions an
 iteration, with the iteration count patched into the image at 0x800:
@@ -158,6 +159,19 @@ def machine_figure(program: Program, seconds: float, repeat: int) -> Figure:
     return max(runs, key=lambda figure: figure.mips)
 
 
+def machine_profile(program: Program, iterations: int = 1000) -> dict[str, int]:
+    """Machine's per-mnemonic instruction counts for a short run (profiling on)."""
+    machine = machine_class()(storage_size=STORAGE_MB << 20)
+    patched = with_count(program, iterations)
+    assert patched.image_path is not None
+    patched.image_path.unlink()
+    machine.load(0, patched.image)
+    machine.set_psw(patched.image[:8])
+    machine.enable_profile(True)
+    machine.run(limit=iterations * LOOPS[program.name] * 2 + 10_000)
+    return dict(machine.profile)
+
+
 def machine_agrees(program: Program) -> str:
     """'yes', or the first differences between Machine and Hercules on a short run."""
     short = with_count(program, 1000)
@@ -273,9 +287,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one 0.5 s run per side")
     parser.add_argument("--no-hercules", action="store_true", help="measure Machine only")
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    parser.add_argument(
+        "--profile", action="store_true", help="print Machine's per-mnemonic counts and stop"
+    )
     options = parser.parse_args(argv)
     if options.quick:
         options.seconds, options.repeat = 0.5, 1
+    if options.profile:
+        for name in LOOPS:
+            counts = machine_profile(assemble(parse(PROGRAMS / f"{name}.s")))
+            top = sorted(counts.items(), key=lambda item: -item[1])[:16]
+            print(f"{name}: " + ", ".join(f"{mnemonic} {count}" for mnemonic, count in top))
+        return 0
     host = host_description()
     rows: list[Row] = []
     for name in LOOPS:
