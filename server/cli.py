@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     password = actions.add_parser("password", help="set a user's logon password")
     _common(password)
     password.add_argument("userid")
+    from server.volume_cli import add_volume_parser
+
+    add_volume_parser(commands, _common)
     return parser
 
 
@@ -114,4 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from server.app import run
 
         return run(config)
+    if arguments.command == "volume":
+        from server.volume_cli import run_volume
+
+        return run_volume(arguments, config)
     return _directory(arguments, config)
