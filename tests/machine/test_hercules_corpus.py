@@ -33,6 +33,7 @@ from tests.tools import require_tool
 SOURCES = corpus()
 WITH_EXPECTATIONS = [source for source in SOURCES if parse(source).expect]
 RANDOM_SEEDS = range(1, 25)  # python -m tests.machine.oracle.random_program 1-500 for more
+RANDOM_DECIMAL_SEEDS = range(1, 13)
 TOOLS = ("hercules", "s390x-linux-gnu-as", "s390x-linux-gnu-ld", "s390x-linux-gnu-objcopy")
 
 
@@ -65,7 +66,9 @@ def random_oracle() -> Iterator[Oracle]:
     for tool in TOOLS:
         require_tool(tool)
     result = Oracle()
-    result.load([write(seed) for seed in RANDOM_SEEDS])
+    sources = [write(seed) for seed in RANDOM_SEEDS]
+    sources += [write(seed, kind="decimal") for seed in RANDOM_DECIMAL_SEEDS]
+    result.load(sources)
     yield result
 
 
@@ -95,10 +98,13 @@ def test_machine_matches_hercules(oracle: Oracle, source: Path) -> None:
     assert not problems, f"{source.name}: Machine differs from Hercules:\n" + "\n".join(problems)
 
 
+RANDOM_CASES = [f"random_{seed}" for seed in RANDOM_SEEDS]
+RANDOM_CASES += [f"random_dec_{seed}" for seed in RANDOM_DECIMAL_SEEDS]
+
+
 @pytest.mark.hercules
-@pytest.mark.parametrize("seed", RANDOM_SEEDS)
-def test_random_program_matches_hercules(random_oracle: Oracle, seed: int) -> None:
-    name = f"random_{seed}"
+@pytest.mark.parametrize("name", RANDOM_CASES)
+def test_random_program_matches_hercules(random_oracle: Oracle, name: str) -> None:
     program, expected = random_oracle.programs[name], random_oracle.states[name]
     assert expected.waited, f"Hercules: {expected.note}"
     try:
@@ -118,6 +124,9 @@ def test_random_programs_are_reproducible_and_varied() -> None:
     body = generate(7, length=400)
     for mnemonic in ("\n        tr ", "\n        mvc ", "\n        sla ", "\n        icm "):
         assert mnemonic in body
+    decimal = generate(7, length=400, kind="decimal")
+    for mnemonic in ("\n        ap ", "\n        mp ", "\n        srp ", "\n        cvb "):
+        assert mnemonic in decimal
 
 
 def test_every_corpus_program_parses() -> None:

@@ -12,6 +12,7 @@ architecture leaves unpredictable.
     python -m tests.machine.oracle.random_program 1-200     # compare Machine with Hercules
     python -m tests.machine.oracle.random_program 17 --show # print one program
     python -m tests.machine.oracle.random_program 17 --bisect   # shortest failing prefix
+    python -m tests.machine.oracle.random_program 1-50 --decimal  # packed-decimal programs
 
 A failing seed's source is kept in the cache directory so that it can be
 copied into the corpus.
@@ -111,16 +112,63 @@ def _instruction(rng: random.Random) -> str:
     return rng.choice(forms)()
 
 
-def generate(seed: int, length: int = 60) -> str:
-    """The assembler source of random program ``seed``."""
+# -- decimal programs --------------------------------------------------------------
+# The data area is sixteen 16-byte slots of valid packed decimal; every operand is
+# right-aligned in a slot, so any length gives a valid field and every result (AP,
+# SP, ZAP, MP, SRP, CVD) leaves its slot valid. (Invalid digits allow termination
+# with unpredictable results, so they are never generated.)
+
+SLOT = 16
+
+
+def _field(rng: random.Random, length: int) -> str:
+    slot = rng.randrange(DATA_SIZE // SLOT)
+    return f"{slot * SLOT + SLOT - length}({length},%r12)"
+
+
+def _decimal_instruction(rng: random.Random) -> str:
+    first, second = rng.randrange(1, 17), rng.randrange(1, 17)
+    kind = rng.randrange(7)
+    if kind <= 2:
+        name = ("ap", "sp", "zap")[kind]
+        return f"{name} {_field(rng, first)},{_field(rng, second)}"
+    if kind == 3:
+        return f"cp {_field(rng, first)},{_field(rng, second)}"
+    if kind == 4:
+        multiplier = rng.randrange(1, 9)
+        multiplicand = rng.randrange(multiplier + 1, 17)
+        return f"mp {_field(rng, multiplicand)},{_field(rng, multiplier)}"
+    if kind == 5:
+        shift, rounding = rng.randrange(64), rng.randrange(10)
+        return f"srp {_field(rng, first)},{shift},{rounding}"
+    slot = rng.randrange(DATA_SIZE // SLOT) * SLOT + 8
+    return f"{rng.choice(['cvb', 'cvd'])} {_register(rng)},{slot}(%r12)"
+
+
+def _packed_slots(rng: random.Random) -> list[int]:
+    data = []
+    for _ in range(DATA_SIZE // SLOT):
+        zeros = rng.randrange(SLOT)  # leading zero bytes: room for MP and small values
+        digits = [0] * zeros + [
+            rng.randrange(10) << 4 | rng.randrange(10) for _ in range(zeros, SLOT)
+        ]
+        digits[-1] = (digits[-1] & 0xF0) | rng.choice([0xC, 0xD, 0xC, 0xD, 0xF, 0xA, 0xB, 0xE])
+        data.extend(digits)
+    return data
+
+
+def generate(seed: int, length: int = 60, kind: str = "general") -> str:
+    """The assembler source of random program ``seed`` (``kind`` general or decimal)."""
     rng = random.Random(seed)
+    decimal = kind == "decimal"
     # Initial state first, so that a shorter program is a prefix of a longer one.
-    program_mask = rng.choice([0x00, 0x08, 0x0F]) << 24  # fixed-point overflow on or off
+    masks = [0x0, 0x4, 0xC, 0xF] if decimal else [0x0, 0x8, 0xF]  # overflow masks
+    program_mask = rng.choice(masks) << 24
     registers = ", ".join(f"0x{_value(rng):08x}" for _ in range(12))
-    data = [rng.getrandbits(8) for _ in range(DATA_SIZE)]
+    data = _packed_slots(rng) if decimal else [rng.getrandbits(8) for _ in range(DATA_SIZE)]
     body = []
     for _ in range(length):
-        body.append(f"        {_instruction(rng)}")
+        body.append(f"        {(_decimal_instruction if decimal else _instruction)(rng)}")
         body.append("        reccc")
     data_lines = [
         "        .byte   " + ", ".join(f"0x{b:02x}" for b in data[i : i + 16])
@@ -128,7 +176,7 @@ def generate(seed: int, length: int = 60) -> str:
     ]
     return "\n".join(
         [
-            f"#@ title: random program, seed {seed}",
+            f"#@ title: random {kind} program, seed {seed}",
             f"#@ compare {DATA:x}-{DATA + DATA_SIZE - 1:x}",
             f"#@ limit {length * 20 + 1000}",  # a few hundred instructions are executed
             '        .include "s370.inc"',
@@ -157,15 +205,16 @@ def generate(seed: int, length: int = 60) -> str:
     )
 
 
-def write(seed: int, length: int = 60) -> Path:
+def write(seed: int, length: int = 60, kind: str = "general") -> Path:
     """Write random program ``seed`` into the cache directory and return its path."""
     suffix = "" if length == 60 else f"_{length}"
-    path = cache_dir() / f"random_{seed}{suffix}.s"
-    path.write_text(generate(seed, length))
+    prefix = "random_dec" if kind == "decimal" else "random"
+    path = cache_dir() / f"{prefix}_{seed}{suffix}.s"
+    path.write_text(generate(seed, length, kind))
     return path
 
 
-def first_difference(seed: int, length: int = 60) -> int:
+def first_difference(seed: int, length: int = 60, kind: str = "general") -> int:
     """The number of instructions of program ``seed`` after which Machine and Hercules differ.
 
     Bisects over prefixes of the program (0 when they agree on all ``length``).
@@ -173,7 +222,7 @@ def first_difference(seed: int, length: int = 60) -> int:
     from . import Hercules, assemble, diff, parse, run_on_machine
 
     def differs(count: int) -> bool:
-        program = assemble(parse(write(seed, count)))
+        program = assemble(parse(write(seed, count, kind)))
         return bool(diff(program, hercules.run(program), run_on_machine(program)))
 
     with Hercules() as hercules:
@@ -195,35 +244,38 @@ def _seeds(text: str) -> list[int]:
 
 
 def main(arguments: list[str]) -> int:
-    """Compare Machine with Hercules on the given seeds, or --show one program."""
+    """Compare Machine with Hercules on the given seeds (--show, --bisect, --decimal)."""
     from . import Hercules, assemble, diff, parse, run_on_machine
 
     if not arguments:
         print(__doc__)
         return 2
+    seeds = _seeds(arguments[0])
+    kind = "decimal" if "--decimal" in arguments else "general"
     if "--show" in arguments:
-        print(generate(_seeds(arguments[0])[0]))
+        print(generate(seeds[0], kind=kind))
         return 0
     if "--bisect" in arguments:
-        for seed in _seeds(arguments[0]):
-            count = first_difference(seed)
-            if count:
-                instruction = generate(seed, count).split("\n        reccc")[-2].split("\n")[-1]
-                print(f"seed {seed}: first differs after instruction {count}: {instruction}")
-                print(f"  {write(seed, count)}")
-            else:
+        for seed in seeds:
+            count = first_difference(seed, kind=kind)
+            if not count:
                 print(f"seed {seed}: no difference")
+                continue
+            source = generate(seed, count, kind)
+            instruction = source.split("\n        reccc")[-2].split("\n")[-1].strip()
+            print(f"seed {seed}: first differs at instruction {count}: {instruction}")
+            print(f"  {write(seed, count, kind)}")
         return 0
     failures = 0
     with Hercules() as hercules:
-        for seed in _seeds(arguments[0]):
-            program = assemble(parse(write(seed)))
+        for seed in seeds:
+            program = assemble(parse(write(seed, kind=kind)))
             problems = diff(program, hercules.run(program), run_on_machine(program))
             if problems:
                 failures += 1
                 print(f"seed {seed}: {program.source}")
                 print("\n".join(f"  {line}" for line in problems[:12]))
-    print(f"{failures} of {len(_seeds(arguments[0]))} seeds differ")
+    print(f"{failures} of {len(seeds)} seeds differ")
     return 1 if failures else 0
 
 
