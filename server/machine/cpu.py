@@ -86,7 +86,8 @@ class CPU:
         self.cc = 0
         self.pm = 0
         self.ia = 0
-        self.psw_invalid = False
+        self.psw_invalid = False  # an invalid PSW was loaded: exception before fetch
+        self.invalid_psw = bytes(8)
         self.dat = False
         self.fast = True  # no DAT, no low-address protection: direct real access
         self.executing = False  # inside EX (BAL/BALR link ILC)
@@ -378,10 +379,10 @@ class CPU:
         done = 0
         self.stop_request = None
         while True:
-            if self.instructions_executed:
-                interrupts.update_interval_timer(self)
-            done += interrupts.service(self)
-            if self.wait:
+            interrupts.update_interval_timer(self)
+            if not self.psw_invalid:
+                done += interrupts.service(self)
+            if self.wait and not self.psw_invalid:
                 self.consumed = done
                 enabled = psw.external_enabled(self) or psw.io_mask_any(self)
                 return Stop.WAIT if enabled else Stop.DISABLED_WAIT

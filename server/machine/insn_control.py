@@ -47,10 +47,8 @@ def _doubleword(cpu: CPU, b2: int, d2: int) -> int:
 @instruction(0x82, "LPSW", Format.S, privileged=True)
 def load_psw(cpu: CPU, b2: int, d2: int) -> None:
     "82 LPSW - Load PSW [S]"
-    new = cpu.fetch(_doubleword(cpu, b2, d2), 8)
-    if not psw.load(cpu, new):
-        raise ProgramCheck(SPECIFICATION)
-    raise SliceBreak()
+    psw.load(cpu, cpu.fetch(_doubleword(cpu, b2, d2), 8))
+    raise SliceBreak()  # an invalid PSW is reported before the next instruction
 
 
 @instruction(0x80, "SSM", Format.S, privileged=True)

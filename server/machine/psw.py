@@ -28,7 +28,12 @@ EC_SYSMASK_INVALID = 0xB8  # bits 0, 2-4 must be zero
 
 
 def pack(cpu: CPU, code: int = 0, ilc: int = 0) -> bytes:
-    """The current PSW; in BC mode ``code`` and ``ilc`` fill bits 16-33."""
+    """The current PSW; in BC mode ``code`` and ``ilc`` fill bits 16-33.
+
+    An invalid PSW that has just been loaded is returned exactly as loaded.
+    """
+    if cpu.psw_invalid:
+        return cpu.invalid_psw
     mode = cpu.key << 4 | cpu.mwp
     ia = cpu.ia & 0xFFFFFF
     if cpu.ec:
@@ -63,6 +68,7 @@ def load(cpu: CPU, data: bytes) -> bool:
     cpu.mode_changed()
     ok = valid(data)
     cpu.psw_invalid = not ok
+    cpu.invalid_psw = bytes(data)
     return ok
 
 

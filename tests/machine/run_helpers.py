@@ -1,8 +1,10 @@
 """Small programs for the processor's unit tests: code at X'200' ending in a wait.
 
-Every new PSW is a disabled wait whose address is its own slot (X'58' external,
-X'60' SVC, X'68' program, X'78' I/O), so the final PSW names the interruption
-taken; a program that ends normally loads the wait PSW ``END_PSW`` (address EE00).
+Programs must leave R15 alone: the exit sequence uses it to save the final
+condition code.  Every new PSW is a disabled wait whose address is its own
+slot (X'58' external, X'60' SVC, X'68' program, X'78' I/O), so the final PSW
+names the interruption taken; a program that ends normally loads the wait
+PSW ``END_PSW`` (address EE00).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ START = 0x200
 END_PSW = bytes.fromhex("000200000000EE00")
 END_PSW_EC = bytes.fromhex("000A00000000EE00")
 END_AT = 0x1F0
-EXIT = bytes.fromhex("820001F0")  # LPSW X'1F0'
+LINK_AT = 0x1E8
+# BALR 15,0 / ST 15,X'1E8' / LPSW X'1F0': the link information keeps the final CC.
+EXIT = bytes.fromhex("05F0 50F001E8 820001F0")
 
 
 def code(text: str) -> bytes:
@@ -51,9 +55,8 @@ def ended(machine: Machine) -> bool:
 
 
 def cc(machine: Machine) -> int:
-    """The condition code of the (BC or EC) current PSW."""
-    data = machine.psw()
-    return (data[2] if data[1] & 0x08 else data[4]) >> 4 & 3
+    """The condition code when the program ended (saved by its BALR 15,0; R15 is lost)."""
+    return machine.read(LINK_AT, 1)[0] >> 4 & 3
 
 
 def program_check(machine: Machine) -> tuple[int, int, int]:
