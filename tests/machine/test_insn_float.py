@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.machine import Machine
+from server.machine.isa import OPCODES
 
 CODE = 0x200
 DATA = 0x400  # GPR 12 holds DATA; GPR 11 holds 8 for indexing
@@ -474,3 +477,51 @@ def test_number_representation() -> None:
     assert value_of(0xC1F00000, 6) == -15
     assert value_of(0x7FFFFFFF, 6) == (1 - Fraction(1, 16**6)) * Fraction(16) ** 63
     assert value_of(0x00100000, 6) == Fraction(1, 16**65)
+
+
+FLOAT_OPCODES = [op for op in (*range(0x20, 0x40), *range(0x60, 0x80)) if OPCODES[op]]
+
+
+# Register fields: mostly valid (0, 2, 4, 6), sometimes not.
+REGISTER_FIELDS = st.sampled_from((0, 2, 4, 6, 0, 2, 4, 6, 0, 2, 4, 6, 0, 4, 1, 14))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(FLOAT_OPCODES), REGISTER_FIELDS, REGISTER_FIELDS, st.integers(1, 15),
+            st.integers(0, 0xFFF),
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    st.lists(st.integers(0, (1 << 64) - 1), min_size=4, max_size=4),
+    st.binary(min_size=64, max_size=64),
+    st.integers(0, 15),
+)  # fmt: skip
+def test_random_float_instructions_end_in_an_architected_state(
+    instructions: list[tuple[int, int, int, int, int]], fprs: list[int], data: bytes, pm: int
+) -> None:
+    # RX operands address the data area through GPRs 1-15 (set below).
+    code = b"".join(
+        rr(op, r1, r2) if op < 0x40 else rx(op, r1, d2, x2=r2, b2=b2)
+        for op, r1, r2, b2, d2 in instructions
+    )
+    machine = Machine(storage_size=1 << 17)
+    # Every program interruption resumes after the instruction (LPSW of the old PSW at
+    # 0x300), counting itself in GPR 0; the code of the last one stays at 0x2A.
+    machine.load(PGM, bytes.fromhex("0000000000000300"))
+    machine.load(0x300, bytes.fromhex("4A000308 82000028 0001"))  # AH 0,=H'1'; LPSW 0x28
+    machine.load(0x60, (0x00020000).to_bytes(4, "big") + END.to_bytes(4, "big"))
+    machine.load(CODE, code + bytes.fromhex("0A00"))
+    for n in range(1, 16):
+        machine.set_gpr(n, 0x8000 + 0x400 * n)
+        machine.load(0x8000 + 0x400 * n, data * 16)
+    for n, value in zip((0, 2, 4, 6), fprs, strict=True):
+        machine.set_fpr(n, value.to_bytes(8, "big"))
+    machine.set_psw(bytes((0, 0, 0, 0, pm, 0, CODE >> 8, CODE & 0xFF)))
+    machine.run(limit=100)
+    assert int.from_bytes(machine.psw()[5:], "big") == END
+    if machine.gpr(0):
+        assert machine.read(0x2A, 2)[1] in (0x06, 0x0C, 0x0D, 0x0E, 0x0F)
