@@ -125,7 +125,7 @@ def test_random_programs_are_reproducible_and_varied() -> None:
     for mnemonic in ("\n        tr ", "\n        mvc ", "\n        sla ", "\n        icm "):
         assert mnemonic in body
     decimal = generate(7, length=400, kind="decimal")
-    for mnemonic in ("\n        ap ", "\n        mp ", "\n        srp ", "\n        cvb "):
+    for mnemonic in ("\n        ap ", "\n        mp ", "\n        srp ", "\n        ed "):
         assert mnemonic in decimal
 
 

@@ -128,7 +128,9 @@ def _field(rng: random.Random, length: int) -> str:
 
 def _decimal_instruction(rng: random.Random) -> str:
     first, second = rng.randrange(1, 17), rng.randrange(1, 17)
-    kind = rng.randrange(7)
+    kind = rng.randrange(9)
+    if kind >= 7:
+        return _edit(rng, "ed" if kind == 7 else "edmk")
     if kind <= 2:
         name = ("ap", "sp", "zap")[kind]
         return f"{name} {_field(rng, first)},{_field(rng, second)}"
@@ -143,6 +145,34 @@ def _decimal_instruction(rng: random.Random) -> str:
         return f"srp {_field(rng, first)},{shift},{rounding}"
     slot = rng.randrange(DATA_SIZE // SLOT) * SLOT + 8
     return f"{rng.choice(['cvb', 'cvd'])} {_register(rng)},{slot}(%r12)"
+
+
+# ED/EDMK: a pattern (16 of them at +0x200) is copied into one of 16 output fields
+# at +0x100 and edited there; the source starts at a slot (never one of the last
+# two, so that the digits a 16-byte pattern asks for are all valid).
+EDIT_OUT, EDIT_PATTERNS = 0x100, 0x200
+
+
+def _edit(rng: random.Random, name: str) -> str:
+    length = rng.randrange(1, 17)
+    out = EDIT_OUT + rng.randrange(16) * 16
+    pattern = EDIT_PATTERNS + rng.randrange(16) * 16
+    source = rng.randrange(DATA_SIZE // SLOT - 2) * SLOT
+    return (
+        f"mvc {out}({length},%r12),{pattern}(%r12)\n"
+        f"        {name} {out}({length},%r12),{source}(%r12)"
+    )
+
+
+def _edit_patterns(rng: random.Random) -> list[int]:
+    patterns = []
+    for _ in range(16):
+        patterns.append(rng.choice([0x40, 0x5C, 0xF0]))  # fill character
+        for _ in range(15):
+            patterns.append(
+                rng.choices([0x20, 0x21, 0x22, 0x4B, 0x6B, 0xC3, 0x60], [12, 2, 1, 2, 2, 1, 1])[0]
+            )
+    return patterns
 
 
 def _packed_slots(rng: random.Random) -> list[int]:
@@ -165,19 +195,22 @@ def generate(seed: int, length: int = 60, kind: str = "general") -> str:
     masks = [0x0, 0x4, 0xC, 0xF] if decimal else [0x0, 0x8, 0xF]  # overflow masks
     program_mask = rng.choice(masks) << 24
     registers = ", ".join(f"0x{_value(rng):08x}" for _ in range(12))
-    data = _packed_slots(rng) if decimal else [rng.getrandbits(8) for _ in range(DATA_SIZE)]
+    if decimal:
+        data = _packed_slots(rng) + [0] * (EDIT_PATTERNS - EDIT_OUT) + _edit_patterns(rng)
+    else:
+        data = [rng.getrandbits(8) for _ in range(DATA_SIZE)]
     body = []
     for _ in range(length):
         body.append(f"        {(_decimal_instruction if decimal else _instruction)(rng)}")
         body.append("        reccc")
     data_lines = [
         "        .byte   " + ", ".join(f"0x{b:02x}" for b in data[i : i + 16])
-        for i in range(0, DATA_SIZE, 16)
+        for i in range(0, len(data), 16)
     ]
     return "\n".join(
         [
             f"#@ title: random {kind} program, seed {seed}",
-            f"#@ compare {DATA:x}-{DATA + DATA_SIZE - 1:x}",
+            f"#@ compare {DATA:x}-{DATA + len(data) - 1:x}",
             f"#@ limit {length * 20 + 1000}",  # a few hundred instructions are executed
             '        .include "s370.inc"',
             "        lowcore pgm=onpgm",
