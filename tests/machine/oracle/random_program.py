@@ -7,7 +7,9 @@ the branches not taken in %r14) on random registers and a 256-byte random
 data area at 0x1000. The condition code is recorded after each instruction;
 a program-check handler records the old PSW and goes on (overflow with the
 mask on, divide exceptions). Nothing privileged, nothing whose result the
-architecture leaves unpredictable.
+architecture leaves unpredictable. With ``--decimal`` (kind "decimal") the
+program is packed decimal instead: AP, SP, ZAP, CP, MP, SRP, CVB, CVD, ED and
+EDMK on fields that are always valid.
 
     python -m tests.machine.oracle.random_program 1-200     # compare Machine with Hercules
     python -m tests.machine.oracle.random_program 17 --show # print one program
