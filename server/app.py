@@ -21,6 +21,7 @@ from server.cp import commands as _commands  # noqa: F401  (registers every CP c
 from server.cp.system import System
 from server.cp.timefmt import Clock
 from server.terminal.server import start_terminal_server
+from spool.store import SpoolStore
 
 log = logging.getLogger("vm370")
 
@@ -46,12 +47,15 @@ async def serve(config: Config) -> int:
     if not await prepare_directory(store, config):
         await engine.dispose()
         return 2
+    spool = SpoolStore(engine, node=config.node)
+    await spool.migrate()
     system = System(
         store,
         clock=Clock(config.timezone),
         operator=config.operator,
         node=config.node,
         data_dir=config.data_dir,
+        spool=spool,
     )
     listener = await start_terminal_server(
         system, config.host, config.port, config.prelogon_timeout

@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     from server.volume_cli import add_volume_parser
 
     add_volume_parser(commands, _common)
+    from server.spool_cli import add_spool_parser
+
+    add_spool_parser(commands, _common)
     return parser
 
 
@@ -121,4 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from server.volume_cli import run_volume
 
         return run_volume(arguments, config)
+    if arguments.command == "spool":
+        from server.spool_cli import run_spool
+
+        return run_spool(arguments, config)
     return _directory(arguments, config)

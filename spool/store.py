@@ -44,7 +44,7 @@ a ``vm370 spool`` host command on the same SQLite file) queue for the lock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -170,9 +170,9 @@ class Selector:
             query = query.where(FileRow.spoolid.in_(spoolids) | FileRow.spool_class.in_(classes))
         return query
 
-    def missing(self, found: Sequence[FileRow]) -> list[int]:
-        """Spoolids named that no selected file has."""
-        present = {row.spoolid for row in found}
+    def missing(self, found: Iterable[int]) -> list[int]:
+        """Spoolids named that are not among the ``found`` spoolids."""
+        present = set(found)
         return [item for item in self.items if isinstance(item, int) and item not in present]
 
 
@@ -471,7 +471,7 @@ class SpoolStore:
         self, session: AsyncSession, selector: Selector
     ) -> tuple[list[FileRow], list[int]]:
         rows = list(await session.scalars(selector.statement()))
-        missing = selector.missing(rows)
+        missing = selector.missing(row.spoolid for row in rows)
         return [row for row in rows if row.spoolid not in self._active], missing
 
     async def purge(self, selector: Selector) -> Outcome:

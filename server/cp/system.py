@@ -19,9 +19,13 @@ from typing import TYPE_CHECKING
 
 from directory.model import UserEntry
 from directory.store import DirectoryStore
+from server.cp.dispatcher import Dispatcher
 from server.cp.lineedit import EditSymbols
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
 from server.cp.user import User
+from server.cp.vm import VirtualMachine
+from server.machine.cpu import Stop
+from spool.store import SpoolStore
 
 if TYPE_CHECKING:
     from server.cp.session import Session
@@ -94,8 +98,10 @@ class System:
         operator: str = "OPERATOR",
         node: str = "VM370",
         data_dir: Path | None = None,
+        spool: SpoolStore | None = None,
     ) -> None:
         self.store = store
+        self.spool = spool
         self.clock = clock or Clock()
         self.operator_userid = operator
         self.node = node
@@ -109,6 +115,8 @@ class System:
         self.logmsg.load()
         self.shutdown_requested = asyncio.Event()
         self.peak_users = 0
+        self.dispatcher = Dispatcher()
+        self.dispatcher.on_stop = self._vm_stopped
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:
@@ -146,6 +154,7 @@ class System:
     def add_user(self, entry: UserEntry, session: Session) -> User:
         user = User(entry, self.clock.now())
         self.users[user.userid] = user
+        user.vm = VirtualMachine(user, self.dispatcher)
         self.peak_users = max(self.peak_users, self.user_count)
         self.attach(user, session)
         return user
@@ -174,6 +183,8 @@ class System:
             f"LOGOFF AT {stamp(self.clock.now())}" + (" BY SYSTEM" if forced else ""),
         ]
         user.logged_off = True
+        if user.vm is not None:
+            user.vm.destroy()
         self.users.pop(user.userid, None)
         device = user.session.device if user.session is not None else "USER DSC"
         suffix = " FORCED" if forced else ""
@@ -184,6 +195,16 @@ class System:
             user.session.user = None
         user.session = None
         return lines
+
+    def _vm_stopped(self, vm: VirtualMachine, reason: Stop) -> None:
+        """A guest stopped itself: say why on its console; the user is in CP mode."""
+        psw = vm.machine.psw().hex().upper()
+        if reason is Stop.DISABLED_WAIT:
+            text = f"CP ENTERED; DISABLED WAIT PSW '{psw[:8]} {psw[8:]}'"
+        else:
+            text = f"CP ENTERED; CHECK-STOP STATE, PSW '{psw[:8]} {psw[8:]}'"
+        vm.user.write(text)
+        vm.user.console_state("CP READ")
 
     async def shutdown(self, by: str) -> None:
         """Log everyone off and let the server stop (SHUTDOWN, SIGTERM)."""

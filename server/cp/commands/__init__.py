@@ -1,5 +1,14 @@
 """CP commands: importing this package registers every command with the registry."""
 
-from server.cp.commands import logon, message, query, setcmd, system, terminal
+from server.cp.commands import (
+    logon,
+    message,
+    query,
+    setcmd,
+    spoolfiles,
+    system,
+    terminal,
+    vmcontrol,
+)
 
-__all__ = ["logon", "message", "query", "setcmd", "system", "terminal"]
+__all__ = ["logon", "message", "query", "setcmd", "spoolfiles", "system", "terminal", "vmcontrol"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+from server.cp.commands.spoolfiles import logon_files_line
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, not_available, userid_missing
 from server.cp.registry import ANY, command
@@ -74,6 +75,8 @@ async def _complete_logon(session: Session, userid: str, password: str, noipl: b
         return
     user = system.add_user(entry, session)
     _logon_banner(session)
+    if (files := await logon_files_line(system, user.userid)) is not None:
+        session.write(files)
     session.write(f"LOGON AT {stamp(system.clock.now())}")
     system.operator_console(
         f"{session.device} LOGON  AS {user.userid:<8} USERS = {system.user_count:03d}"

@@ -7,6 +7,7 @@ built yet answer that they are not available rather than pretending.
 
 from __future__ import annotations
 
+from server.cp.commands.spoolfiles import query_spool, spool_query_keyword
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, not_available, not_logged_on
 from server.cp.pfkeys import pf_number, query_pf_lines
@@ -17,17 +18,9 @@ from server.cp.user import User
 
 NAMES_PER_LINE = 5
 NOT_BUILT = {
-    "FILES": "QUERY FILES",
-    "READER": "QUERY READER",
-    "RDR": "QUERY READER",
-    "PRINTER": "QUERY PRINTER",
-    "PRT": "QUERY PRINTER",
-    "PUNCH": "QUERY PUNCH",
-    "PCH": "QUERY PUNCH",
     "VIRTUAL": "QUERY VIRTUAL",
     "DASD": "QUERY DASD",
     "LINKS": "QUERY LINKS",
-    "STORAGE": "QUERY STORAGE",
 }
 
 
@@ -141,6 +134,11 @@ async def query(ctx: CommandContext) -> None:
         ctx.reply(*query_pf_lines(user.terminal.pf, pf_number(first)))
     elif first == "PRIV":
         ctx.reply(f"PRIV = {user.classes}")
+    elif keyword(first, "STORAGE", 4) or (first == "VIRTUAL" and rest[:1] == ["STORAGE"]):
+        size = user.vm.storage_size if user.vm is not None else user.entry.storage
+        ctx.reply(f"STORAGE = {size // 1024:05d}K")
+    elif first not in NOT_BUILT and (spool_keyword := spool_query_keyword(first)) is not None:
+        await query_spool(ctx, spool_keyword, rest)
     elif first in NOT_BUILT:
         raise not_available("CQG", NOT_BUILT[first])
     else:
