@@ -185,22 +185,25 @@ def _aligned_sum(first: int, second: int, digits: int) -> tuple[int, int]:
 def add(first: int, second: int, digits: int, mask: int, normalize: bool = True) -> HfpResult:
     """ADD NORMALIZED (AER, AE, ADR, AD, AXR) or, unnormalized, ADD UNNORMALIZED."""
     characteristic, total = _aligned_sum(first, second, digits)
-    sign = 1 if total < 0 else 0
-    magnitude = -total if sign else total
-    if magnitude >> 4 * (digits + 1):
+    sign = 0
+    if total < 0:
+        sign, total = 1, -total
+    shift = 4 * digits
+    if total >> shift + 4:
         # Carry out of the leading digit: shift right one digit.
-        magnitude >>= 4
+        total >>= 4
         characteristic += 1
     if normalize:
-        if not magnitude:
+        if not total:
             return _significance(characteristic, digits, mask)
-        if not magnitude >> 4 * digits:
-            characteristic, magnitude = _normalize(characteristic, magnitude, digits + 1)
-        return _finish(sign, characteristic, magnitude >> 4, digits, mask)
-    fraction = magnitude >> 4
-    if not fraction:
+        if not total >> shift:
+            characteristic, total = _normalize(characteristic, total, digits + 1)
+    elif not total >> 4:
         return _significance(characteristic, digits, mask)
-    return _finish(sign, characteristic, fraction, digits, mask)
+    if 0 <= characteristic <= 127 and digits != EXTENDED:
+        # The common case, without exceptions, packed here to save calls.
+        return _new(HfpResult, (((sign << 7 | characteristic) << shift | total >> 4), 2 - sign, 0))
+    return _finish(sign, characteristic, total >> 4, digits, mask)
 
 
 def subtract(first: int, second: int, digits: int, mask: int, normalize: bool = True) -> HfpResult:
@@ -253,7 +256,11 @@ def multiply(first: int, second: int, digits: int, result_digits: int, mask: int
         characteristic -= 1
     excess = product_digits - result_digits
     fraction = product >> 4 * excess if excess >= 0 else product << -4 * excess
-    return _finish(sign1 ^ sign2, characteristic, fraction, result_digits, mask)
+    sign = sign1 ^ sign2
+    if 0 <= characteristic <= 127 and result_digits != EXTENDED:
+        value = (sign << 7 | characteristic) << 4 * result_digits | fraction
+        return _new(HfpResult, (value, 2 - sign, 0))
+    return _finish(sign, characteristic, fraction, result_digits, mask)
 
 
 def divide(first: int, second: int, digits: int, mask: int) -> HfpResult:
