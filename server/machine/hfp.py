@@ -31,7 +31,12 @@ floating-point divide, which suppresses it):
   operand is returned unchanged.
 
 For an extended result the low-order doubleword carries the high-order sign
-and a characteristic 14 smaller (modulo 128) unless the result is all zero.
+and a characteristic 14 smaller (modulo 128) unless the result is a true
+zero; a significance result keeps it even with characteristic 0.
+
+The results agree with Hercules 3.13 on every case of the differential
+corpus, including tens of thousands of seeded random operands
+(``tests/machine/test_hfp.py``).
 """
 
 from __future__ import annotations
