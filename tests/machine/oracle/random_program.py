@@ -2,9 +2,10 @@
 
 A seed gives a program of general instructions (binary arithmetic, logical,
 shifts, compares, loads and stores, ICM/STCM/CLM, MVC/NC/OC/XC/CLC/TR/MVN/MVZ,
-CS/CDS, and BC/BCT/BXH/BXLE, each branching over one instruction that counts
-the branches not taken in %r14) on random registers and a 256-byte random
-data area at 0x1000. The condition code is recorded after each instruction;
+CS/CDS, EX of SS instructions with register lengths, and BC/BCT/BXH/BXLE,
+each branching over one instruction that counts the branches not taken in
+%r14) on random registers and a 256-byte random data area at 0x1000 (with
+256 zero bytes after it). The condition code is recorded after each instruction;
 a program-check handler records the old PSW and goes on (overflow with the
 mask on, divide exceptions). Nothing privileged, nothing whose result the
 architecture leaves unpredictable. With ``--decimal`` (kind "decimal") the
@@ -96,7 +97,22 @@ def _compare_and_swap(rng: random.Random) -> str:
     return f"cds {_pair(rng)},{_pair(rng)},{rng.randrange(0, DATA_SIZE, 8)}(%r12)"
 
 
-def _instruction(rng: random.Random) -> str:
+def _execute(rng: random.Random, targets: list[str]) -> str:
+    """EXECUTE of an out-of-line SS instruction whose length comes from a register.
+
+    Lengths reach 255, so the operands may run into the zeroed 256 bytes after the
+    data area, which are compared as well.
+    """
+    label = f"x{len(targets)}"
+    name = rng.choice(["mvc", "clc", "nc", "oc", "xc", "tr"])
+    first, second = rng.randrange(DATA_SIZE), rng.randrange(DATA_SIZE)
+    if name == "tr":
+        second = 0
+    targets.append(f"{label}: {name} {first}(1,%r12),{second}(%r12)")
+    return f"ex {_register(rng)},{label}"
+
+
+def _instruction(rng: random.Random, targets: list[str]) -> str:
     forms: list[Callable[[], str]] = [
         lambda: f"{rng.choice(RR)} {_register(rng)},{_register(rng)}",
         lambda: f"{rng.choice(RR_PAIR)} {_pair(rng)},{_register(rng)}",
@@ -110,6 +126,7 @@ def _instruction(rng: random.Random) -> str:
         lambda: _tr(rng),
         lambda: _branch(rng),
         lambda: _compare_and_swap(rng),
+        lambda: _execute(rng, targets),
     ]
     return rng.choice(forms)()
 
@@ -200,10 +217,14 @@ def generate(seed: int, length: int = 60, kind: str = "general") -> str:
     if decimal:
         data = _packed_slots(rng) + [0] * (EDIT_PATTERNS - EDIT_OUT) + _edit_patterns(rng)
     else:
-        data = [rng.getrandbits(8) for _ in range(DATA_SIZE)]
-    body = []
+        data = [rng.getrandbits(8) for _ in range(DATA_SIZE)] + [0] * DATA_SIZE
+    body: list[str] = []
+    targets: list[str] = []
     for _ in range(length):
-        body.append(f"        {(_decimal_instruction if decimal else _instruction)(rng)}")
+        if decimal:
+            body.append(f"        {_decimal_instruction(rng)}")
+        else:
+            body.append(f"        {_instruction(rng, targets)}")
         body.append("        reccc")
     data_lines = [
         "        .byte   " + ", ".join(f"0x{b:02x}" for b in data[i : i + 16])
@@ -224,6 +245,7 @@ def generate(seed: int, length: int = 60, kind: str = "general") -> str:
             "        la      %r14,0",
             *body,
             "        eoj",
+            *targets,
             "onpgm:  mvc     0(8,%r13),0x28",
             "        la      %r13,8(%r13)",
             "        lpsw    0x28",
