@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 _LOW32 = 0xFFFFFFFF
 _LOW64 = 0xFFFFFFFFFFFFFFFF
-_SIGN_SHORT = 0x80000000
-_SIGN_LONG = 0x8000000000000000
 
 
 # --- operand access -------------------------------------------------------------------------
@@ -78,8 +76,9 @@ def _signal(result: HfpResult) -> None:
 
 # --- shared instruction bodies ----------------------------------------------------------------
 #
-# The arithmetic instructions below are written out in full rather than through
-# shared helpers: each saves several Python calls, and they are the hot ones.
+# The arithmetic instructions check their register fields inline and compute the
+# operand address themselves, then call one body below: they are the hot ones, and
+# every Python call saved counts.
 
 Arithmetic = Callable[[int, int, int, int], HfpResult]
 _add_unnormalized: Arithmetic = partial(hfp.add, normalize=False)
