@@ -10,8 +10,8 @@ def make(program: str, data: dict[int, bytes], regs: dict[int, int] | None = Non
     machine = prepare(program)
     for address, value in data.items():
         machine.load(address, value)
-    for number, value in (regs or {}).items():
-        machine.set_gpr(number, value)
+    for number, register in (regs or {}).items():
+        machine.set_gpr(number, register)
     machine.run(10_000)
     return machine
 
