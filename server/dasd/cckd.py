@@ -284,7 +284,11 @@ def export_cckd(image: CkdImage, path: Path, compression: Compression = Compress
     """
     numl1 = -(-image.tracks // _L2_ENTRIES)
     stored: list[tuple[int, bytes | int]] = []
+    written = image.data_tracks()
     for track in range(image.tracks):
+        if track not in written:
+            stored.append((track, 1))
+            continue
         cylinder, head = divmod(track, image.heads)
         data = image.read_track_image(cylinder, head)
         null_format = _null_format(data, cylinder, head)

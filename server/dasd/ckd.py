@@ -18,6 +18,7 @@ adds an ``fsync`` per write for power-loss durability (off by default).
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from types import TracebackType
 from server.dasd.errors import DasdError, Fault, ImageFormatError
 from server.dasd.fileio import SyncPolicy, pwrite_all, zero_range
 from server.dasd.geometry import CkdGeometry, ckd_geometry_for_image
-from server.dasd.track import Record, Track
+from server.dasd.track import Record, Track, null_track_image
 
 __all__ = [
     "CKD_MAGIC",
@@ -194,6 +195,26 @@ class CkdImage:
         """False while the track's slot is all zeros (never written)."""
         return self.read_slot(cylinder, head) != self._zero_slot
 
+    def data_tracks(self) -> set[int]:
+        """Relative tracks whose slots may hold data: all but those lying wholly in holes
+        of the sparse file (every track where the filesystem cannot say)."""
+        found: set[int] = set()
+        end = self._offset(self.tracks)
+        position = DEVICE_HEADER_LENGTH
+        while position < end:
+            try:
+                start = os.lseek(self._descriptor, position, os.SEEK_DATA)
+            except OSError as error:
+                if error.errno == errno.ENXIO:  # no data after position
+                    break
+                return set(range(self.tracks))  # SEEK_DATA not supported here
+            stop = min(os.lseek(self._descriptor, start, os.SEEK_HOLE), end)
+            first = max(0, (start - DEVICE_HEADER_LENGTH) // self.trksize)
+            last = min((stop - DEVICE_HEADER_LENGTH - 1) // self.trksize, self.tracks - 1)
+            found.update(range(first, last + 1))
+            position = max(stop, start + 1)
+        return found
+
     def read_track_image(self, cylinder: int, head: int, r0_cylinder: int | None = None) -> bytes:
         """The track image (HA ... end marker) at a real address.
 
@@ -311,9 +332,13 @@ def export_plain(image: CkdImage, path: Path) -> None:
     """Write ``image`` to a new plain CKD file with every track materialised."""
     header = DeviceHeader(CKD_MAGIC, image.heads, image.trksize, image.geometry.devtyp)
     padding = bytes(image.trksize)
+    written = image.data_tracks()
     with open(path, "xb") as output:
         output.write(header.pack())
-        for cylinder in range(image.cylinders):
-            for head in range(image.heads):
+        for number in range(image.tracks):
+            cylinder, head = divmod(number, image.heads)
+            if number in written:
                 track = image.read_track_image(cylinder, head)
-                output.write(track + padding[len(track) :])
+            else:
+                track = null_track_image(cylinder, head)
+            output.write(track + padding[len(track) :])

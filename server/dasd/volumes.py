@@ -263,7 +263,7 @@ def _ckd_model(device: str | None) -> CkdGeometry | None:
 def _import_plain_ckd(source: Path, destination: Path, device: str | None) -> CkdImage:
     with CkdImage.open(source, read_only=True, geometry=_ckd_model(device)) as original:
         image = CkdImage.create(destination, original.geometry, original.cylinders)
-        for track in range(original.tracks):
+        for track in sorted(original.data_tracks()):
             cylinder, head = divmod(track, original.heads)
             if not original.is_written(cylinder, head):
                 continue

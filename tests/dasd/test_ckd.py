@@ -223,3 +223,14 @@ def test_exported_image_is_read_by_hercules(tmp_path: Path) -> None:
         )
     )
     assert same_file(tmp_path / "full.ckd", tmp_path / "copy.ckd")
+
+
+def test_data_tracks_covers_every_written_track(tmp_path: Path) -> None:
+    with CkdImage.create(tmp_path / "V.ckd", G3350) as image:
+        assert len(image.data_tracks()) <= 1  # only the header's block
+        written = {(5, 3), (5, 4), (300, 0), (559, 29)}
+        for cylinder, head in written:
+            image.write_track(cylinder, head, formatted_track(cylinder, head))
+        found = image.data_tracks()
+        assert {c * 30 + h for c, h in written} <= found
+        assert len(found) < 20
