@@ -34,6 +34,7 @@ SOURCES = corpus()
 WITH_EXPECTATIONS = [source for source in SOURCES if parse(source).expect]
 RANDOM_SEEDS = range(1, 25)  # python -m tests.machine.oracle.random_program 1-500 for more
 RANDOM_DECIMAL_SEEDS = range(1, 13)
+RANDOM_KEY_SEEDS = range(1, 9)
 TOOLS = ("hercules", "s390x-linux-gnu-as", "s390x-linux-gnu-ld", "s390x-linux-gnu-objcopy")
 
 
@@ -68,6 +69,7 @@ def random_oracle() -> Iterator[Oracle]:
     result = Oracle()
     sources = [write(seed) for seed in RANDOM_SEEDS]
     sources += [write(seed, kind="decimal") for seed in RANDOM_DECIMAL_SEEDS]
+    sources += [write(seed, kind="keys") for seed in RANDOM_KEY_SEEDS]
     result.load(sources)
     yield result
 
@@ -100,6 +102,7 @@ def test_machine_matches_hercules(oracle: Oracle, source: Path) -> None:
 
 RANDOM_CASES = [f"random_{seed}" for seed in RANDOM_SEEDS]
 RANDOM_CASES += [f"random_dec_{seed}" for seed in RANDOM_DECIMAL_SEEDS]
+RANDOM_CASES += [f"random_keys_{seed}" for seed in RANDOM_KEY_SEEDS]
 
 
 @pytest.mark.hercules

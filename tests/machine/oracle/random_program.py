@@ -10,12 +10,15 @@ a program-check handler records the old PSW and goes on (overflow with the
 mask on, divide exceptions). Nothing privileged, nothing whose result the
 architecture leaves unpredictable. With ``--decimal`` (kind "decimal") the
 program is packed decimal instead: AP, SP, ZAP, CP, MP, SRP, CVB, CVD, ED and
-EDMK on fields that are always valid.
+EDMK on fields that are always valid; with ``--keys`` (kind "keys") loads,
+stores and SS/SI instructions run under random PSW keys against four 2K
+blocks with random storage keys and fetch protection.
 
     python -m tests.machine.oracle.random_program 1-200     # compare Machine with Hercules
     python -m tests.machine.oracle.random_program 17 --show # print one program
     python -m tests.machine.oracle.random_program 17 --bisect   # shortest failing prefix
     python -m tests.machine.oracle.random_program 1-50 --decimal  # packed-decimal programs
+    python -m tests.machine.oracle.random_program 1-50 --keys     # storage keys, PSW keys
 
 A failing seed's source is kept in the cache directory so that it can be
 copied into the corpus.
@@ -206,16 +209,75 @@ def _packed_slots(rng: random.Random) -> list[int]:
     return data
 
 
+# -- storage-key programs ------------------------------------------------------------
+# Four 2K blocks at 0x1000-0x2FFF get random keys and fetch-protection bits. Each
+# instruction runs under a random PSW key (SPKA) and touches operands that never
+# cross a block boundary, so a protected operand is protected as a whole and the
+# instruction is suppressed (or terminated with nothing stored).
+
+KEY_BLOCKS = 4
+
+
+def _key_address(rng: random.Random, length: int = 4, align: int = 1) -> tuple[int, str]:
+    """(displacement, base register) of an operand inside one random block."""
+    block = rng.randrange(KEY_BLOCKS)
+    offset = (block % 2) * 0x800 + rng.randrange(0, 256 - length, align)
+    return offset, "%r12" if block < 2 else "%r11"
+
+
+def _key_register(rng: random.Random) -> str:
+    """r0-r10: r11 and r12 are the bases of the blocks. (A clobbered base would give
+    operands with different exceptions, whose order the architecture leaves open.)"""
+    return f"%r{rng.randrange(11)}"
+
+
+def _key_instruction(rng: random.Random) -> str:
+    kind = rng.randrange(4)
+    if kind == 0:
+        name = rng.choice(["l", "st", "ic", "stc", "cl", "n", "o"])
+        offset, base = _key_address(rng)
+        operation = f"{name} {_key_register(rng)},{offset}({base})"
+    elif kind == 1:
+        length = rng.randrange(1, 17)
+        name = rng.choice(["mvc", "clc", "xc", "oc", "nc"])
+        (first, base1), (second, base2) = _key_address(rng, length), _key_address(rng, length)
+        operation = f"{name} {first}({length},{base1}),{second}({base2})"
+    elif kind == 2:
+        name = rng.choice(["mvi", "cli", "tm", "ni", "oi"])
+        offset, base = _key_address(rng)
+        operation = f"{name} {offset}({base}),{rng.randrange(256)}"
+    else:
+        offset, base = _key_address(rng, 4, 4)
+        operation = f"cs {_key_register(rng)},{_key_register(rng)},{offset}({base})"
+    return f"spka {rng.randrange(16) << 4}\n        {operation}\n        spka 0"
+
+
+def _key_setup(rng: random.Random) -> list[str]:
+    lines = []
+    for block in range(KEY_BLOCKS):
+        key = rng.randrange(16) << 4 | rng.choice([0, 8])
+        base = "%r12" if block < 2 else "%r11"
+        lines.append(f"        la      %r2,{key}")
+        lines.append(f"        la      %r3,{(block % 2) * 0x800}({base})")
+        lines.append("        ssk     %r2,%r3")
+    return lines
+
+
 def generate(seed: int, length: int = 60, kind: str = "general") -> str:
     """The assembler source of random program ``seed`` (``kind`` general or decimal)."""
     rng = random.Random(seed)
-    decimal = kind == "decimal"
+    decimal, keys = kind == "decimal", kind == "keys"
     # Initial state first, so that a shorter program is a prefix of a longer one.
     masks = [0x0, 0x4, 0xC, 0xF] if decimal else [0x0, 0x8, 0xF]  # overflow masks
     program_mask = rng.choice(masks) << 24
     registers = ", ".join(f"0x{_value(rng):08x}" for _ in range(12))
+    setup = _key_setup(rng) if keys else []
     if decimal:
         data = _packed_slots(rng) + [0] * (EDIT_PATTERNS - EDIT_OUT) + _edit_patterns(rng)
+    elif keys:
+        data = []
+        for _ in range(KEY_BLOCKS):
+            data += [rng.getrandbits(8) for _ in range(256)] + [0] * (0x800 - 256)
     else:
         data = [rng.getrandbits(8) for _ in range(DATA_SIZE)] + [0] * DATA_SIZE
     body: list[str] = []
@@ -223,6 +285,8 @@ def generate(seed: int, length: int = 60, kind: str = "general") -> str:
     for _ in range(length):
         if decimal:
             body.append(f"        {_decimal_instruction(rng)}")
+        elif keys:
+            body.append(f"        {_key_instruction(rng)}")
         else:
             body.append(f"        {_instruction(rng, targets)}")
         body.append("        reccc")
@@ -235,13 +299,16 @@ def generate(seed: int, length: int = 60, kind: str = "general") -> str:
             f"#@ title: random {kind} program, seed {seed}",
             f"#@ compare {DATA:x}-{DATA + len(data) - 1:x}",
             f"#@ limit {length * 20 + 1000}",  # a few hundred instructions are executed
+            *([f"#@ keys {DATA:x}-{DATA + len(data) - 1:x}"] if keys else []),
             '        .include "s370.inc"',
             "        lowcore pgm=onpgm",
             "        la      %r13,0xc00",
             "        l       %r12,kdata",
+            "        l       %r11,kdata2",
+            *setup,
             "        l       %r15,kmask",
             "        spm     %r15",
-            "        lm      %r0,%r11,initial",
+            f"        lm      %r0,%r{10 if keys else 11},initial",
             "        la      %r14,0",
             *body,
             "        eoj",
@@ -251,6 +318,7 @@ def generate(seed: int, length: int = 60, kind: str = "general") -> str:
             "        lpsw    0x28",
             "        .balign 8",
             f"kdata:  .long   0x{DATA:x}",
+            f"kdata2: .long   0x{DATA + 0x1000:x}",
             f"kmask:  .long   0x{program_mask:08x}",
             f"initial: .long  {registers}",
             "        .org    0xc00",
@@ -265,7 +333,7 @@ def generate(seed: int, length: int = 60, kind: str = "general") -> str:
 def write(seed: int, length: int = 60, kind: str = "general") -> Path:
     """Write random program ``seed`` into the cache directory and return its path."""
     suffix = "" if length == 60 else f"_{length}"
-    prefix = "random_dec" if kind == "decimal" else "random"
+    prefix = {"decimal": "random_dec", "keys": "random_keys"}.get(kind, "random")
     path = cache_dir() / f"{prefix}_{seed}{suffix}.s"
     path.write_text(generate(seed, length, kind))
     return path
@@ -308,7 +376,7 @@ def main(arguments: list[str]) -> int:
         print(__doc__)
         return 2
     seeds = _seeds(arguments[0])
-    kind = "decimal" if "--decimal" in arguments else "general"
+    kind = "decimal" if "--decimal" in arguments else "keys" if "--keys" in arguments else "general"
     if "--show" in arguments:
         print(generate(seeds[0], kind=kind))
         return 0
