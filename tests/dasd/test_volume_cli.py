@@ -28,7 +28,7 @@ def test_create_list_export_import_through_the_command(tmp_path: Path) -> None:
     created = vm370("create", "vmres1", "3350", data_dir=data)
     assert created.returncode == 0, created.stderr
     assert created.stdout.startswith("volume VMRES1 created: 3350, 560 cylinders, ")
-    assert vm370("create", "CMS001", "3370", data_dir=data).returncode == 0
+    assert main(["volume", "create", "CMS001", "3370", "--data-dir", str(data)]) == 0
     listed = vm370("list", data_dir=data)
     assert listed.returncode == 0
     lines = listed.stdout.splitlines()
@@ -36,31 +36,35 @@ def test_create_list_export_import_through_the_command(tmp_path: Path) -> None:
     assert lines[1].split()[:4] == ["CMS001", "3370", "558000", "blocks"]
     assert lines[2].split()[:4] == ["VMRES1", "3350", "560", "cylinders"]
     assert lines[2].endswith("VMRES1.3350.ckd")
-    exported = vm370(
-        "export", "VMRES1", str(tmp_path / "v.cckd"), "--compress", "zlib", data_dir=data
-    )
-    assert exported.returncode == 0, exported.stderr
-    with CompressedImage(tmp_path / "v.cckd") as image:
+    packed = tmp_path / "v.cckd"
+    arguments = ["volume", "export", "VMRES1", str(packed), "--compress", "zlib"]
+    assert main([*arguments, "--data-dir", str(data)]) == 0
+    with CompressedImage(packed) as image:
         assert image.cylinders == 560
     other = tmp_path / "other"
-    imported = vm370("import", str(tmp_path / "v.cckd"), data_dir=other)
+    imported = vm370("import", str(packed), "--volser", "COPY", data_dir=other)
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith("volume VMRES1 imported: 3350, 560 cylinders")
-    renamed = vm370("import", str(tmp_path / "v.cckd"), "--volser", "COPY", data_dir=other)
-    assert renamed.returncode == 0, renamed.stderr
-    assert [info.volser for info in VolumeRegistry(other).list()] == ["COPY", "VMRES1"]
+    assert imported.stdout.startswith("volume COPY imported: 3350, 560 cylinders")
+    again = ["volume", "import", str(packed), "--volser", "COPY", "--data-dir", str(other)]
+    assert main(again) == 1
+    assert [info.volser for info in VolumeRegistry(other).list()] == ["COPY"]
 
 
-def test_errors_exit_nonzero_with_a_message(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    assert vm370("create", "X", "3350", data_dir=data).returncode == 0
-    again = vm370("create", "X", "3350", data_dir=data)
-    assert again.returncode == 1
-    assert again.stderr.strip() == "vm370: volume X already exists"
-    missing = vm370("export", "NOPE", str(tmp_path / "n.ckd"), data_dir=data)
-    assert (missing.returncode, missing.stderr.strip()) == (1, "vm370: volume NOPE does not exist")
-    usage = vm370("create", "ONLYVOLSER", data_dir=data)
-    assert usage.returncode == 2 and "devtype" in usage.stderr
+def test_errors_exit_nonzero_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / "data")
+    assert main(["volume", "create", "X", "3350", "--data-dir", data]) == 0
+    capsys.readouterr()
+    assert main(["volume", "create", "X", "3350", "--data-dir", data]) == 1
+    assert capsys.readouterr().err.strip() == "vm370: volume X already exists"
+    assert main(["volume", "export", "NOPE", str(tmp_path / "n.ckd"), "--data-dir", data]) == 1
+    assert capsys.readouterr().err.strip() == "vm370: volume NOPE does not exist"
+    assert main(["volume", "import", str(tmp_path / "none"), "--data-dir", data]) == 1
+    assert "No such file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["volume", "create", "ONLYVOLSER", "--data-dir", data])
+    assert usage.value.code == 2 and "devtype" in capsys.readouterr().err
 
 
 def test_direct_calls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
