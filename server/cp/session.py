@@ -20,6 +20,7 @@ from server.cp.context import CommandContext, text_after
 from server.cp.lineedit import EditSymbols, edit_line
 from server.cp.messages import CPError, CPMessage, EmsgSetting, unknown_command
 from server.cp.registry import REGISTRY
+from server.cp.vm import RunState
 
 if TYPE_CHECKING:
     from server.cp.system import System
@@ -41,6 +42,8 @@ class Console(Protocol):
     def set_hidden_input(self, hidden: bool) -> None: ...
 
     def show_logo(self) -> None: ...
+
+    def set_state(self, state: str) -> None: ...
 
     def close(self) -> None: ...
 
@@ -97,6 +100,48 @@ class Session:
             return
         self.wake()
         symbols = self.symbols()
+        if self.in_vm_mode():
+            await self._guarded(self.vm_input(physical, symbols))
+            return
+        await self.cp_input(physical, symbols)
+        if self.user is not None and self.user.vm is not None and self.user.cp_read:
+            self.user.cp_read = False  # SET RUN ON: back to the running guest
+            self.user.console_state("RUNNING")
+
+    def in_vm_mode(self) -> bool:
+        """Does input go to the guest (the virtual machine runs and CP is not reading)?"""
+        user = self.user
+        if user is None or user.vm is None or user.cp_read:
+            return False
+        return user.vm.state is not RunState.STOPPED
+
+    async def vm_input(self, physical: str, symbols: EditSymbols | None) -> None:
+        """A line typed while the guest runs: ``#CP`` lines go to CP, the rest to the guest."""
+        linend = symbols.effective().linend if symbols is not None else None
+        prefix = (linend or "") + "CP"
+        if linend is not None and physical.lstrip().upper().startswith(prefix):
+            rest = physical.lstrip()[len(prefix) :]
+            if not rest.strip():
+                await self.enter_cp_mode()
+                return
+            await self.cp_input(rest, symbols)
+            return
+        assert self.user is not None and self.user.vm is not None
+        if not self.user.vm.console_input(physical):
+            self.write("NOT ACCEPTED")
+
+    async def enter_cp_mode(self) -> None:
+        """Attention or ``#CP``: CP READ; the guest stops unless SET RUN ON."""
+        user = self.user
+        if user is None or user.vm is None:
+            return
+        if user.settings.run:
+            user.cp_read = True
+        else:
+            user.vm.stop()
+        user.console_state("CP READ")
+
+    async def cp_input(self, physical: str, symbols: EditSymbols | None) -> None:
         logical_lines = edit_line(physical, symbols) if symbols is not None else [physical]
         for logical in logical_lines:
             if self.closed:
@@ -109,9 +154,13 @@ class Session:
             await self._guarded(self.execute(logical))
 
     async def attention(self) -> None:
-        """The attention key (PA1, break, IAC IP): wakes a SLEEP; CP mode otherwise."""
+        """The attention key (PA1, break, IAC IP): wakes a SLEEP, stops a running guest."""
         self.last_input = time.monotonic()
-        self.wake()
+        if self.sleeping:
+            self.wake()
+            return
+        if self.in_vm_mode():
+            await self.enter_cp_mode()
 
     async def execute(self, line: str) -> None:
         """Run one logical line as a CP command."""

@@ -19,6 +19,7 @@ from server.cp.pfkeys import PFKey
 
 if TYPE_CHECKING:
     from server.cp.session import Session
+    from server.cp.vm import VirtualMachine
 
 
 @dataclass
@@ -88,6 +89,8 @@ class User:
         self.cp_seconds = 0.0  # CP time spent on this user's behalf
         self.virtual_seconds = 0.0  # virtual CPU time (no virtual CPU runs yet)
         self.logged_off = False
+        self.vm: VirtualMachine | None = None
+        self.cp_read = False  # CP READ while the guest keeps running (SET RUN ON)
 
     @property
     def connected(self) -> bool:
@@ -95,6 +98,11 @@ class User:
 
     def connect_seconds(self) -> float:
         return time.monotonic() - self.logon_monotonic
+
+    def console_state(self, state: str) -> None:
+        """Tell the terminal the execution state (CP READ, VM READ, RUNNING)."""
+        if self.session is not None:
+            self.session.console.set_state(state)
 
     def write(self, *lines: str) -> None:
         """Console output; discarded while disconnected (the console is not spooled)."""

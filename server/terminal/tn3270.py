@@ -69,6 +69,9 @@ class Console3270:
         self.screen.display = "NORMAL"
         self.send([self.screen.redraw()])
 
+    def set_state(self, state: str) -> None:
+        self.send(self.screen.set_execution(state))
+
     def close(self) -> None:
         self._cancel_more_timer()
         self.connection.close()

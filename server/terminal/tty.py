@@ -46,6 +46,9 @@ class LineConsole:
     def show_logo(self) -> None:
         self.write_lines([LOGO])
 
+    def set_state(self, state: str) -> None:
+        """A typewriter has no status area: CP READ, VM READ and RUNNING are not shown."""
+
     def close(self) -> None:
         self.connection.close()
 

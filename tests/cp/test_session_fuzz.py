@@ -36,6 +36,9 @@ class RecordingConsole:
     def show_logo(self) -> None:
         self.lines.append("VM/370 ONLINE")
 
+    def set_state(self, state: str) -> None:
+        self.lines.append(f"<{state}>")
+
     def close(self) -> None:
         self.closed = True
 

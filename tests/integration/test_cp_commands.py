@@ -31,8 +31,8 @@ def test_query_time_set_terminal_cplevel_priv(vm_server: VMServer) -> None:
     tty.expect("VM/370 RELEASE 6")
     tty.send("Q PRIV")
     tty.expect("PRIV = G")
-    tty.send("Q READER")
-    tty.expect("QUERY READER NOT AVAILABLE ON THIS SYSTEM")
+    tty.send("Q LINKS")
+    tty.expect("QUERY LINKS NOT AVAILABLE ON THIS SYSTEM")
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
 

@@ -1,0 +1,158 @@
+"""Virtual machine control: BEGIN, DISPLAY, STORE, SYSTEM, DEFINE STORAGE, EXTERNAL, INDICATE.
+
+These take the place of the System/370 console's switches and lights
+(reference/cp-cms.md 5.4, 5.9, 5.13, 5.16, 5.17, 5.30, 5.31). DISPLAY and
+STORE work on the virtual machine's real storage and registers with CP's
+authority (no storage keys apply); SYSTEM RESET leaves the reset PSW
+X'0002000000000000', and BEGIN leaves CP mode.
+"""
+
+from __future__ import annotations
+
+from server.cp.context import CommandContext
+from server.cp.messages import CPError, invalid_operand, not_available, operand_missing
+from server.cp.registry import command
+from server.cp.timefmt import cpu_time
+from server.cp.vm import RunState, VirtualMachine
+from server.cp.vmdisplay import display_operands
+from server.cp.vmstore import store_operands
+
+
+def vm_of(ctx: CommandContext) -> VirtualMachine:
+    vm = ctx.user.vm
+    if vm is None:
+        raise not_available("CFC", "VIRTUAL MACHINE")
+    return vm
+
+
+def hexloc(token: str, module: str) -> int:
+    try:
+        value = int(token, 16)
+    except ValueError:
+        raise invalid_operand(module, token) from None
+    if len(token) > 6:
+        raise invalid_operand(module, token)
+    return value
+
+
+@command("BEGIN", minimum=1, syntax="Begin [hexloc]")
+async def begin(ctx: CommandContext) -> None:
+    vm = vm_of(ctx)
+    if len(ctx.operands) > 1:
+        raise invalid_operand("CFC", ctx.operands[1])
+    address = hexloc(ctx.operands[0], "CFC") if ctx.operands else None
+    if address is not None and address >= vm.storage_size:
+        raise CPError("CDB", 160, f"HEXLOC {address:06X} EXCEEDS STORAGE")
+    ctx.user.cp_read = False
+    ctx.user.console_state("RUNNING")
+    vm.begin(address)
+
+
+@command(
+    "DISPLAY",
+    minimum=1,
+    syntax="Display [K|L|T]hexloc[-hexloc|.count|-END] | G|X|Y[reg] | PSW | CAW | CSW",
+)
+async def display(ctx: CommandContext) -> None:
+    vm = vm_of(ctx)
+    ctx.reply(*display_operands(vm.machine, vm.storage_size, ctx.operands or ["L0"]))
+
+
+@command("STORE", minimum=2, syntax="STore [L|S]hexloc data... | G|X|Yreg data... | Psw [w1] w2")
+async def store(ctx: CommandContext) -> None:
+    vm = vm_of(ctx)
+    if not ctx.operands:
+        raise operand_missing("CDB")
+    store_operands(vm.machine, vm.storage_size, ctx.operands)
+    ctx.reply("STORE COMPLETE")
+
+
+@command("SYSTEM", minimum=3, syntax="SYStem CLEAR|RESET|RESTART")
+async def system_command(ctx: CommandContext) -> None:
+    vm = vm_of(ctx)
+    if len(ctx.operands) != 1:
+        raise operand_missing("CFC")
+    action = ctx.operands[0]
+    if action == "CLEAR":
+        vm.system_reset(clear=True)
+        ctx.reply("STORAGE CLEARED - SYSTEM RESET")
+    elif action == "RESET":
+        vm.system_reset()
+        ctx.reply("SYSTEM RESET")
+    elif action == "RESTART":
+        ctx.user.console_state("RUNNING")
+        vm.restart()
+    else:
+        raise invalid_operand("CFC", action)
+    if action != "RESTART":
+        ctx.user.console_state("CP READ")
+
+
+def storage_size(token: str) -> int:
+    unit = token[-1:]
+    digits = token[:-1]
+    if unit not in ("K", "M") or not digits.isdigit():
+        raise CPError("DEH", 25, "STORAGE MISSING OR INVALID")
+    return int(digits) * (1024 if unit == "K" else 1024 * 1024)
+
+
+def storage_text(size: int) -> str:
+    return f"STORAGE = {size // 1024:05d}K"
+
+
+@command("DEFINE", minimum=3, syntax="DEFine STORage [AS] nnnnnK|nnM | device [AS] vaddr")
+async def define(ctx: CommandContext) -> None:
+    vm = vm_of(ctx)
+    words = [word for word in ctx.operands if word != "AS"]
+    if not words:
+        raise operand_missing("DEF")
+    if len(words[0]) >= 4 and "STORAGE".startswith(words[0]):
+        if len(words) != 2:
+            raise CPError("DEH", 25, "STORAGE MISSING OR INVALID")
+        size = storage_size(words[1])
+        if size > vm.max_storage:
+            raise CPError("DEF", 94, "STORAGE EXCEEDS ALLOWED MAXIMUM")
+        defined = vm.define_storage(size)
+        ctx.user.console_state("CP READ")
+        if ctx.user.settings.imsg:
+            ctx.reply(storage_text(defined))
+        return
+    raise not_available("DEF", f"DEFINE {words[0]}")
+
+
+@command("EXTERNAL", minimum=3, syntax="EXTernal")
+async def external(ctx: CommandContext) -> None:
+    """The console's interrupt key: external interruption code X'0040'."""
+    vm = vm_of(ctx)
+    if ctx.operands:
+        raise invalid_operand("CFC", ctx.operands[0])
+    vm.machine.press_interrupt_key()
+    if vm.state is RunState.WAITING:
+        vm.dispatcher.wake(vm)
+
+
+@command("INDICATE", minimum=3, syntax="INDicate [LOAD|USER]")
+async def indicate(ctx: CommandContext) -> None:
+    vm = vm_of(ctx)
+    form = ctx.operands[0] if ctx.operands else "LOAD"
+    if "LOAD".startswith(form):
+        dispatcher = vm.dispatcher
+        q1, q2 = dispatcher.queue_lengths
+        cpu = min(100, int(dispatcher.load() * 100))
+        active = q1 + q2
+        ratio = 1.0 if active == 0 else (active + len(dispatcher.waiting)) / active
+        ctx.reply(
+            f"CPU-{cpu:03d}%  APU-000%  Q1-{q1:02d}  Q2-{q2:02d}  STORAGE-000%  RATIO-{ratio:.1f}"
+        )
+    elif "USER".startswith(form):
+        user = ctx.user
+        pages = vm.storage_size // 4096
+        seconds = user.virtual_seconds
+        total = seconds + user.cp_seconds
+        ctx.reply(
+            f"PAGES: RES-{pages:04d} WS-{pages:04d} READS=000000 WRITES=000000 MH-0000 FH-0000",
+            f"VTIME={cpu_time(seconds)[:6]} TTIME={cpu_time(total)[:6]} SIO=000000 "
+            "RDR-000000 PRT-000000 PCH-000000",
+        )
+    else:
+        raise invalid_operand("CFC", form)

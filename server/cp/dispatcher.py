@@ -1,0 +1,157 @@
+"""The CP dispatcher: time-slicing every running virtual machine on one event loop.
+
+ARCHITECTURE.md "Time-sharing": one callback runs one slice of one runnable
+virtual machine per loop pass, then returns to the loop so terminal I/O is
+handled between slices; no thread and no task per virtual machine. As in
+VM/370's scheduler, machines that just had terminal interaction (Q1) go
+before long-running ones (Q2); a machine in an enabled wait is off the run
+queue until an interruption can be pending (a timer comes due, or CP posts
+one). The slice budget is calibrated so a slice takes a few milliseconds,
+and each machine's virtual clock runs at the measured instruction rate, so
+virtual time keeps pace with real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+
+from server.cp.vm import RunState, VirtualMachine
+from server.machine import interrupts
+from server.machine.cpu import Stop
+
+log = logging.getLogger(__name__)
+
+TARGET_SLICE = 0.003  # seconds of host CPU per slice
+MIN_BUDGET, MAX_BUDGET = 500, 200_000
+TOD_UNITS_PER_SECOND = 4096 * 1_000_000
+
+StopHandler = Callable[[VirtualMachine, Stop], None]
+
+
+class Dispatcher:
+    """Runs virtual machines in slices, interactive ones first."""
+
+    def __init__(self, target_slice: float = TARGET_SLICE) -> None:
+        self.target_slice = target_slice
+        self.q1: deque[VirtualMachine] = deque()
+        self.q2: deque[VirtualMachine] = deque()
+        self.waiting: dict[VirtualMachine, asyncio.TimerHandle | None] = {}
+        self.budget = 5_000
+        self.rate = 1.0  # measured instructions per microsecond
+        self.on_stop: StopHandler | None = None
+        self._scheduled = False
+        self.slices = 0
+        self.busy_seconds = 0.0
+        self.started = time.monotonic()
+
+    # ---- queues -------------------------------------------------------------
+    def make_runnable(self, vm: VirtualMachine, interactive: bool = False) -> None:
+        self._unwait(vm)
+        vm.interactive = vm.interactive or interactive
+        if vm in self.q1 or vm in self.q2:
+            return
+        (self.q1 if vm.interactive else self.q2).append(vm)
+        self._schedule()
+
+    def remove(self, vm: VirtualMachine) -> None:
+        self._unwait(vm)
+        for queue in (self.q1, self.q2):
+            if vm in queue:
+                queue.remove(vm)
+
+    def wake(self, vm: VirtualMachine) -> None:
+        """An interruption may now be pending for a waiting machine."""
+        if vm.state is RunState.WAITING:
+            vm.state = RunState.RUNNING
+            self.make_runnable(vm)
+
+    def _unwait(self, vm: VirtualMachine) -> None:
+        handle = self.waiting.pop(vm, None)
+        if handle is not None:
+            handle.cancel()
+
+    @property
+    def queue_lengths(self) -> tuple[int, int]:
+        return len(self.q1), len(self.q2)
+
+    def _schedule(self) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._pass)
+
+    # ---- one slice ------------------------------------------------------------
+    def _pass(self) -> None:
+        self._scheduled = False
+        queue = self.q1 if self.q1 else self.q2
+        if not queue:
+            return
+        vm = queue.popleft()
+        vm.interactive = False
+        try:
+            reason = self._run(vm)
+        except Exception:  # a CPU bug must cost this machine, never the system
+            log.exception("virtual machine %s failed in the CPU", vm.userid)
+            reason = Stop.CHECK_STOP
+        self._after(vm, reason)
+        if self.q1 or self.q2:
+            self._schedule()
+
+    def _run(self, vm: VirtualMachine) -> Stop:
+        machine = vm.machine
+        before = machine.instructions_executed
+        started = time.process_time()
+        reason = machine.run_slice(self.budget)
+        elapsed = time.process_time() - started
+        executed = machine.instructions_executed - before
+        vm.user.virtual_seconds += elapsed
+        vm.slices += 1
+        self.slices += 1
+        self.busy_seconds += elapsed
+        if reason is Stop.BUDGET and elapsed > 0:
+            self._calibrate(executed, elapsed)
+            machine.set_rate(self.rate)
+        return reason
+
+    def _calibrate(self, executed: int, elapsed: float) -> None:
+        measured = executed / (elapsed * 1_000_000)
+        self.rate = max(0.01, 0.8 * self.rate + 0.2 * measured)
+        wanted = int(self.rate * 1_000_000 * self.target_slice)
+        self.budget = max(MIN_BUDGET, min(MAX_BUDGET, (self.budget + wanted) // 2))
+
+    def _after(self, vm: VirtualMachine, reason: Stop) -> None:
+        vm.last_stop = reason
+        if vm.state is not RunState.RUNNING:
+            return  # CP stopped it meanwhile (attention, LOGOFF)
+        if reason in (Stop.BUDGET, Stop.LIMIT, Stop.SVC, Stop.DIAGNOSE, Stop.IO, Stop.HOOK):
+            self.q2.append(vm)
+        elif reason is Stop.WAIT:
+            self._wait(vm)
+        else:
+            vm.state = RunState.STOPPED
+            if self.on_stop is not None:
+                self.on_stop(vm, reason)
+
+    def _wait(self, vm: VirtualMachine) -> None:
+        """Park a machine in an enabled wait until a timer can interrupt it."""
+        vm.state = RunState.WAITING
+        delay = interrupts.time_to_next_event(vm.machine.cpu)
+        handle = None
+        if delay is not None:
+            seconds = max(delay / TOD_UNITS_PER_SECOND, 0.0005)
+
+            def due() -> None:
+                self.waiting.pop(vm, None)
+                vm.machine.advance_time(delay / 4096 + 1)
+                self.wake(vm)
+
+            handle = asyncio.get_running_loop().call_later(seconds, due)
+        self.waiting[vm] = handle
+
+    def load(self) -> float:
+        """The share of time spent running virtual machines since start."""
+        elapsed = time.monotonic() - self.started
+        return self.busy_seconds / elapsed if elapsed > 0 else 0.0

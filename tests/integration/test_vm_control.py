@@ -1,0 +1,103 @@
+"""Virtual machine control over telnet: STORE, BEGIN, DISPLAY, SYSTEM, DEFINE STORAGE, attention."""
+
+from __future__ import annotations
+
+import re
+
+import pexpect
+
+from tests.integration.conftest import VMServer
+from tests.integration.telnet import TTY
+
+# 200: LA 1,5 / LA 2,7(0,1) / AR 1,2 / LPSW 300;  300: disabled wait PSW, address BEEF
+PROGRAM = "S200 41100005412010071A1282000300"
+WAIT_PSW = "S300 000200000000BEEF"
+
+
+def test_store_begin_disabled_wait_display(vm_server: VMServer) -> None:
+    tty = TTY(vm_server.port)
+    tty.logon("BOB", "BOBPW")
+    tty.send("QUERY STORAGE")
+    tty.expect("STORAGE = 04096K")
+    tty.send(f"STORE {PROGRAM} {WAIT_PSW}")
+    tty.expect("STORE COMPLETE")
+    tty.send("STORE PSW 00000000 00000200")
+    tty.expect("STORE COMPLETE")
+    tty.send("DISPLAY PSW")
+    tty.expect("PSW = 00000000  00000200")
+    tty.send("BEGIN")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000BEEF'")
+    tty.send("D G1-2")
+    tty.expect("GPR 1 = 00000011 0000000C")
+    tty.send("D T200.10")
+    tty.expect(r"000200 41100005 41201007 1A128200 03000000 +\*")
+    tty.send("DISPLAY K0-FFF")
+    tty.expect("000000 TO 000FFF   KEY = 00")
+    tty.send("D X0")
+    tty.expect("ECR 0 = 000000E0")
+    tty.send("STORE G3 12345678 9#D G3.2")
+    tty.expect("GPR 3 = 12345678 00000009")
+    tty.send("D 400000")
+    tty.expect("HEXLOC 400000 EXCEEDS STORAGE")
+    tty.send("STORE Z200 1")
+    tty.expect("INVALID OPERAND - Z200")
+    tty.send("SYSTEM RESET")
+    tty.expect("SYSTEM RESET")
+    tty.send("D PSW")
+    tty.expect("PSW = 00020000  00000000")
+    tty.send("BEGIN 200")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000BEEF'")
+    tty.send("SYSTEM CLEAR")
+    tty.expect("STORAGE CLEARED - SYSTEM RESET")
+    tty.send("D 200")
+    tty.expect("000200 00000000")
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)
+
+
+def test_looping_guest_attention_and_cp_commands_while_running(vm_server: VMServer) -> None:
+    looper = TTY(vm_server.port)
+    looper.logon("CAROL", "CAROLPW")
+    looper.send("STORE S200 47F00200#STORE PSW 00000000 00000200#BEGIN")
+    looper.expect("STORE COMPLETE")
+    looper.send("#CP QUERY USERID")
+    looper.expect("CAROL    AT VM370")
+    other = TTY(vm_server.port)  # another user is served while CAROL's guest loops
+    other.logon("BOB", "BOBPW")
+    other.send("QUERY TIME")
+    other.expect("TIME IS")
+    other.send("INDICATE LOAD")
+    other.expect(r"CPU-\d{3}%  APU-000%  Q1-\d\d  Q2-\d\d")
+    looper.child.sendcontrol("c")  # attention: CP mode, the guest stops
+    looper.send("DISPLAY PSW")
+    looper.expect(r"PSW = 00000000  [0-9A-F]{6}00")
+    looper.send("INDICATE USER")
+    looper.expect(r"VTIME=\d{3}:\d\d TTIME=")
+    looper.send("QUERY TIME")
+    looper.expect(r"VIRTCPU= (\d{3}):(\d\d)\.(\d\d)")
+    match = looper.child.match
+    assert match is not None
+    assert int(match.group(2)) * 100 + int(match.group(3)) > 0 or int(match.group(1)) > 0
+    for tty in (looper, other):
+        tty.send("LOGOFF")
+        tty.expect(pexpect.EOF)
+
+
+def test_define_storage_resets_the_machine(vm_server: VMServer) -> None:
+    tty = TTY(vm_server.port)
+    tty.logon("BOB", "BOBPW")
+    tty.send("STORE 200 C1C2C3C4")
+    tty.expect("STORE COMPLETE")
+    tty.send("DEFINE STORAGE 1M")
+    tty.expect("STORAGE = 01024K")
+    tty.send("D 200")
+    tty.expect("000200 00000000")
+    tty.send("DEFINE STORAGE 64M")
+    tty.expect("STORAGE EXCEEDS ALLOWED MAXIMUM")
+    tty.send("DEFINE STORAGE AS 100K")
+    tty.expect("STORAGE = 00100K")
+    tty.send("QUERY VIRTUAL STORAGE")
+    tty.expect("STORAGE = 00100K")
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)
+    assert re.search("x", "x")
