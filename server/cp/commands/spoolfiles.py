@@ -372,7 +372,7 @@ async def tag(ctx: CommandContext) -> None:
         raise not_available(MODULE, "TAG DEV")
     if not keyword(operands[0], "FILE", 3) or len(operands) < 2:
         raise invalid_operand(MODULE, operands[0])
-    spool_file = await tagged_file(ctx, store, operands)
+    spool_file = await tagged_file(ctx, store, operands[:2])
     await store.set_tag(spool_file.spoolid, tag_text(ctx, 2))
 
 
