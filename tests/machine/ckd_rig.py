@@ -1,4 +1,4 @@
-"""A machine with a channel and one CKD device, and a channel-program builder for tests."""
+"""Test rigs: a machine with a channel and one device, and a channel-program builder."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from server.machine import Machine
 from server.machine.channel import Channel
-from server.machine.devices.base import CC, SLI
+from server.machine.devices.base import CC, SLI, Device
 from server.machine.devices.ckd import CkdDevice, MemoryTrackStore, Track
 
 ADDRESS = 0x191
@@ -112,3 +112,17 @@ class Rig:
 def sli(step: Step) -> Step:
     step.flags |= SLI
     return step
+
+
+class Bench:
+    def __init__(self, device: Device, address: int = 0x00C) -> None:
+        self.machine = Machine(storage_size=64 * 1024)
+        self.channel = Channel(self.machine.cpu)
+        self.address = address
+        self.device = self.channel.attach(address, device)
+
+    def run(self, *ccws: bytes) -> bytes:
+        self.machine.load(0x1000, b"".join(ccws))
+        result = self.channel.run_program(self.address, 0x1000)
+        assert result.csw is not None
+        return result.csw

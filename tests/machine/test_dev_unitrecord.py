@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from server.machine import Machine
-from server.machine.channel import Channel
 from server.machine.devices.base import (
     CC,
     CE_DE,
@@ -24,25 +22,11 @@ from server.machine.devices.unitrecord import (
     Reader,
     Reader3505,
 )
-from tests.machine.ckd_rig import ccw
+from tests.machine.ckd_rig import Bench, ccw
 
 
 def card(text: str) -> bytes:
     return text.ljust(80).encode("cp037")
-
-
-class Bench:
-    def __init__(self, device: Device, address: int = 0x00C) -> None:
-        self.machine = Machine(storage_size=64 * 1024)
-        self.channel = Channel(self.machine.cpu)
-        self.address = address
-        self.device = self.channel.attach(address, device)
-
-    def run(self, *ccws: bytes) -> bytes:
-        self.machine.load(0x1000, b"".join(ccws))
-        result = self.channel.run_program(self.address, 0x1000)
-        assert result.csw is not None
-        return result.csw
 
 
 def test_reader_reads_cards_then_end_of_file() -> None:
