@@ -268,49 +268,29 @@ class CkdImage:
 
     def read_record(self, cylinder: int, head: int, number: int) -> Record:
         """Record ``number`` (by R, whatever its recorded CCHH) of a real track."""
-        record = self.read_track(cylinder, head).find(number)
-        if record is None:
-            raise DasdError(
-                Fault.NO_RECORD_FOUND, f"no record {number} on cylinder {cylinder} head {head}"
-            )
-        return record
+        return self.read_track(cylinder, head).record(number)
 
     def read_record_by_id(self, cylinder: int, head: int, ident: bytes) -> Record:
         """The record whose recorded CCHHR equals ``ident`` on a real track."""
-        track = self.read_track(cylinder, head)
-        index = track.index_of(ident)
-        if index is None:
-            raise DasdError(Fault.NO_RECORD_FOUND, f"no record {ident.hex()} on that track")
-        return track.records[index]
+        return self.read_track(cylinder, head).record_by_id(ident)
 
     def update_record(
         self, cylinder: int, head: int, number: int, data: bytes, key: bytes | None = None
     ) -> None:
-        """Rewrite the data (and key) of an existing record in place (Write Data/Key and Data).
-
-        The lengths stay those recorded: shorter data is padded with X'00', longer
-        is refused.
-        """
+        """Rewrite data (and key) of an existing record in place (see :meth:`Track.update`)."""
         track = self.read_track(cylinder, head)
-        record = track.find(number)
-        if record is None:
-            raise DasdError(
-                Fault.NO_RECORD_FOUND, f"no record {number} on cylinder {cylinder} head {head}"
-            )
-        record.data = _fit(data, record.data_length, "data")
-        if key is not None:
-            record.key = _fit(key, record.key_length, "key")
+        track.update(number, data, key)
+        self.write_track(cylinder, head, track)
+
+    def write_record_after(self, cylinder: int, head: int, number: int, record: Record) -> None:
+        """Write CKD: ``record`` after record ``number``, the rest of the track erased."""
+        track = self.read_track(cylinder, head)
+        track.write_record_after(number, record)
         self.write_track(cylinder, head, track)
 
     def flush(self) -> None:
         """Force everything written so far to stable storage."""
         os.fsync(self._descriptor)
-
-
-def _fit(value: bytes, length: int, what: str) -> bytes:
-    if len(value) > length:
-        raise DasdError(Fault.INVALID_ARGUMENT, f"{what} of {len(value)} bytes exceeds {length}")
-    return bytes(value).ljust(length, b"\x00")
 
 
 def _check_plain(path: Path, header: DeviceHeader, size: int) -> int:

@@ -91,19 +91,27 @@ class CkdMinidisk:
 
     def read_record(self, cylinder: int, head: int, number: int) -> Record:
         """Record ``number`` of a virtual track (DasdError NO_RECORD_FOUND if absent)."""
-        record = self.read_track(cylinder, head).find(number)
-        if record is None:
-            raise DasdError(
-                Fault.NO_RECORD_FOUND, f"no record {number} on cylinder {cylinder} head {head}"
-            )
-        return record
+        return self.read_track(cylinder, head).record(number)
+
+    def read_record_by_id(self, cylinder: int, head: int, ident: bytes) -> Record:
+        """The record of a virtual track whose recorded CCHHR equals ``ident`` (5 bytes)."""
+        return self.read_track(cylinder, head).record_by_id(ident)
 
     def update_record(
         self, cylinder: int, head: int, number: int, data: bytes, key: bytes | None = None
     ) -> None:
         """Rewrite data (and key) of an existing record in place, lengths unchanged."""
         self._writable()
-        self.image.update_record(self.real_cylinder(cylinder, head), head, number, data, key)
+        track = self.read_track(cylinder, head)
+        track.update(number, data, key)
+        self.write_track(cylinder, head, track)
+
+    def write_record_after(self, cylinder: int, head: int, number: int, record: Record) -> None:
+        """Write CKD on a virtual track: ``record`` after record ``number``, rest erased."""
+        self._writable()
+        track = self.read_track(cylinder, head)
+        track.write_record_after(number, record)
+        self.write_track(cylinder, head, track)
 
     def clear(self) -> None:
         """Return every track of the extent to the never-written state (T-disk release)."""

@@ -10,15 +10,42 @@ lines) what it created and which extents do not fit an existing volume.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
-from directory.model import Directory, Minidisk
 from server.dasd.errors import VolumeError
 from server.dasd.geometry import CKD_DEVICES, ckd_geometry, device_geometry, fba_geometry
 from server.dasd.volumes import VolumeInfo, VolumeRegistry
 
 __all__ = ["ensure_volumes", "model_for"]
+
+
+# What ensure_volumes reads of directory.model (Directory, UserEntry, Minidisk),
+# as protocols so that server/dasd does not depend on the directory package.
+class Minidisk(Protocol):
+    @property
+    def address(self) -> int: ...
+    @property
+    def device_type(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def volser(self) -> str: ...
+
+
+class _User(Protocol):
+    @property
+    def userid(self) -> str: ...
+    @property
+    def mdisks(self) -> Sequence[Minidisk]: ...
+
+
+class Directory(Protocol):
+    @property
+    def users(self) -> Sequence[_User]: ...
 
 
 def model_for(device_type: str, end: int) -> tuple[str, int | None] | None:

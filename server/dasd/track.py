@@ -192,6 +192,41 @@ class Track:
         """The first user record numbered ``number`` (R0 when 0), whatever its CCHH."""
         return next((r for r in self.records if r.number == number), None)
 
+    def record(self, number: int) -> Record:
+        """The first record numbered ``number``; DasdError(NO_RECORD_FOUND) when absent."""
+        record = self.find(number)
+        if record is None:
+            raise DasdError(
+                Fault.NO_RECORD_FOUND,
+                f"no record {number} on cylinder {self.cylinder} head {self.head}",
+            )
+        return record
+
+    def record_by_id(self, ident: bytes) -> Record:
+        """The first record whose recorded CCHHR is ``ident``; DasdError(NO_RECORD_FOUND)."""
+        index = self.index_of(ident)
+        if index is None:
+            raise DasdError(
+                Fault.NO_RECORD_FOUND,
+                f"no record {ident.hex().upper()} on cylinder {self.cylinder} head {self.head}",
+            )
+        return self.records[index]
+
+    def update(self, number: int, data: bytes, key: bytes | None = None) -> Record:
+        """Rewrite data (and key) of record ``number`` in place (Write Data, Write Key and
+        Data): the recorded lengths stay, shorter values are padded with X'00', longer
+        ones are refused with DasdError(INVALID_ARGUMENT)."""
+        record = self.record(number)
+        record.data = _fit(data, record.data_length, "data")
+        if key is not None:
+            record.key = _fit(key, record.key_length, "key")
+        return record
+
+    def write_record_after(self, number: int, record: Record) -> None:
+        """Write ``record`` after record ``number`` and erase the rest (Write CKD; after
+        R0 when ``number`` is 0); DasdError(NO_RECORD_FOUND) when ``number`` is absent."""
+        self.write_after(self.records.index(self.record(number)), record)
+
     def erase_after(self, index: int) -> None:
         """Erase every record after ``records[index]`` (Write CKD, Write R0, Erase)."""
         del self.records[index + 1 :]
@@ -204,6 +239,12 @@ class Track:
     def is_null(self) -> bool:
         """True for a freshly initialised track whose R0 carries the HA address."""
         return self.records == [_standard_r0(self.cylinder, self.head)]
+
+
+def _fit(value: bytes, length: int, what: str) -> bytes:
+    if len(value) > length:
+        raise DasdError(Fault.INVALID_ARGUMENT, f"{what} of {len(value)} bytes exceeds {length}")
+    return bytes(value).ljust(length, b"\x00")
 
 
 def null_track_image(cylinder: int, head: int, r0_cylinder: int | None = None) -> bytes:

@@ -12,7 +12,7 @@ from server.dasd.errors import DasdError, Fault
 from server.dasd.fba import FbaImage
 from server.dasd.geometry import fba_geometry
 from server.dasd.minidisk import CkdMinidisk, FbaMinidisk
-from server.dasd.track import Track
+from server.dasd.track import Record, Track
 from tests.dasd.conftest import ckd, formatted_track
 
 G3350 = ckd("3350")
@@ -142,3 +142,23 @@ def test_fba_minidisk(tmp_path: Path) -> None:
     with pytest.raises(DasdError) as caught:
         FbaMinidisk(image, 0, 10, read_only=True).write_blocks(0, b"x")
     assert caught.value.fault is Fault.WRITE_INHIBITED
+
+
+def test_record_writes_on_a_fresh_minidisk_track_keep_virtual_cylinders(volume: CkdImage) -> None:
+    minidisk = CkdMinidisk(volume, 300, 4)
+    minidisk.write_record_after(2, 5, 0, Record(2, 5, 1, b"", b"first"))
+    minidisk.write_record_after(2, 5, 1, Record(2, 5, 2, b"K", b"second"))
+    minidisk.update_record(2, 5, 0, b"R0DATA")
+    track = volume.read_track(302, 5)
+    assert track.cylinder == 302
+    assert [r.ident().hex() for r in track.records] == ["0002000500", "0002000501", "0002000502"]
+    assert track.r0.data == b"R0DATA\x00\x00"
+    assert minidisk.read_record_by_id(2, 5, bytes.fromhex("0002000502")).key == b"K"
+    minidisk.write_record_after(2, 5, 0, Record(2, 5, 1, b"", b"again"))  # erases R2
+    assert [r.number for r in minidisk.read_track(2, 5).records] == [0, 1]
+    with pytest.raises(DasdError) as caught:
+        minidisk.write_record_after(2, 5, 7, Record(2, 5, 8))
+    assert caught.value.fault is Fault.NO_RECORD_FOUND
+    with pytest.raises(DasdError) as caught:
+        minidisk.read_record_by_id(2, 5, bytes.fromhex("012E000501"))  # real cylinder
+    assert caught.value.fault is Fault.NO_RECORD_FOUND
