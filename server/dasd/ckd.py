@@ -144,6 +144,8 @@ class CkdImage:
             model = geometry or ckd_geometry_for_image(header.devtyp, cylinders)
             if model is None:
                 raise ImageFormatError(f"{path}: unknown CKD device type X'{header.devtyp:02X}'")
+            if model.heads != header.heads or model.devtyp != header.devtyp:
+                raise ImageFormatError(f"{path}: the image is not a {model.name}")
         except BaseException:
             os.close(descriptor)
             raise

@@ -27,7 +27,7 @@ from server.dasd.cckd import (
     null_track,
 )
 from server.dasd.ckd import CKD_MAGIC, CkdImage, export_plain
-from server.dasd.errors import ImageFormatError, VolumeError
+from server.dasd.errors import DasdError, ImageFormatError, VolumeError
 from server.dasd.fba import FbaImage, export_fba
 from server.dasd.fileio import SyncPolicy
 from server.dasd.geometry import (
@@ -204,7 +204,7 @@ class VolumeRegistry:
             name = self._new_volser(name)
             final = self.path_for(name, geometry)
             os.replace(temporary, final)
-        except (ImageFormatError, OSError) as error:
+        except (ImageFormatError, DasdError, OSError) as error:
             raise VolumeError(str(error)) from error
         finally:
             temporary.unlink(missing_ok=True)

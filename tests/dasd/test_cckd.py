@@ -6,6 +6,8 @@ import struct
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from server.dasd.cckd import CompressedImage, Compression, export_cckd, import_cckd, null_track
 from server.dasd.ckd import CkdImage, export_plain
@@ -188,3 +190,33 @@ def test_compressed_fba_groups(tmp_path: Path) -> None:
         assert len(group) == 120 * 512
         assert group[512:522] == "VOL1FBA123".encode("cp037")
         assert compressed.group_blocks(1047) == bytes(120 * 512)
+
+
+track_contents = st.dictionaries(
+    st.integers(0, 39),
+    st.lists(st.tuples(st.binary(max_size=8), st.binary(max_size=900)), max_size=6),
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(contents=track_contents, compression=st.sampled_from(list(Compression)))
+def test_any_tracks_survive_export_and_import(
+    tmp_path_factory: pytest.TempPathFactory,
+    contents: dict[int, list[tuple[bytes, bytes]]],
+    compression: Compression,
+) -> None:
+    folder = tmp_path_factory.mktemp("prop")
+    with CkdImage.create(folder / "A.ckd", G2314, cylinders=2) as original:
+        for number, records in contents.items():
+            cylinder, head = divmod(number, 20)
+            track = Track.null(cylinder, head)
+            track.records += [
+                Record(cylinder, head, n + 1, key, data) for n, (key, data) in enumerate(records)
+            ]
+            original.write_track(cylinder, head, track)
+        export_cckd(original, folder / "A.cckd", compression)
+        with import_cckd(folder / "A.cckd", folder / "B.ckd") as imported:
+            assert _same_tracks(original, imported) == []

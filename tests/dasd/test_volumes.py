@@ -182,3 +182,17 @@ def test_import_of_hercules_images(registry: VolumeRegistry, tmp_path: Path) -> 
         ("HER003", "3370", 558000),
         ("HER004", "3310", 125664),
     ]
+
+
+def test_import_refuses_a_device_type_that_does_not_match(
+    registry: VolumeRegistry, tmp_path: Path
+) -> None:
+    other = VolumeRegistry(tmp_path / "other")
+    other.create("M3350", "3350", size=3)
+    other.export("M3350", tmp_path / "m.ckd")
+    other.close()
+    with pytest.raises(VolumeError, match="not a 3330"):
+        registry.import_image(tmp_path / "m.ckd", device="3330")
+    with pytest.raises(VolumeError, match="not a CKD device type"):
+        registry.import_image(tmp_path / "m.ckd", device="3370")
+    assert registry.import_image(tmp_path / "m.ckd", device="3350").size == 3
