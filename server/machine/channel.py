@@ -245,6 +245,17 @@ class Channel:
             return ProgramResult(csw, None)
         return ProgramResult(program.end, self.last_sense.get(address))
 
+    def run_ipl(self, address: int) -> ProgramResult:
+        """The IPL channel program: an implied Read (X'02', data address 0, count 24,
+        chain command and SLI) whose chain continues at location 8 (GA22-7000, "Initial
+        Program Loading").  Raises KeyError when no device is attached at ``address``."""
+        device = self.devices[address]
+        program = _Program(address, device, 0, queue_end=False)
+        self.running[address] = program
+        device.begin_chain()
+        self._run(program, CCW(0, 0x02, 0, CC | SLI, 24))
+        return ProgramResult(program.end, self.last_sense.get(address))
+
     # -- the instructions --
 
     def _busy(self, address: int) -> int | None:
