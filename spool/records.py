@@ -9,10 +9,10 @@ record a two-byte length and its bytes, so a 100,000-line file is a few
 hundred rows and reading it streams chunk by chunk.
 
 `print_text` resolves carriage control for a host text file: write with
-space 1/2/3 (X'09', X'11', X'19'), write without spacing (X'01', the next
-line overprints), skip to channel n after writing (X'89' channel 1 = new
-page, a form feed), and the same spacing done immediately (X'0B', X'13',
-X'1B', X'8B') without data.
+space 1/2/3 (X'09', X'11', X'19'); write without spacing (X'01': the next
+line overprints, and in text it fills only the blank columns); skip to
+channel n after writing (X'89', channel 1 = new page, a form feed); and the
+same movements done immediately (X'0B', X'13', X'1B', X'8B') without data.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class _Carriage:
             return
         merged = list(self.current.ljust(len(text)))
         for column, character in enumerate(text):
-            if character != " ":
+            if merged[column] == " ":  # the first strike wins where both print
                 merged[column] = character
         self.current = "".join(merged)
 
