@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -122,9 +123,15 @@ def test_file_names() -> None:
 def test_output_settings_check_their_values() -> None:
     assert OutputSettings(spool_class="b").spool_class == "B"
     assert OutputSettings(device=DeviceType.CON).record_format is RecordFormat.PRINT
-    for bad in ({"spool_class": "*"}, {"copies": 0}, {"copies": 100}, {"to": "TOOLONGID"}):
+    bad: list[dict[str, Any]] = [
+        {"spool_class": "*"},
+        {"copies": 0},
+        {"copies": 100},
+        {"to": "TOOLONGID"},
+    ]
+    for values in bad:
         with pytest.raises(ValueError):
-            OutputSettings(**bad)  # type: ignore[arg-type]
+            OutputSettings(**values)
 
 
 def test_hold_status() -> None:
