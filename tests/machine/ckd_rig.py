@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from server.machine import Machine
 from server.machine.channel import Channel
 from server.machine.devices.base import CC, SLI, Device
-from server.machine.devices.ckd import CkdDevice, MemoryTrackStore, Track
+from server.machine.devices.ckd import CkdDevice, Track, TrackStore
 
 ADDRESS = 0x191
 PROGRAM_AT = 0x1000
@@ -68,7 +68,7 @@ class Outcome:
 class Rig:
     """One CKD device on a channel; ``run`` executes a channel program synchronously."""
 
-    def __init__(self, store: MemoryTrackStore, size: int = 128 * 1024) -> None:
+    def __init__(self, store: TrackStore, size: int = 128 * 1024) -> None:
         self.store = store
         self.machine = Machine(storage_size=size)
         self.channel = Channel(self.machine.cpu)

@@ -18,10 +18,12 @@ extent's start, count fields as the guest wrote them), or
 :class:`MemoryTrackStore` for tests.  Every write reaches the store before
 the command ends.  A store may refuse an access by raising
 :class:`~server.machine.devices.base.DeviceStoreError` with sense bytes; the
-device presents them with unit check.  Writes to a read-only store end with
-unit check, command reject and write inhibited (sense bytes 0 X'80', 1
-X'02'), as a write under an inhibiting file mask would; a seek beyond the
-store's cylinders is a command reject with message 4 (invalid argument).
+device presents them with unit check (any error with a ``sense`` attribute, or a
+``fault`` with one, as ``server.dasd``'s ``DasdError``, is taken the same way, so a
+``server.dasd.minidisk.CkdMinidisk`` is a TrackStore as it is).  Writes to a
+read-only store end with unit check, command reject and write inhibited
+(sense bytes 0 X'80', 1 X'02'), as a write under an inhibiting file mask
+would; a seek beyond the store's cylinders is a command reject with message 4 (invalid argument).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from server.machine.devices.base import (
     Device,
     DeviceStoreError,
     consumed,
+    store_error_sense,
     transfer,
 )
 
@@ -308,8 +311,12 @@ class CkdDevice(Device):
             result = handler(self, data, count, multitrack)
         except _Check as check:
             result = check.result
-        except DeviceStoreError as error:
-            result = self.unit_check(error.sense)
+        except Exception as error:  # noqa: BLE001 - a store's error becomes unit check
+            self.track = None  # reread: the stored track is what counts
+            sense = store_error_sense(error)
+            if sense is None:
+                raise
+            result = self.unit_check(sense)
         if self.equal_search is None and previous is not None:
             kept = _AFTER_ID_EQUAL if previous == "id" else _AFTER_KEY_EQUAL
             if opcode in kept and not result.status & ~CE_DE:
