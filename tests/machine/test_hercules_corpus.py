@@ -35,6 +35,7 @@ WITH_EXPECTATIONS = [source for source in SOURCES if parse(source).expect]
 RANDOM_SEEDS = range(1, 25)  # python -m tests.machine.oracle.random_program 1-500 for more
 RANDOM_DECIMAL_SEEDS = range(1, 13)
 RANDOM_KEY_SEEDS = range(1, 9)
+RANDOM_DAT_SEEDS = range(1, 9)
 TOOLS = ("hercules", "s390x-linux-gnu-as", "s390x-linux-gnu-ld", "s390x-linux-gnu-objcopy")
 
 
@@ -70,6 +71,7 @@ def random_oracle() -> Iterator[Oracle]:
     sources = [write(seed) for seed in RANDOM_SEEDS]
     sources += [write(seed, kind="decimal") for seed in RANDOM_DECIMAL_SEEDS]
     sources += [write(seed, kind="keys") for seed in RANDOM_KEY_SEEDS]
+    sources += [write(seed, kind="dat") for seed in RANDOM_DAT_SEEDS]
     result.load(sources)
     yield result
 
@@ -103,6 +105,7 @@ def test_machine_matches_hercules(oracle: Oracle, source: Path) -> None:
 RANDOM_CASES = [f"random_{seed}" for seed in RANDOM_SEEDS]
 RANDOM_CASES += [f"random_dec_{seed}" for seed in RANDOM_DECIMAL_SEEDS]
 RANDOM_CASES += [f"random_keys_{seed}" for seed in RANDOM_KEY_SEEDS]
+RANDOM_CASES += [f"random_dat_{seed}" for seed in RANDOM_DAT_SEEDS]
 
 
 @pytest.mark.hercules

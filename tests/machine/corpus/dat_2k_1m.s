@@ -32,7 +32,8 @@
         mvc     0x7fe(4,%r6),pattern   # crosses into the invalid page 100800 -> 101000
 5:      eoj     mode=ec
 
-onpgm:  mvc     0(8,%r13),0x28      # old PSW, then ILC/code and translation address
+onpgm:  nc      0x92(2),teamask     # the TEA's bits within the page are unpredictable
+        mvc     0(8,%r13),0x28      # old PSW, then ILC/code and translation address
         mvc     8(8,%r13),0x8c
         la      %r13,16(%r13)
         st      %r14,resume+4
@@ -43,6 +44,7 @@ dat_on: .long   0x04080000, 1b
 resume: .long   0x04080000, 0
 dat_crs: .long  0x005000e0, 0x00001000   # CR0: 2K pages, 1M segments; CR1: STO 1000, STL 0
 pattern: .long  0xc1c2c3c4
+teamask: .short 0xf800
 k100000: .long  0x100000
 k100800: .long  0x100800
 k101000: .long  0x101000

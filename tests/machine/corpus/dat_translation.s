@@ -44,7 +44,8 @@
         st      %r5,8(%r6)
         eoj     mode=ec
 
-onpgm:  mvc     0(8,%r13),0x28      # old PSW, then ILC/code and translation address
+onpgm:  nc      0x92(2),teamask     # the TEA's bits within the page are unpredictable
+        mvc     0(8,%r13),0x28      # old PSW, then ILC/code and translation address
         mvc     8(8,%r13),0x8c
         la      %r13,16(%r13)
         st      %r14,resume+4
@@ -56,6 +57,7 @@ resume: .long   0x04080000, 0
 dat_crs: .long  0x008000e0, 0x00001000   # CR0: 4K pages, 64K segments; CR1: STO 1000, STL 0
 kpte5:  .long   pte5
 pattern: .long  0xc1c2c3c4
+teamask: .short 0xf000
 k5000:  .long   0x5000
 k6000:  .long   0x6000
 k10000: .long   0x10000

@@ -12,13 +12,15 @@ architecture leaves unpredictable. With ``--decimal`` (kind "decimal") the
 program is packed decimal instead: AP, SP, ZAP, CP, MP, SRP, CVB, CVD, ED and
 EDMK on fields that are always valid; with ``--keys`` (kind "keys") loads,
 stores and SS/SI instructions run under random PSW keys against four 2K
-blocks with random storage keys and fetch protection.
+blocks with random storage keys and fetch protection; with ``--dat`` (kind
+"dat") they run in EC mode under DAT with random translation tables.
 
     python -m tests.machine.oracle.random_program 1-200     # compare Machine with Hercules
     python -m tests.machine.oracle.random_program 17 --show # print one program
     python -m tests.machine.oracle.random_program 17 --bisect   # shortest failing prefix
     python -m tests.machine.oracle.random_program 1-50 --decimal  # packed-decimal programs
     python -m tests.machine.oracle.random_program 1-50 --keys     # storage keys, PSW keys
+    python -m tests.machine.oracle.random_program 1-50 --dat      # DAT, random page tables
 
 A failing seed's source is kept in the cache directory so that it can be
 copied into the corpus.
@@ -263,8 +265,156 @@ def _key_setup(rng: random.Random) -> list[str]:
     return lines
 
 
+# -- DAT programs ----------------------------------------------------------------------
+# EC mode with DAT on, random page and segment sizes. Virtual 0-3FFF (code, results,
+# tables) maps to itself; virtual 4000-7FFF and the start of segment 1 map to random
+# real frames in 8000-FFFF or are invalid; segment 1 has a random page-table length
+# and may be invalid. Instructions load, store, move and compare there, LRA, and
+# now and then rewrite a page-table entry (followed by PTLB). Every instruction sets
+# %r14 to the address after it, where the program-check handler resumes (page and
+# segment translation exceptions nullify).
+
+DAT_TABLES, DAT_FRAMES = 0x2000, 0x8000
+DAT_BASES = {"%r7": 0x4000, "%r8": 0x5000, "%r9": 0x6000, "%r10": 0x7000}
+
+
+def _dat_tables(rng: random.Random, page: int, segment: int) -> tuple[dict[int, int], str]:
+    """Segment and page tables as {real address: byte}, and CR0's translation format."""
+    tables: dict[int, int] = {}
+    pte_invalid, pte_shift = (0x0008, 4) if page == 4096 else (0x0004, 3)
+    entries = segment // page
+
+    def pte(frame: int | None) -> int:
+        return pte_invalid if frame is None else (frame >> 8) & (0xFFFF << pte_shift & 0xFFFF)
+
+    def put(address: int, value: int, size: int) -> None:
+        tables.update(zip(range(address, address + size), value.to_bytes(size, "big"), strict=True))
+
+    frames = list(range(DAT_FRAMES, 0x10000, page))
+    for index in range(min(entries, 512)):
+        address = index * page
+        if address < 0x4000:
+            frame: int | None = address
+        elif address < 0x8000:
+            frame = None if rng.random() < 0.2 else rng.choice(frames)
+        else:
+            frame = None
+        put(DAT_TABLES + 0x100 + 2 * index, pte(frame), 2)
+    for index in range(min(entries, 512)):
+        frame = None if rng.random() < 0.3 else rng.choice(frames)
+        put(DAT_TABLES + 0x800 + 2 * index, pte(frame), 2)
+    put(DAT_TABLES, 0xF0000000 | DAT_TABLES + 0x100, 4)
+    segment1 = 0x00000001 if rng.random() < 0.1 else DAT_TABLES + 0x800
+    # Page-table length 0 or 15 only: Hercules 3.13 compares the unshifted PTL field
+    # (bits 0-3 of the entry as 0xN0000000), so it enforces a length of 0 alone.
+    put(DAT_TABLES + 4, rng.choice([0, 15]) << 28 | segment1, 4)
+    for index in range(2, 16):
+        put(DAT_TABLES + 4 * index, 1, 4)
+    page_bits = 0x80 if page == 4096 else 0x40
+    segment_bits = 0x10 if segment == 0x100000 else 0x00
+    return tables, f"0x00{page_bits | segment_bits:02x}00e0"
+
+
+def _dat_instruction(rng: random.Random, page: int, segment: int) -> str:
+    bases = [*DAT_BASES, "%r11", "%r6"]
+    base = rng.choice(bases)
+    offset = rng.choice([rng.randrange(240), page - rng.randrange(1, 16)]) % 4096
+    register = f"%r{rng.randrange(6)}"
+    kind = rng.randrange(8)
+    if kind <= 1:
+        operation = f"{rng.choice(['l', 'st', 'ic', 'stc', 'a'])} {register},{offset}({base})"
+    elif kind == 2:
+        # The second operand is always accessible (the identity-mapped tables): with
+        # two faulting operands the exception reported is not architected, nor is
+        # whether CLC reports one for bytes it need not compare.
+        length = rng.randrange(1, 17)
+        name = rng.choice(["mvc", "clc", "xc"])
+        if name == "clc":
+            offset = rng.randrange(240)
+        operation = f"{name} {offset}({length},{base}),{rng.randrange(256)}(%r12)"
+    elif kind == 3:
+        operation = f"lra {register},{offset}({base})"
+    elif kind == 4:
+        entries = min(segment // page, 512)
+        if rng.random() < 0.5:  # segment 0, one of the pages at 4000-7FFF
+            entry = 0x100 + 2 * rng.randrange(0x4000 // page, 0x8000 // page)
+        else:  # segment 1, any page
+            entry = 0x800 + 2 * rng.randrange(entries)
+        frame = rng.randrange(DAT_FRAMES, 0x10000, page) >> 8
+        value = rng.choice([frame, 0x0008 if page == 4096 else 0x0004])
+        return f"la {register},{value}\n        sth {register},{entry}(%r12)\n        ptlb"
+    else:
+        operation = f"{rng.choice(['mvi', 'cli', 'tm'])} {offset}({base}),{rng.randrange(256)}"
+    return f"la %r14,1f\n        {operation}\n1:"
+
+
+def _generate_dat(seed: int, length: int) -> str:
+    rng = random.Random(seed)
+    page = rng.choice([2048, 4096])
+    segment = rng.choice([0x10000, 0x100000])
+    tables, cr0 = _dat_tables(rng, page, segment)
+    frames = [rng.getrandbits(8) if offset % page < 256 else 0 for offset in range(0x8000)]
+    body = []
+    for _ in range(length):
+        body.append(f"        {_dat_instruction(rng, page, segment)}")
+        body.append("        reccc")
+    table_lines = []
+    for address in range(DAT_TABLES, DAT_TABLES + 0x1000, 16):
+        row = [tables.get(a, 0) for a in range(address, address + 16)]
+        table_lines.append("        .byte   " + ", ".join(f"0x{b:02x}" for b in row))
+    frame_lines = [
+        "        .byte   " + ", ".join(f"0x{b:02x}" for b in frames[i : i + 16])
+        for i in range(0, len(frames), 16)
+    ]
+    bases = [f"        l       {name},k{name[2:]}" for name in DAT_BASES]
+    constants = [f"k{name[2:]}:  .long   0x{value:x}" for name, value in DAT_BASES.items()]
+    return "\n".join(
+        [
+            f"#@ title: random DAT program, seed {seed}: {page}-byte pages, "
+            f"{segment // 1024}K segments",
+            f"#@ limit {length * 30 + 1000}",
+            '        .include "s370.inc"',
+            "        lowcore mode=ec, pgm=onpgm",
+            "        l       %r13,kresults",
+            "        l       %r12,ktables",
+            *bases,
+            "        l       %r11,kseg1",
+            "        l       %r6,kseg1far",
+            "        lctl    0,1,crs",
+            "        la      %r0,0",
+            "        lpsw    dat_on",
+            "2:",
+            *body,
+            "        eoj     mode=ec",
+            "onpgm:  nc      0x92(2),teamask     # the unpredictable bits of the TEA",
+            "        mvc     0(8,%r13),0x28",
+            "        mvc     8(8,%r13),0x8c",
+            "        la      %r13,16(%r13)",
+            "        st      %r14,resume+4",
+            "        lpsw    resume",
+            "        .balign 8",
+            "dat_on: .long   0x04080000, 2b",
+            "resume: .long   0x04080000, 0",
+            f"crs:    .long   {cr0}, 0x{DAT_TABLES:x}",
+            "kresults: .long 0x1000",
+            f"teamask: .short 0x{0xF000 if page == 4096 else 0xF800:04x}",
+            f"ktables: .long  0x{DAT_TABLES:x}",
+            *constants,
+            f"kseg1:  .long   0x{segment:x}",
+            f"kseg1far: .long 0x{segment + 8 * page:x}",
+            f"        .org    0x{DAT_TABLES:x}",
+            *table_lines,
+            f"        .org    0x{DAT_FRAMES:x}",
+            *frame_lines,
+            "",
+        ]
+    )
+
+
 def generate(seed: int, length: int = 60, kind: str = "general") -> str:
-    """The assembler source of random program ``seed`` (``kind`` general or decimal)."""
+    """The assembler source of random program ``seed`` (general, decimal, keys or dat)."""
+    if kind == "dat":
+        return _generate_dat(seed, length)
     rng = random.Random(seed)
     decimal, keys = kind == "decimal", kind == "keys"
     # Initial state first, so that a shorter program is a prefix of a longer one.
@@ -333,7 +483,9 @@ def generate(seed: int, length: int = 60, kind: str = "general") -> str:
 def write(seed: int, length: int = 60, kind: str = "general") -> Path:
     """Write random program ``seed`` into the cache directory and return its path."""
     suffix = "" if length == 60 else f"_{length}"
-    prefix = {"decimal": "random_dec", "keys": "random_keys"}.get(kind, "random")
+    prefix = {"decimal": "random_dec", "keys": "random_keys", "dat": "random_dat"}.get(
+        kind, "random"
+    )
     path = cache_dir() / f"{prefix}_{seed}{suffix}.s"
     path.write_text(generate(seed, length, kind))
     return path
@@ -376,7 +528,9 @@ def main(arguments: list[str]) -> int:
         print(__doc__)
         return 2
     seeds = _seeds(arguments[0])
-    kind = "decimal" if "--decimal" in arguments else "keys" if "--keys" in arguments else "general"
+    kind = next(
+        (flag[2:] for flag in ("--decimal", "--keys", "--dat") if flag in arguments), "general"
+    )
     if "--show" in arguments:
         print(generate(seeds[0], kind=kind))
         return 0
@@ -387,7 +541,10 @@ def main(arguments: list[str]) -> int:
                 print(f"seed {seed}: no difference")
                 continue
             source = generate(seed, count, kind)
-            instruction = source.split("\n        reccc")[-2].split("\n")[-1].strip()
+            lines = source.split("\n        reccc")[-2].split("\n")
+            instruction = next(
+                line.strip() for line in reversed(lines) if line.strip() not in ("1:", "spka 0")
+            )
             print(f"seed {seed}: first differs at instruction {count}: {instruction}")
             print(f"  {write(seed, count, kind)}")
         return 0
