@@ -1,0 +1,70 @@
+"""SIGKILL while two processes close spool files on one SQLite file: every acknowledged
+CLOSE is complete after the crash, and no partial file exists."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from spool.records import card_text
+from spool.store import Selector, SpoolStore
+from tests.spool.conftest import make_store
+
+
+def _start(path: Path, worker: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.spool.crash_worker", str(path), worker],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _acknowledged(process: subprocess.Popen[str]) -> dict[int, tuple[int, str, int]]:
+    stdout, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr, stderr
+    closes = {}
+    for line in stdout.splitlines():
+        spoolid, records, worker, sequence = line.split()
+        closes[int(spoolid)] = (int(records), worker, int(sequence))
+    return closes
+
+
+async def _check(store: SpoolStore, acknowledged: dict[int, tuple[int, str, int]]) -> None:
+    files = {spool_file.spoolid: spool_file for spool_file in await store.files(Selector())}
+    assert set(acknowledged) <= set(files), "an acknowledged CLOSE was lost"
+    for spoolid, spool_file in files.items():
+        cards = [card_text(record) async for record in store.records(spoolid)]
+        assert len(cards) == spool_file.records, f"file {spoolid} is partial"
+        worker, sequence = cards[0].split()[:2]
+        assert cards == [f"{worker} {sequence} C{n}" for n in range(len(cards))]
+        if spoolid in acknowledged:
+            records, ack_worker, ack_sequence = acknowledged[spoolid]
+            assert (len(cards), f"W{ack_worker}", f"F{ack_sequence}") == (
+                records,
+                worker,
+                sequence,
+            )
+
+
+async def test_sigkill_during_closes_leaves_only_complete_files(tmp_path: Path) -> None:
+    path = tmp_path / "crash.db"
+    store = await make_store(path)
+    await store.engine.dispose()
+    workers = [_start(path, name) for name in ("1", "2")]
+    time.sleep(random.uniform(1.5, 2.5))
+    for process in workers:
+        process.send_signal(signal.SIGKILL)
+    acknowledged: dict[int, tuple[int, str, int]] = {}
+    for process in workers:
+        acknowledged.update(_acknowledged(process))
+    assert len(acknowledged) >= 4, "the workers closed too little before the kill"
+    survivor = await make_store(path)
+    try:
+        await _check(survivor, acknowledged)
+    finally:
+        await survivor.engine.dispose()
