@@ -249,3 +249,20 @@ def test_unpredictable_ilc_of_external_old_psw_is_not_compared(tmp_path: Path) -
     actual.storage[0x2C] = 0x00  # the program old PSW's ILC is architected too
     expected.storage[0x2C] = 0x80
     assert diff(program, expected, actual)
+
+
+def test_translation_exception_address_low_bits_are_not_compared(tmp_path: Path) -> None:
+    program = _program(tmp_path)
+    expected, actual = State(), State()
+    expected.storage = dict.fromkeys(range(0x90, 0xA0), 0)
+    expected.storage.update({0x91: 0x10, 0x92: 0x08})  # page 0x100800 (2K pages)
+    actual.storage = dict(expected.storage)
+    actual.storage.update({0x92: 0x0F, 0x93: 0xFC})  # the faulting byte 0x100FFC instead
+    expected.crs[0] = actual.crs[0] = 0x005000E0  # 2K pages: 11 low bits unpredictable
+    assert diff(program, expected, actual) == []
+    actual.storage[0x92] = 0x17  # another 2K page
+    assert diff(program, expected, actual)
+    actual.storage[0x92] = 0x0F
+    expected.crs[0] = actual.crs[0] = 0x008000E0  # 4K pages: 0x100000 vs 0x100FFC agree
+    expected.storage[0x92] = 0x00
+    assert diff(program, expected, actual) == []
