@@ -30,6 +30,7 @@ MIN_BUDGET, MAX_BUDGET = 500, 200_000
 TOD_UNITS_PER_SECOND = 4096 * 1_000_000
 
 StopHandler = Callable[[VirtualMachine, Stop], None]
+ServiceHandler = Callable[[VirtualMachine], None]
 
 
 class Dispatcher:
@@ -43,6 +44,7 @@ class Dispatcher:
         self.budget = 5_000
         self.rate = 1.0  # measured instructions per microsecond
         self.on_stop: StopHandler | None = None
+        self.on_cp_request: ServiceHandler | None = None
         self._scheduled = False
         self.slices = 0
         self.busy_seconds = 0.0
@@ -126,7 +128,11 @@ class Dispatcher:
         vm.last_stop = reason
         if vm.state is not RunState.RUNNING:
             return  # CP stopped it meanwhile (attention, LOGOFF)
-        if reason in (Stop.BUDGET, Stop.LIMIT, Stop.SVC, Stop.DIAGNOSE, Stop.IO, Stop.HOOK):
+        if reason is Stop.DIAGNOSE and vm.diagnose.pending is not None:
+            vm.state = RunState.IN_CP  # off the run queue until CP has answered
+            if self.on_cp_request is not None:
+                self.on_cp_request(vm)
+        elif reason in (Stop.BUDGET, Stop.LIMIT, Stop.SVC, Stop.DIAGNOSE, Stop.IO, Stop.HOOK):
             self.q2.append(vm)
         elif reason is Stop.WAIT:
             self._wait(vm)

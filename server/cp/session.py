@@ -51,10 +51,10 @@ class Console(Protocol):
 class Session:
     """One terminal connection, before logon or attached to a user."""
 
-    def __init__(self, system: System, console: Console) -> None:
+    def __init__(self, system: System, console: Console, raddr: int | None = None) -> None:
         self.system = system
         self.console = console
-        self.raddr = system.allocate_raddr(self)
+        self.raddr = system.allocate_raddr(self) if raddr is None else raddr
         self.user: User | None = None
         self.closed = False
         self._continuation: Continuation | None = None
@@ -96,12 +96,12 @@ class Session:
         if self._continuation is not None:
             continuation, self._continuation = self._continuation, None
             self.console.set_hidden_input(False)
-            await self._guarded(continuation(physical))
+            await self.guarded(continuation(physical))
             return
         self.wake()
         symbols = self.symbols()
         if self.in_vm_mode():
-            await self._guarded(self.vm_input(physical, symbols))
+            await self.guarded(self.vm_input(physical, symbols))
             return
         await self.cp_input(physical, symbols)
         if self.user is not None and self.user.vm is not None and self.user.cp_read:
@@ -149,9 +149,9 @@ class Session:
             if self._continuation is not None:  # an earlier line asked for a password
                 continuation, self._continuation = self._continuation, None
                 self.console.set_hidden_input(False)
-                await self._guarded(continuation(logical))
+                await self.guarded(continuation(logical))
                 continue
-            await self._guarded(self.execute(logical))
+            await self.guarded(self.execute(logical))
 
     async def attention(self) -> None:
         """The attention key (PA1, break, IAC IP): wakes a SLEEP, stops a running guest."""
@@ -192,7 +192,7 @@ class Session:
             if self.user is not None:
                 self.user.cp_seconds += time.process_time() - started
 
-    async def _guarded(self, work: Awaitable[None]) -> None:
+    async def guarded(self, work: Awaitable[None]) -> None:
         """The one place where a command's failure becomes a message."""
         try:
             await work

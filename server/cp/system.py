@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 from directory.model import UserEntry
 from directory.store import DirectoryStore
 from server.cp.dispatcher import Dispatcher
+from server.cp.guestcmd import run_guest_command
 from server.cp.lineedit import EditSymbols
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
 from server.cp.user import User
-from server.cp.vm import VirtualMachine
+from server.cp.vm import RunState, VirtualMachine
 from server.machine.cpu import Stop
 from spool.store import SpoolStore
 
@@ -117,6 +118,8 @@ class System:
         self.peak_users = 0
         self.dispatcher = Dispatcher()
         self.dispatcher.on_stop = self._vm_stopped
+        self.dispatcher.on_cp_request = self._guest_cp_request
+        self._guest_work: set[asyncio.Task[None]] = set()
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:
@@ -154,7 +157,7 @@ class System:
     def add_user(self, entry: UserEntry, session: Session) -> User:
         user = User(entry, self.clock.now())
         self.users[user.userid] = user
-        user.vm = VirtualMachine(user, self.dispatcher)
+        user.vm = VirtualMachine(user, self.dispatcher, self.clock)
         self.peak_users = max(self.peak_users, self.user_count)
         self.attach(user, session)
         return user
@@ -195,6 +198,28 @@ class System:
             user.session.user = None
         user.session = None
         return lines
+
+    def _guest_cp_request(self, vm: VirtualMachine) -> None:
+        """DIAGNOSE X'08': run the guest's CP command, then let the guest go on."""
+        task = asyncio.get_running_loop().create_task(self._serve_cp_request(vm))
+        self._guest_work.add(task)
+        task.add_done_callback(self._guest_work.discard)
+
+    async def _serve_cp_request(self, vm: VirtualMachine) -> None:
+        request = vm.diagnose.pending
+        if request is None:
+            return
+        user = vm.user
+        if not request.text.strip():  # length 0: the guest asks for CP READ
+            vm.diagnose.complete_cp_command(0, [])
+            vm.stop()
+            user.console_state("CP READ")
+            return
+        code, lines = await run_guest_command(self, user, request.text, request.buffer is not None)
+        vm.diagnose.complete_cp_command(code, lines)
+        if vm.state is RunState.IN_CP and not user.logged_off:
+            vm.state = RunState.RUNNING
+            self.dispatcher.make_runnable(vm)
 
     def _vm_stopped(self, vm: VirtualMachine, reason: Stop) -> None:
         """A guest stopped itself: say why on its console; the user is in CP mode."""

@@ -19,6 +19,8 @@ import enum
 import time
 from typing import TYPE_CHECKING
 
+from server.cp.diagnose import DiagnoseService
+from server.cp.timefmt import Clock
 from server.machine import Machine
 from server.machine.cpu import Stop
 
@@ -35,6 +37,7 @@ class RunState(enum.Enum):
     STOPPED = "STOPPED"
     RUNNING = "RUNNING"
     WAITING = "WAITING"
+    IN_CP = "IN CP"  # CP is doing work the guest asked for (DIAGNOSE X'08')
 
 
 def round_storage(size: int) -> int:
@@ -45,9 +48,12 @@ def round_storage(size: int) -> int:
 class VirtualMachine:
     """The virtual System/370 of one logged-on user."""
 
-    def __init__(self, user: User, dispatcher: Dispatcher) -> None:
+    def __init__(self, user: User, dispatcher: Dispatcher, clock: Clock) -> None:
         self.user = user
         self.dispatcher = dispatcher
+        self.clock = clock
+        self.diagnose = DiagnoseService(self)
+        self.accounting_records = 0
         self.storage_size = round_storage(user.entry.storage)
         self.max_storage = max(self.storage_size, user.entry.max_storage)
         self.machine = self._new_machine(self.storage_size)
@@ -58,10 +64,10 @@ class VirtualMachine:
         self.ready_at = time.monotonic()  # for the run queue's virtual-time deadline
         self.console_lines: list[str] = []  # typed ahead for the guest's next console read
 
-    @staticmethod
-    def _new_machine(size: int) -> Machine:
+    def _new_machine(self, size: int) -> Machine:
         machine = Machine(storage_size=size)
         machine.set_psw(RESET_PSW)
+        machine.diagnose_hook = self.diagnose
         return machine
 
     @property

@@ -101,3 +101,49 @@ def test_define_storage_resets_the_machine(vm_server: VMServer) -> None:
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
     assert re.search("x", "x")
+
+
+def test_diagnose_from_a_guest_program(vm_server: VMServer) -> None:
+    """DIAG 08 (console and response-to-buffer forms), DIAG 60, DIAG 5C, an unknown code."""
+    query_time = "QUERY TIME".encode("cp037").hex().upper()
+    frobozz = "FROBOZZ".encode("cp037").hex().upper()
+    tty = TTY(vm_server.port)
+    tty.logon("BOB", "BOBPW")
+    # 200 LA 2,300 / LA 3,A / DIAG 2,3,8 (response to the console)
+    # 20C LA 3,500 / L 4,310 / LA 5,100 / DIAG 2,4,8 (response to the buffer at 500)
+    # 21C LA 6,320 / L 7,314 / DIAG 6,7,8 (an unknown command: R7 = 1)
+    # 228 DIAG 8,0,60 / LPSW 400
+    program = (
+        "S200 41200300 4130000A 83230008 41300500 58400310 41500100 83240008"
+        " 41600320 58700314 83670008 83800060 82000400"
+    )
+    tty.send(f"STORE {program}")
+    tty.expect("STORE COMPLETE")
+    tty.send(f"STORE S300 {query_time}#STORE 310 4000000A 00000007#STORE S320 {frobozz}")
+    tty.send("STORE S400 000200000000D1A8#STORE PSW 0 200#BEGIN")
+    tty.expect("TIME IS")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000D1A8'")
+    tty.send("D G4-5")
+    tty.expect(r"GPR 4 = 00000000 000000([0-9A-F]{2})")
+    match = tty.child.match
+    assert match is not None and int(match.group(1), 16) > 40
+    tty.send("D T500.20")
+    tty.expect(r"000500 E3C9D4C5 40C9E240 .*\*TIME IS ")
+    tty.send("D G7-8")
+    tty.expect("GPR 7 = 00000001 00400000")  # ?CP is message 1; storage is 4M
+    tty.send("STORE 68 00020000 00000068")  # program new PSW: a disabled wait
+    tty.send("STORE S200 83000099 82000400#BEGIN 200")  # DIAG X'99': specification
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 00000068'")
+    tty.send("D 28.8")
+    tty.expect("000028 00000006 80000204")  # program old PSW: code 6, ILC 2, after the DIAG
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)
+
+
+def test_guest_logoff_through_diagnose(vm_server: VMServer) -> None:
+    logoff = "LOGOFF".encode("cp037").hex().upper()
+    tty = TTY(vm_server.port)
+    tty.logon("CAROL", "CAROLPW")
+    tty.send(f"STORE S200 41200300 41300006 83230008#STORE S300 {logoff}#BEGIN 200")
+    tty.expect("LOGOFF AT")
+    tty.expect(pexpect.EOF)

@@ -1,0 +1,223 @@
+"""The DIAGNOSE interface: what a virtual machine may ask of CP.
+
+Register interfaces as VM/370 Release 6 CP gives them (System Programmer's
+Guide GC20-1807, "DIAGNOSE instruction in a virtual machine";
+reference/diagnose.md §1). ``DIAGNOSE Rx,Ry,code``: the CPU has already
+refused it in problem state; here the code selects the function, an
+unknown code is a specification exception, and results go into the
+registers and the condition code. Functions that need the database or the
+terminal (X'08', the CP command) are queued for CP: the instruction
+completes, the slice stops, and the machine runs again only once CP has
+put the results in place.
+
+Codes whose devices do not exist yet in a virtual machine (X'14' reader
+files, X'18' DASD I/O, X'20' general I/O) answer as CP does for a device
+that is not there: condition code 3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from server.cp.messages import EmsgSetting
+from server.machine import Machine
+from server.machine.cpu import Stop
+
+if TYPE_CHECKING:
+    from server.cp.vm import VirtualMachine
+
+CODEPAGE = "cp037"
+RESPONSE_TO_BUFFER = 0x40  # flag byte (bits 0-7) of Ry for DIAGNOSE X'08'
+NO_SUCH_SEGMENT = 44
+PAGE = 4096
+
+
+@dataclass
+class CPRequest:
+    """A DIAGNOSE X'08' waiting for CP: the command text and where the answer goes."""
+
+    text: str
+    rx: int
+    ry: int
+    buffer: int | None = None
+    buffer_length: int = 0
+
+
+def ebcdic(text: str, length: int) -> bytes:
+    return text.encode(CODEPAGE, errors="replace")[:length].ljust(length, b"\x40")
+
+
+class DiagnoseService:
+    """The DIAGNOSE handlers of one virtual machine."""
+
+    def __init__(self, vm: VirtualMachine) -> None:
+        self.vm = vm
+        self.pending: CPRequest | None = None
+        self.handlers = {
+            0x00: self.identify,
+            0x08: self.cp_command,
+            0x0C: self.pseudo_timer,
+            0x10: self.release_pages,
+            0x14: self.no_device,
+            0x18: self.no_device,
+            0x20: self.no_device,
+            0x24: self.device_type,
+            0x3C: self.directory_update,
+            0x4C: self.accounting,
+            0x58: self.no_device,
+            0x5C: self.edit_message,
+            0x60: self.storage_size,
+            0x64: self.named_segment,
+        }
+
+    def __call__(self, machine: Machine, rx: int, ry: int, address: int) -> bool:
+        """The machine's diagnose hook; False gives the specification exception."""
+        handler = self.handlers.get(address & 0xFFFF)
+        if handler is None:
+            return False
+        return handler(machine, rx, ry)
+
+    # ---- helpers ------------------------------------------------------------
+    @staticmethod
+    def reg(machine: Machine, number: int) -> int:
+        return machine.cpu.r[number & 15]
+
+    @staticmethod
+    def set_reg(machine: Machine, number: int, value: int) -> None:
+        machine.cpu.r[number & 15] = value & 0xFFFFFFFF
+
+    @staticmethod
+    def set_cc(machine: Machine, cc: int) -> None:
+        machine.cpu.cc = cc
+
+    @staticmethod
+    def fits(machine: Machine, address: int, length: int) -> bool:
+        return 0 <= address and address + length <= machine.storage.size
+
+    # ---- the codes ----------------------------------------------------------
+    def identify(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'00': system name, version, version code, MCEL, processor, userid, PP map."""
+        data = (
+            ebcdic("VM/370", 8)
+            + bytes((0x06, 0x00, 0x00, 0x00))
+            + (0).to_bytes(2, "big")
+            + (0).to_bytes(2, "big")
+            + ebcdic(self.vm.userid, 8)
+            + bytes(8)
+        )
+        address, length = self.reg(machine, rx) & 0xFFFFFF, self.reg(machine, ry)
+        length = max(0, min(length, len(data)))
+        if not self.fits(machine, address, length):
+            return False
+        machine.load(address, data[:length])
+        return True
+
+    def cp_command(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'08': a CP command line; done by CP after the slice stops."""
+        address = self.reg(machine, rx) & 0xFFFFFF
+        flags_length = self.reg(machine, ry)
+        length = flags_length & 0xFFFFFF
+        if length > 240 or not self.fits(machine, address, length):
+            return False
+        text = machine.read(address, length).decode(CODEPAGE, errors="replace")
+        request = CPRequest(text=text, rx=rx, ry=ry)
+        if flags_length >> 24 & RESPONSE_TO_BUFFER:
+            request.buffer = self.reg(machine, rx + 1) & 0xFFFFFF
+            request.buffer_length = self.reg(machine, ry + 1)
+        self.pending = request
+        machine.request_stop(Stop.DIAGNOSE)
+        return True
+
+    def complete_cp_command(self, return_code: int, lines: list[str]) -> None:
+        """Put a finished DIAGNOSE X'08' response in place (CP calls this)."""
+        request, self.pending = self.pending, None
+        if request is None:
+            return
+        machine = self.vm.machine
+        self.set_reg(machine, request.ry, return_code)
+        if request.buffer is None:
+            self.set_cc(machine, 0)
+            return
+        response = "\x15".join(lines).encode(CODEPAGE, errors="replace")
+        room = max(0, request.buffer_length)
+        stored = response[:room]
+        if stored and self.fits(machine, request.buffer, len(stored)):
+            machine.load(request.buffer, stored)
+        self.set_reg(machine, request.ry + 1, len(stored))
+        self.set_cc(machine, 1 if len(response) > room else 0)
+
+    def pseudo_timer(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'0C': date, time, virtual and total CPU time (microseconds)."""
+        address = self.reg(machine, rx) & 0xFFFFFF
+        if address & 7 or not self.fits(machine, address, 32):
+            return False
+        user = self.vm.user
+        now = self.vm.clock.now()
+        virtual = int(user.virtual_seconds * 1_000_000)
+        total = int((user.virtual_seconds + user.cp_seconds) * 1_000_000)
+        data = (
+            ebcdic(now.strftime("%m/%d/%y"), 8)
+            + ebcdic(now.strftime("%H:%M:%S"), 8)
+            + virtual.to_bytes(8, "big")
+            + total.to_bytes(8, "big")
+        )
+        machine.load(address, data)
+        return True
+
+    def release_pages(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'10': the pages from Rx to Ry read back as zeros."""
+        first = self.reg(machine, rx) & 0xFFF000
+        last = self.reg(machine, ry) & 0xFFF000
+        if last < first or not self.fits(machine, first, last - first + PAGE):
+            return False
+        machine.load(first, bytes(last - first + PAGE))
+        return True
+
+    def no_device(self, machine: Machine, rx: int, ry: int) -> bool:
+        """No such virtual device (the channel and devices come with their own issue)."""
+        self.set_cc(machine, 3)
+        return True
+
+    def device_type(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'24': class and type of a virtual device; cc 3 when it is not there."""
+        self.set_cc(machine, 3)
+        return True
+
+    def directory_update(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'3C': the stored directory is always the one in use; classes A-C only."""
+        if not any(c in self.vm.user.classes for c in "ABC"):
+            return False
+        self.set_cc(machine, 0)
+        return True
+
+    def accounting(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'4C': an accounting record for the user (kept in the system log)."""
+        self.vm.accounting_records += 1
+        self.set_cc(machine, 0)
+        return True
+
+    def edit_message(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'5C': adjust a message's address and length to the user's SET EMSG."""
+        setting = self.vm.user.settings.emsg
+        address, length = self.reg(machine, rx), self.reg(machine, ry)
+        if setting is EmsgSetting.OFF:
+            length = 0
+        elif setting is EmsgSetting.CODE:
+            length = min(length, 10)
+        elif setting is EmsgSetting.TEXT and length > 11:
+            address, length = address + 11, length - 11
+        self.set_reg(machine, rx, address)
+        self.set_reg(machine, ry, length)
+        return True
+
+    def storage_size(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'60': the virtual machine's storage size in Rx."""
+        self.set_reg(machine, rx, self.vm.storage_size)
+        return True
+
+    def named_segment(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'64': no named segments are saved on this system: cc 2, Ry = 44."""
+        self.set_reg(machine, ry, NO_SUCH_SEGMENT)
+        self.set_cc(machine, 2)
+        return True
