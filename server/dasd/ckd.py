@@ -27,7 +27,7 @@ from types import TracebackType
 from server.dasd.errors import DasdError, Fault, ImageFormatError
 from server.dasd.fileio import SyncPolicy, pwrite_all, zero_range
 from server.dasd.geometry import CkdGeometry, ckd_geometry_for_image
-from server.dasd.track import Record, Track, null_track_image
+from server.dasd.track import Record, Track, image_length, null_track_image
 
 __all__ = [
     "CKD_MAGIC",
@@ -218,12 +218,15 @@ class CkdImage:
         return found
 
     def read_track_image(self, cylinder: int, head: int, r0_cylinder: int | None = None) -> bytes:
-        """The track image (HA ... end marker) at a real address.
+        """The track image (HA ... end marker) at a real address, as stored.
 
         A never-written track reads as a null track whose R0 count carries
         ``r0_cylinder`` (default: the real cylinder).
         """
-        return self.read_track(cylinder, head, r0_cylinder).image()
+        slot = self.read_slot(cylinder, head)
+        if slot == self._zero_slot:
+            return null_track_image(cylinder, head, r0_cylinder)
+        return slot[: image_length(slot)]
 
     def read_track(self, cylinder: int, head: int, r0_cylinder: int | None = None) -> Track:
         """The parsed track at a real address (see :meth:`read_track_image`)."""
@@ -243,7 +246,8 @@ class CkdImage:
         self.write_track_image(cylinder, head, track.image())
 
     def write_track_image(self, cylinder: int, head: int, image: bytes) -> None:
-        """Write a whole track image (validated) at a real address, padded to the slot."""
+        """Write a whole track image (validated; bytes after its end marker are dropped)
+        at a real address, padded to the slot, with the real address as home address."""
         number = self.track_number(cylinder, head)
         if self.read_only:
             raise DasdError(Fault.WRITE_INHIBITED, f"{self.path.name} is open read-only")
@@ -252,9 +256,9 @@ class CkdImage:
                 Fault.INVALID_TRACK_FORMAT,
                 f"track image of {len(image)} bytes exceeds the {self.trksize}-byte track slot",
             )
-        Track.parse(image)  # never store a structurally invalid track
+        length = image_length(image)  # never store a structurally invalid track
         slot = bytes(image[:1]) + cylinder.to_bytes(2, "big") + head.to_bytes(2, "big")
-        slot += bytes(image[5:]) + bytes(self.trksize - len(image))
+        slot += bytes(image[5:length]) + bytes(self.trksize - length)
         pwrite_all(self._descriptor, slot, self._offset(number), self.sync)
 
     def clear_tracks(self, first: int, count: int) -> None:

@@ -1,14 +1,15 @@
 """Errors of the volume layer, as values the channel layer turns into status and sense.
 
-Each :class:`DasdError` carries a :class:`Fault`; ``Fault.sense`` suggests the
+Each :class:`DasdError` carries a :class:`Fault`; ``Fault.sense`` gives the
 architected sense of reference/dasd.md section 4.5 (format 0 message codes in
-byte 7) so a device can present unit check without guessing.  A device is free
-to map differently (CP's own conventions on minidisks, for one).
+byte 7), which a device presents with unit check.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from server.machine.devices.base import DeviceStoreError
 
 __all__ = ["DasdError", "Fault", "ImageFormatError", "VolumeError"]
 
@@ -30,22 +31,27 @@ class Fault(StrEnum):
 
 
 # (byte 0, byte 1, byte 7) per fault: command reject + invalid argument for an
-# address outside the device (as a Seek beyond the last cylinder), byte 1 bits
-# for the rest (dasd.md 4.5).
+# address outside the device (as a Seek beyond the last cylinder), command
+# reject + write inhibited for a write to a read-only link (as the CKD device
+# does), byte 1 bits for the rest (dasd.md 4.5).
 _SENSE = {
     Fault.OUTSIDE_EXTENT: (0x80, 0x00, 0x04),
     Fault.NO_RECORD_FOUND: (0x00, 0x08, 0x00),
     Fault.INVALID_TRACK_FORMAT: (0x00, 0x40, 0x00),
-    Fault.WRITE_INHIBITED: (0x00, 0x04, 0x00),
+    Fault.WRITE_INHIBITED: (0x80, 0x02, 0x00),
     Fault.INVALID_ARGUMENT: (0x80, 0x00, 0x04),
 }
 
 
-class DasdError(Exception):
-    """A refused track, record or block operation; ``fault`` says why."""
+class DasdError(DeviceStoreError):
+    """A refused track, record or block operation; ``fault`` says why.
+
+    It is the devices' ``DeviceStoreError``, so a CKD or FBA device presents unit
+    check with ``sense`` (from the fault) when a volume or minidisk refuses.
+    """
 
     def __init__(self, fault: Fault, message: str) -> None:
-        super().__init__(message)
+        super().__init__(fault.sense, message)
         self.fault = fault
 
 

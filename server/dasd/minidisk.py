@@ -4,10 +4,17 @@ Models reference/dasd.md section 3.  The guest sees cylinder 0 (block 0) at the
 extent's start; virtual cylinder v is real cylinder ``start + v`` with heads and
 record layout unchanged.  Count fields are stored exactly as the guest writes
 them, so on a minidisk they carry minidisk-relative cylinders and a Search ID
-argument compares with them without translation, while the home address keeps
-the real track address.  A never-written track seen through a minidisk reads as
-a fresh track whose R0 count carries the virtual cylinder, as if the guest had
-formatted it.
+argument compares with them without translation.  The image keeps the real
+track address in each home address (as a volume image must); the view presents
+the virtual one, so Read Home Address and Search Home Address see the minidisk
+as a device of its own (how R6 CP treats Search Home Address on minidisks is
+unverified, reference/dasd.md 3).  A never-written track seen through a
+minidisk reads as a fresh track whose R0 count carries the virtual cylinder, as
+if the guest had formatted it.
+
+:class:`CkdMinidisk` is the ``TrackStore`` and :class:`FbaMinidisk` the
+``BlockStore`` of the devices in ``server/machine/devices``; a full pack is the
+extent from cylinder (block) 0.
 
 Every access outside the extent is refused with ``DasdError(Fault.OUTSIDE_EXTENT)``
 (and every write through a read-only view with ``Fault.WRITE_INHIBITED``), which the
@@ -77,17 +84,29 @@ class CkdMinidisk:
             raise DasdError(Fault.WRITE_INHIBITED, "the minidisk is linked read-only")
 
     def home_address(self, cylinder: int, head: int) -> bytes:
-        """The 5 Home Address bytes (real address) of a virtual track."""
-        return self.read_track(cylinder, head).home_address
+        """The 5 Home Address bytes F CC HH of a virtual track, as the guest sees them."""
+        self.real_cylinder(cylinder, head)
+        return b"\x00" + cylinder.to_bytes(2, "big") + head.to_bytes(2, "big")
+
+    def read_track_image(self, cylinder: int, head: int) -> bytes:
+        """The track image at a virtual address: home address virtual, records as recorded."""
+        image = self.image.read_track_image(self.real_cylinder(cylinder, head), head, cylinder)
+        return image[:1] + cylinder.to_bytes(2, "big") + image[3:]
+
+    def write_track_image(self, cylinder: int, head: int, image: bytes) -> None:
+        """Replace a whole track (one positioned write, done before the call returns)."""
+        self._writable()
+        self.image.write_track_image(self.real_cylinder(cylinder, head), head, image)
 
     def read_track(self, cylinder: int, head: int) -> Track:
-        """The track at a virtual address; HA real, count fields as recorded."""
-        return self.image.read_track(self.real_cylinder(cylinder, head), head, cylinder)
+        """The parsed track at a virtual address (see :meth:`read_track_image`)."""
+        return Track.parse(self.read_track_image(cylinder, head))
 
     def write_track(self, cylinder: int, head: int, track: Track) -> None:
         """Write a whole track at a virtual address (one positioned write)."""
         self._writable()
         self.image.write_track(self.real_cylinder(cylinder, head), head, track)
+        track.cylinder = cylinder
 
     def read_record(self, cylinder: int, head: int, number: int) -> Record:
         """Record ``number`` of a virtual track (DasdError NO_RECORD_FOUND if absent)."""

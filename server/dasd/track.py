@@ -23,6 +23,7 @@ __all__ = [
     "NULL_TRACK_LENGTH",
     "Record",
     "Track",
+    "image_length",
     "null_track_image",
 ]
 
@@ -254,6 +255,27 @@ class Track:
     def is_null(self) -> bool:
         """True for a freshly initialised track whose R0 carries the HA address."""
         return self.records == [_standard_r0(self.cylinder, self.head)]
+
+
+def image_length(data: bytes) -> int:
+    """Length of the track image at the start of ``data`` (a slot), through its end marker.
+
+    Walks the count fields only; DasdError(INVALID_TRACK_FORMAT) when no end marker
+    follows whole records.
+    """
+    end = len(data)
+    position = HA_LENGTH
+    while True:
+        count = data[position : position + COUNT_LENGTH]
+        if count == END_OF_TRACK:
+            if position == HA_LENGTH:
+                raise DasdError(Fault.INVALID_TRACK_FORMAT, "track image has no record 0")
+            return position + COUNT_LENGTH
+        if len(count) < COUNT_LENGTH:
+            raise DasdError(Fault.INVALID_TRACK_FORMAT, "track image has no end marker")
+        position += COUNT_LENGTH + count[5] + (count[6] << 8 | count[7])
+        if position > end:
+            raise DasdError(Fault.INVALID_TRACK_FORMAT, "record runs past the track image")
 
 
 def _fit(value: bytes, length: int, what: str) -> bytes:

@@ -31,7 +31,10 @@ def test_virtual_cylinder_zero_is_the_extent_start(volume: CkdImage) -> None:
     real = volume.read_track(107, 0)
     assert real.cylinder == 107  # the home address is the real track
     assert real.records[10].ident() == bytes.fromhex("000700000A")  # counts as written
-    assert minidisk.home_address(7, 0) == bytes.fromhex("00006B0000")
+    assert minidisk.home_address(7, 0) == bytes.fromhex("0000070000")  # the guest's view
+    seen = minidisk.read_track(7, 0)
+    assert (seen.cylinder, seen.head) == (7, 0)
+    assert minidisk.read_track_image(7, 0)[:5] == bytes.fromhex("0000070000")
     assert minidisk.read_record(7, 0, 10).data == bytes([10]) * 800
     assert minidisk.read_track(7, 0).index_of(bytes.fromhex("000700000A")) == 10
 
@@ -50,9 +53,8 @@ def test_cms_block_4000_lands_where_the_reference_says(volume: CkdImage) -> None
 
 def test_unwritten_minidisk_tracks_carry_virtual_cylinders(volume: CkdImage) -> None:
     minidisk = CkdMinidisk(volume, 200, 5)
-    track = minidisk.read_track(3, 4)
-    assert (track.cylinder, track.head) == (203, 4)
-    assert track.r0.ident() == bytes.fromhex("0003000400")
+    assert minidisk.read_track(3, 4) == Track.null(3, 4)
+    assert minidisk.read_track_image(3, 4)[:13] == bytes.fromhex("00 0003 0004 0003000400000008")
     assert volume.read_track(203, 4) == Track.null(203, 4)
 
 
@@ -162,3 +164,16 @@ def test_record_writes_on_a_fresh_minidisk_track_keep_virtual_cylinders(volume: 
     with pytest.raises(DasdError) as caught:
         minidisk.read_record_by_id(2, 5, bytes.fromhex("012E000501"))  # real cylinder
     assert caught.value.fault is Fault.NO_RECORD_FOUND
+
+
+def test_track_images_through_the_view(volume: CkdImage) -> None:
+    minidisk = CkdMinidisk(volume, 40, 3)
+    image = formatted_track(1, 2, records=3).image()
+    minidisk.write_track_image(1, 2, image + bytes(100))  # slot padding is dropped
+    assert minidisk.read_track_image(1, 2) == image
+    assert volume.read_track_image(41, 2)[:5] == bytes.fromhex("0000290002")
+    assert volume.read_track_image(41, 2)[5:] == image[5:]
+    with pytest.raises(DasdError) as caught:
+        minidisk.write_track_image(1, 3, image[:-8])
+    assert caught.value.fault is Fault.INVALID_TRACK_FORMAT
+    assert caught.value.sense[1] == 0x40  # what a device presents
