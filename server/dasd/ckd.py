@@ -11,9 +11,13 @@ where it was written; :func:`export_plain` materialises every track for tools
 that expect a fully written image.
 
 Durability: every track write is one ``os.pwrite`` of the whole slot, done
-before the call returns, so a killed process loses nothing already written and
-a crash never leaves a half-written track structure behind.  ``SyncPolicy.WRITE``
-adds an ``fsync`` per write for power-loss durability (off by default).
+before the call returns, so a killed or crashed server process loses nothing
+already written and never leaves a half-written track behind (the kernel holds
+the whole write).  Only a power loss or kernel crash before the page cache
+reaches the disk can lose or tear a recent write; ``SyncPolicy.WRITE`` adds an
+``fsync`` per write against that (off by default).  Every image read back is
+validated, so a torn track is refused as an invalid track format rather than
+misread.
 """
 
 from __future__ import annotations

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from directory.model import Directory, Minidisk, UserEntry
+from directory.parser import parse_directory
 from server.dasd.label import read_volser
 from server.dasd.minidisk import CkdMinidisk
 from server.dasd.provision import ensure_volumes, model_for
 from server.dasd.volumes import VolumeRegistry
+from tests.directory.examples import R6_DIRECT
 
 
 def _directory(*disks: tuple[str, int, str, int, int, str]) -> Directory:
@@ -75,3 +77,18 @@ def test_model_choice() -> None:
     assert model_for("3310", 126016) == ("3310", 126016)  # R6's 3310 is larger than Hercules'
     assert model_for("3370", 10) == ("3370", None)
     assert model_for("1403", 1) is None
+
+
+def test_a_parsed_user_direct(tmp_path: Path) -> None:
+    parsed = parse_directory(R6_DIRECT, hasher=None).directory
+    wanted = {disk.volser for user in parsed.users for disk in user.mdisks}
+    lines = ensure_volumes(tmp_path, parsed)
+    assert len(lines) == len(wanted)
+    assert all(line.startswith("volume ") and " created: " in line for line in lines)
+    registry = VolumeRegistry(tmp_path)
+    assert {info.volser for info in registry.list()} == wanted
+    for user in parsed.users:
+        for disk in user.mdisks:  # every extent is now a usable minidisk
+            assert registry.minidisk(disk.volser, disk.start, disk.count).count == disk.count
+    registry.close()
+    assert ensure_volumes(tmp_path, parsed) == []
