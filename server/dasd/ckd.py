@@ -16,8 +16,8 @@ already written and never leaves a half-written track behind (the kernel holds
 the whole write).  Only a power loss or kernel crash before the page cache
 reaches the disk can lose or tear a recent write; ``SyncPolicy.WRITE`` adds an
 ``fsync`` per write against that (off by default).  Every image read back is
-validated, so a torn track is refused as an invalid track format rather than
-misread.
+validated, so a torn track whose structure no longer holds is refused as an
+invalid track format instead of being misread.
 """
 
 from __future__ import annotations

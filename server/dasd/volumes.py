@@ -178,6 +178,24 @@ class VolumeRegistry:
             return FbaMinidisk(image, start, count, read_only=read_only)
         return CkdMinidisk(image, start, count, read_only=read_only)
 
+    def ckd_minidisk(
+        self, volser: str, start: int, count: int, *, read_only: bool = False
+    ) -> CkdMinidisk:
+        """A cylinder extent of CKD volume ``volser``; VolumeError for an FBA volume."""
+        minidisk = self.minidisk(volser, start, count, read_only=read_only)
+        if not isinstance(minidisk, CkdMinidisk):
+            raise VolumeError(f"volume {volser.upper()} is not a CKD volume")
+        return minidisk
+
+    def fba_minidisk(
+        self, volser: str, start: int, count: int, *, read_only: bool = False
+    ) -> FbaMinidisk:
+        """A block extent of FBA volume ``volser``; VolumeError for a CKD volume."""
+        minidisk = self.minidisk(volser, start, count, read_only=read_only)
+        if not isinstance(minidisk, FbaMinidisk):
+            raise VolumeError(f"volume {volser.upper()} is not an FBA volume")
+        return minidisk
+
     def close(self) -> None:
         """Close every image this registry opened."""
         for image in self._open.values():

@@ -107,6 +107,12 @@ def test_minidisk_views_from_the_registry(registry: VolumeRegistry) -> None:
     assert isinstance(other, CkdMinidisk)
     assert other.read_record(0, 0, 19).data == bytes([19]) * 800  # the same shared image
     assert isinstance(registry.minidisk("USRFBA", 100, 50), FbaMinidisk)
+    assert registry.ckd_minidisk("USR001", 1, 10).read_record(0, 0, 1).data[0] == 1
+    assert registry.fba_minidisk("USRFBA", 0, 10).blocks == 10
+    with pytest.raises(VolumeError, match="not a CKD volume"):
+        registry.ckd_minidisk("USRFBA", 0, 1)
+    with pytest.raises(VolumeError, match="not an FBA volume"):
+        registry.fba_minidisk("USR001", 0, 1)
 
 
 def test_export_and_import_round_trip(registry: VolumeRegistry, tmp_path: Path) -> None:
