@@ -111,6 +111,7 @@ class _Program:
     device: Device
     key: int
     queue_end: bool = True  # False: run_program returns the CSW instead
+    ipl: bool = False  # PCI flags are ignored during initial program loading
     fetched: int = 0
     pci: bool = False  # a PCI is due and not yet presented
     command: CCW | None = None
@@ -250,7 +251,7 @@ class Channel:
         chain command and SLI) whose chain continues at location 8 (GA22-7000, "Initial
         Program Loading").  Raises KeyError when no device is attached at ``address``."""
         device = self.devices[address]
-        program = _Program(address, device, 0, queue_end=False)
+        program = _Program(address, device, 0, queue_end=False, ipl=True)
         self.running[address] = program
         device.begin_chain()
         self._run(program, CCW(0, 0x02, 0, CC | SLI, 24))
@@ -379,13 +380,13 @@ class Channel:
         """Check a command CCW, gather its data chain, fetch write/control data."""
         self._check_command(ccw)
         segments = [ccw]
-        program.pci = program.pci or bool(ccw.flags & PCI_FLAG)
+        program.pci = program.pci or bool(ccw.flags & PCI_FLAG) and not program.ipl
         while segments[-1].flags & CD:
             nxt = self._fetch(program, segments[-1].at + 8)
             if nxt.is_tic:
                 nxt = self._follow_tic(program, nxt)
             self._check_data_chained(nxt)
-            program.pci = program.pci or bool(nxt.flags & PCI_FLAG)
+            program.pci = program.pci or bool(nxt.flags & PCI_FLAG) and not program.ipl
             segments.append(nxt)
         program.command = ccw
         program.segments = segments
@@ -425,11 +426,14 @@ class Channel:
                                         check.status, check.count))
             return None
         segment, residual = self._ending_segment(program.segments, used)
+        # CC and SLI are ignored in a CCW that has chain data (GA22-7000 "CCW").
+        final = not segment.flags & CD
         short = used < total or result.more
-        if short and not segment.flags & SLI:
+        if short and not (final and segment.flags & SLI):
             channel_status |= INCORRECT_LENGTH
         chaining = (
-            segment.flags & CC
+            final
+            and segment.flags & CC
             and result.status & ~STATUS_MODIFIER == CE_DE
             and not channel_status
         )
@@ -471,10 +475,11 @@ class Channel:
         program.fetched += 1
         if program.fetched > CCW_BUDGET:
             raise ChannelCheck(CHANNEL_CONTROL_CHECK, address - 8)
+        # The CSW then holds the invalid (or protected) CCW address + 8.
         if address & 7 or address < 0 or address + 8 > self.storage.size:
-            raise ChannelCheck(PROGRAM_CHECK, address - 8)
+            raise ChannelCheck(PROGRAM_CHECK, address)
         if not self.storage.check_channel_access(address, 8, program.key, False):
-            raise ChannelCheck(PROTECTION_CHECK, address - 8)
+            raise ChannelCheck(PROTECTION_CHECK, address)
         raw = self.storage.read(address, 8)
         return CCW(address, raw[0], int.from_bytes(raw[1:4], "big"), raw[4],
                    int.from_bytes(raw[6:8], "big"))

@@ -260,6 +260,21 @@ def test_chained_ccw_beyond_storage_is_program_check() -> None:
     assert ending(channel) == make_csw(0, 0x1010, 0, PROGRAM_CHECK, 0)
 
 
+def test_chaining_off_the_end_of_storage() -> None:
+    machine, channel, _ = setup(ccw(0x03, 0, CC | SLI, 1), at=0xFFF8)
+    sio(machine, channel)
+    assert ending(channel) == make_csw(0, 0x10008, 0, PROGRAM_CHECK, 0)
+
+
+def test_sli_and_cc_ignored_with_chain_data() -> None:
+    # data ends in the first CCW of a data chain: SLI there does not suppress
+    program = ccw(0x02, 0x2000, CD | SLI | CC, 10) + ccw(0x00, 0x2100, SLI | CC, 4)
+    machine, channel, device = setup(program + ccw(0x03, 0, SLI, 1))
+    sio(machine, channel)
+    assert ending(channel) == make_csw(0, 0x1008, CE_DE, INCORRECT_LENGTH, 2)
+    assert len(device.log) == 1
+
+
 def test_read_beyond_storage_is_program_check() -> None:
     machine, channel, _ = setup(ccw(0x02, 0xFFFC, 0, 8))
     sio(machine, channel)
