@@ -33,7 +33,8 @@ Simplifications (documented, deliberate):
 * SIO presents every device ending (even an immediate command's) by an
   interruption, never in the CSW stored by SIO; only CAW and first-CCW
   program checks are stored by SIO (condition code 1).  SIOF reports those
-  by an interruption too (its condition code is 0).
+  by an interruption too (its condition code is 0), with deferred condition
+  code 1 in the CSW.
 
 The I/O interruption's CSW is stored by the CPU (interrupts.py); the CSWs of
 TIO, CLRIO, HIO, HDV and SIO's condition code 1 are stored here.
@@ -73,6 +74,7 @@ CAW_ADDRESS = 0x48
 CSW_ADDRESS = 0x40
 CHANNEL_ID_ADDRESS = 0xA8
 CCW_BUDGET = 100_000
+DEFERRED_CC_1 = 0x01  # CSW byte 0 bits 6-7 = 01: SIOF's deferred condition code 1
 
 BYTE_MULTIPLEXER_ID = 0x10000000  # STIDC: channel type 1 (byte multiplexer)
 BLOCK_MULTIPLEXER_ID = 0x20000000  # channel type 2
@@ -286,8 +288,8 @@ class Channel:
         csw = self._begin(program, caw & 0x0FFFFFFF)
         if csw is None:
             return 0
-        if fast:
-            self._queue(address, csw)
+        if fast:  # deferred condition code 1 in CSW bits 6-7 (GA22-7000 "CSW")
+            self._queue(address, bytes([csw[0] | DEFERRED_CC_1]) + csw[1:])
             return 0
         self._store_csw(csw)
         return 1

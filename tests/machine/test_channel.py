@@ -234,7 +234,7 @@ def test_first_ccw_program_check_stored_by_sio(program: bytes) -> None:
 def test_siof_reports_program_check_by_interruption() -> None:
     machine, channel, _ = setup(ccw(0x02, 0x2000, 0, 0))
     assert sio(machine, channel, "SIOF") == 0
-    assert ending(channel) == make_csw(0, 0x1008, 0, PROGRAM_CHECK, 0)
+    assert ending(channel) == bytes([0x01]) + make_csw(0, 0x1008, 0, PROGRAM_CHECK, 0)[1:]
 
 
 def test_caw_invalid_address() -> None:
