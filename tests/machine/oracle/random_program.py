@@ -548,16 +548,21 @@ def main(arguments: list[str]) -> int:
             print(f"seed {seed}: first differs at instruction {count}: {instruction}")
             print(f"  {write(seed, count, kind)}")
         return 0
-    failures = 0
+    failures = unfinished = 0
     with Hercules() as hercules:
         for seed in seeds:
             program = assemble(parse(write(seed, kind=kind)))
-            problems = diff(program, hercules.run(program), run_on_machine(program))
+            expected = hercules.run(program)
+            if not expected.waited:  # e.g. 3.13 hangs dividing -2**63 by -1 (host SIGFPE)
+                unfinished += 1
+                print(f"seed {seed}: Hercules did not finish ({expected.note}); not compared")
+                continue
+            problems = diff(program, expected, run_on_machine(program))
             if problems:
                 failures += 1
                 print(f"seed {seed}: {program.source}")
                 print("\n".join(f"  {line}" for line in problems[:12]))
-    print(f"{failures} of {len(seeds)} seeds differ")
+    print(f"{failures} of {len(seeds)} seeds differ ({unfinished} not finished by Hercules)")
     return 1 if failures else 0
 
 
