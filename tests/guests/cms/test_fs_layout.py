@@ -96,7 +96,9 @@ def fresh_mfd() -> Mfd:
 def test_mfd_of_a_freshly_formatted_3350() -> None:
     block = encode_mfd(fresh_mfd())
     assert block[:4] == bytes.fromhex("0005FFFF") and block[4:364] == bytes(360)
-    assert block[364:384] == bytes.fromhex("0000023A 00000005 00000235 00000000 00000001".replace(" ", ""))
+    assert block[364:384] == bytes.fromhex(
+        "0000023A 00000005 00000235 00000000 00000001".replace(" ", "")
+    )
     assert block[384] == 0xF8 and block[385:599] == bytes(214)
     assert block[599] == 0x0B and block[600:] == bytes(200)
     assert decode_mfd(block) == Mfd(**{**fresh_mfd().__dict__, "qmsk": b"\xf8" + bytes(214)})
