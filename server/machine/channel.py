@@ -255,6 +255,7 @@ class Channel:
         device = self.devices[address]
         program = _Program(address, device, 0, queue_end=False, ipl=True)
         self.running[address] = program
+        self.last_sense.pop(address, None)
         device.begin_chain()
         self._run(program, CCW(0, 0x02, 0, CC | SLI, 24))
         return ProgramResult(program.end, self.last_sense.get(address))
@@ -353,6 +354,7 @@ class Channel:
         except ChannelCheck as check:
             return make_csw(key, check.at + 8, 0, check.status, check.count)
         self.running[program.address] = program
+        self.last_sense.pop(program.address, None)
         program.device.begin_chain()
         self._run(program, first)
         return None

@@ -7,7 +7,7 @@ import struct
 import pytest
 
 from server.machine import Machine
-from server.machine.channel import CCW_BUDGET, Channel, make_csw
+from server.machine.channel import CCW_BUDGET, Channel, ProgramResult, make_csw
 from server.machine.devices.base import (
     ATTENTION,
     CC,
@@ -431,6 +431,9 @@ def test_run_program_returns_csw_without_interruption() -> None:
     assert result.csw == make_csw(0, 0x1008, CE_DE | UNIT_CHECK, 0, 0)
     assert result.sense == b"\x80"
     assert interrupt(channel) is None
+    machine.load(0x1000, ccw(0x03, 0, SLI, 1))
+    assert channel.run_program(DEV, 0x1000) == ProgramResult(make_csw(0, 0x1008, CE_DE, 0, 0),
+                                                            None)
 
 
 def test_device_exception_becomes_unit_check() -> None:
