@@ -1,0 +1,195 @@
+"""End to end: two NJE link drivers over a loopback TCP connection (reference/nje-rscs.md
+sections 4, 10, 12 and 13)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Collection
+
+import pytest
+
+from guests.rscs.nje.control import NAK_NO_SUCH_LINK
+from guests.rscs.nje.events import FileReceived, LinkDown, MessageReceived
+from guests.rscs.nje.files import FileRecord, make_file
+from guests.rscs.nje.link import (
+    FileRefusedError,
+    LinkDownError,
+    NJELink,
+    OpenRefused,
+    Timeouts,
+)
+from guests.rscs.nje.protocol import LinkOptions
+
+FAST = Timeouts(handshake=5.0, keepalive=60.0, idle=60.0)
+
+
+def cards(count: int, width: int = 80) -> list[FileRecord]:
+    return [
+        FileRecord(f"RECORD {number:05d}".encode("cp037").ljust(width, b"\x40"))
+        for number in range(count)
+    ]
+
+
+async def open_pair(
+    links: Collection[str] = ("NODEA",),
+    timeouts: Timeouts = FAST,
+    options: LinkOptions | None = None,
+) -> tuple[NJELink, NJELink, asyncio.Server]:
+    """NODEA opens actively to NODEB, which listens on an ephemeral loopback port."""
+    accepted: asyncio.Future[NJELink] = asyncio.get_running_loop().create_future()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            link = await NJELink.accept(reader, writer, "NODEB", links, options, timeouts)
+            accepted.set_result(link)
+        except Exception as error:  # noqa: BLE001 - handed to the test
+            accepted.set_exception(error)
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        link_a = await NJELink.connect(reader, writer, "NODEA", "NODEB", options, timeouts)
+    finally:
+        if not accepted.done():
+            await asyncio.wait([accepted], timeout=5)
+    link_b = await accepted
+    return link_a, link_b, server
+
+
+@pytest.fixture
+async def pair() -> AsyncIterator[tuple[NJELink, NJELink]]:
+    link_a, link_b, server = await open_pair()
+    yield link_a, link_b
+    await link_a.abort()
+    await link_b.abort()
+    server.close()
+    await server.wait_closed()
+
+
+async def next_event(link: NJELink) -> MessageReceived | FileReceived | LinkDown:
+    async for event in link.events():
+        return event
+    raise AssertionError("no event")
+
+
+async def test_sign_on_negotiates_buffer(pair: tuple[NJELink, NJELink]) -> None:
+    link_a, link_b = pair
+    assert link_a.is_active and link_b.is_active
+    assert (link_a.remote_node, link_b.remote_node) == ("NODEB", "NODEA")
+    assert link_a.buffer_size == link_b.buffer_size == 8192
+
+
+async def test_messages_and_commands_both_ways(pair: tuple[NJELink, NJELink]) -> None:
+    link_a, link_b = pair
+    await link_a.send_message("NODEA", "CAROL", "NODEB", "JOHN", "Hello, John")
+    event = await asyncio.wait_for(next_event(link_b), 5)
+    assert isinstance(event, MessageReceived)
+    nmr = event.nmr
+    assert (nmr.from_node, nmr.from_user, nmr.to_node, nmr.to_user) == (
+        "NODEA", "CAROL", "NODEB", "JOHN",
+    )  # fmt: skip
+    assert nmr.text == "Hello, John" and not nmr.is_command
+    await link_b.send_command("NODEB", "OPER", "NODEA", "Q SYS")
+    event = await asyncio.wait_for(next_event(link_a), 5)
+    assert isinstance(event, MessageReceived)
+    assert event.nmr.is_command and event.nmr.text == "Q SYS"
+    assert (event.nmr.from_user, event.nmr.from_node) == ("OPER", "NODEB")
+
+
+async def test_file_transfer_confirm_and_signoff(pair: tuple[NJELink, NJELink]) -> None:
+    link_a, link_b = pair
+    records = cards(500)
+    file = make_file(
+        ("NODEA", "CAROL"), ("NODEB", "JOHN"), records, file_name="PROFILE",
+        file_type="EXEC", spool_class="B", job_id=17, tag="A TAG",
+    )  # fmt: skip
+    sending = asyncio.create_task(link_a.send_file(file))
+    event = await asyncio.wait_for(next_event(link_b), 5)
+    assert isinstance(event, FileReceived)
+    received = event.file
+    assert not sending.done()  # not before the receiver has committed it
+    assert (received.origin_node, received.origin_user) == ("NODEA", "CAROL")
+    assert (received.dest_node, received.dest_user) == ("NODEB", "JOHN")
+    assert (received.file_name, received.file_type, received.spool_class) == (
+        "PROFILE", "EXEC", "B",
+    )  # fmt: skip
+    assert received.records == records
+    assert received.njt is not None and received.njt.cards == 500
+    assert received.ndhs[0].tag == "A TAG" and received.network_file_id[:2] == ("NODEA", 17)
+    await link_b.confirm(received)
+    await asyncio.wait_for(sending, 5)
+    await link_a.close()
+    down_a = await asyncio.wait_for(next_event(link_a), 5)
+    down_b = await asyncio.wait_for(next_event(link_b), 5)
+    assert isinstance(down_a, LinkDown) and not down_a.error
+    assert isinstance(down_b, LinkDown) and not down_b.error
+
+
+async def test_print_file_the_other_way(pair: tuple[NJELink, NJELink]) -> None:
+    link_a, link_b = pair
+    lines = [FileRecord(b"\xc8\xc9" + bytes(100), cc=0x09), FileRecord(b"\xd3\xc1\xe2\xe3", 0x11)]
+    file = make_file(
+        ("NODEB", "OPER"), ("NODEA", "CAROL"), lines, file_name="LISTING", file_type="LIST",
+        print_file=True,
+    )  # fmt: skip
+    sending = asyncio.create_task(link_b.send_file(file))
+    event = await asyncio.wait_for(next_event(link_a), 5)
+    assert isinstance(event, FileReceived)
+    assert event.file.is_print and event.file.records == lines
+    await link_a.confirm(event.file)
+    await asyncio.wait_for(sending, 5)
+
+
+async def test_rejected_file_raises(pair: tuple[NJELink, NJELink]) -> None:
+    link_a, link_b = pair
+    file = make_file(("NODEA", "CAROL"), ("NODEB", "NOBODY"), cards(3))
+    sending = asyncio.create_task(link_a.send_file(file))
+    event = await asyncio.wait_for(next_event(link_b), 5)
+    assert isinstance(event, FileReceived)
+    await link_b.reject(event.file)
+    with pytest.raises(FileRefusedError):
+        await asyncio.wait_for(sending, 5)
+    # the link stays up and takes the next file
+    await link_a.send_message("NODEA", "CAROL", "NODEB", "JOHN", "still there?")
+    assert isinstance(await asyncio.wait_for(next_event(link_b), 5), MessageReceived)
+
+
+async def test_link_cut_mid_file_requeues(pair: tuple[NJELink, NJELink]) -> None:
+    link_a, link_b = pair
+    file = make_file(("NODEA", "CAROL"), ("NODEB", "JOHN"), cards(10))
+    sending = asyncio.create_task(link_a.send_file(file))
+    event = await asyncio.wait_for(next_event(link_b), 5)
+    assert isinstance(event, FileReceived)
+    await link_b.abort("cut")  # before committing: the file is not delivered
+    with pytest.raises(LinkDownError):
+        await asyncio.wait_for(sending, 5)
+    down = await asyncio.wait_for(next_event(link_a), 5)
+    assert isinstance(down, LinkDown) and down.error
+
+
+async def test_unknown_node_is_refused() -> None:
+    with pytest.raises(OpenRefused) as refused:
+        await open_pair(links=("NODEC",))
+    assert refused.value.reason == NAK_NO_SUCH_LINK
+
+
+async def test_keepalive_holds_an_idle_link() -> None:
+    timeouts = Timeouts(handshake=5.0, keepalive=0.05, idle=0.3)
+    link_a, link_b, server = await open_pair(timeouts=timeouts)
+    await asyncio.sleep(0.8)
+    assert link_a.is_active and link_b.is_active
+    await link_a.close()
+    await link_b.wait_closed()
+    server.close()
+
+
+async def test_garbage_gives_clean_link_down(pair: tuple[NJELink, NJELink]) -> None:
+    link_a, link_b = pair
+    link_a._writer.write(bytes.fromhex("0000001000000000000000041002ff00") + b"junk")
+    down = await asyncio.wait_for(next_event(link_b), 5)
+    assert isinstance(down, LinkDown) and down.error and "BCB" in down.reason
+    down = await asyncio.wait_for(next_event(link_a), 5)
+    assert isinstance(down, LinkDown)
+    with pytest.raises(LinkDownError):
+        await link_b.send_message("NODEB", "X", "NODEA", "Y", "too late")
