@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from guests.cms.fs.device import BLOCK_SIZE, MemoryBlockDevice
@@ -21,6 +23,7 @@ from guests.cms.fs.errors import (
     RecfmMismatch,
     RecordLengthError,
 )
+from guests.cms.fs.layout import FstEntry
 from tests.guests.cms.helpers import clock, fresh, reread
 
 
@@ -89,7 +92,10 @@ def test_listfile_patterns_and_state() -> None:
     _, disk = fresh()
     for name, type_, number in [("ABC", "EXEC", 1), ("ABD", "TEXT", 2), ("XYZ", "EXEC", 1)]:
         disk.write(name, type_, [card(name)], mode_number=number)
-    names = lambda entries: [entry.fn for entry in entries]  # noqa: E731
+
+    def names(entries: list[FstEntry]) -> list[str]:
+        return [entry.fn for entry in entries]
+
     assert names(disk.files()) == ["ABC", "ABD", "XYZ"]
     assert names(disk.files("AB*")) == ["ABC", "ABD"]
     assert names(disk.files("*", "EXEC")) == ["ABC", "XYZ"]
@@ -197,20 +203,19 @@ def test_append_keeps_full_blocks() -> None:
 def test_write_errors_write_nothing() -> None:
     device, disk = fresh()
     writes = device.writes
-    cases = [
-        (InvalidRecfm, dict(recfm="U")),
-        (NoRecords, dict(records=[])),
-        (RecordLengthError, dict(records=[b"AB", b"ABC"])),
-        (RecordLengthError, dict(records=[b"AB"], lrecl=3)),
-        (RecordLengthError, dict(records=[b""])),
-        (InvalidFileId, dict(fn="BAD NAME")),
-        (InvalidFileId, dict(ft="TOOLONGXX")),
-        (InvalidMode, dict(mode_number=7)),
+    cases: list[tuple[type[Exception], Callable[[], object]]] = [
+        (InvalidRecfm, lambda: disk.write("F", "T", [b"AB"], recfm="U")),
+        (NoRecords, lambda: disk.write("F", "T", [])),
+        (RecordLengthError, lambda: disk.write("F", "T", [b"AB", b"ABC"])),
+        (RecordLengthError, lambda: disk.write("F", "T", [b"AB"], lrecl=3)),
+        (RecordLengthError, lambda: disk.write("F", "T", [b""])),
+        (InvalidFileId, lambda: disk.write("BAD NAME", "T", [b"AB"])),
+        (InvalidFileId, lambda: disk.write("F", "TOOLONGXX", [b"AB"])),
+        (InvalidMode, lambda: disk.write("F", "T", [b"AB"], mode_number=7)),
     ]
-    for error, change in cases:
-        args = {"fn": "F", "ft": "T", "records": [b"AB"], **change}
+    for error, operation in cases:
         with pytest.raises(error):
-            disk.write(args.pop("fn"), args.pop("ft"), args.pop("records"), **args)
+            operation()
     with pytest.raises(FileTooLarge):
         disk.write("F", "T", [b"x"] * 65536, recfm="V")
     assert device.writes == writes
