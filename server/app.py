@@ -9,6 +9,7 @@ commands, starts the terminal server and runs until SHUTDOWN or a signal.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import signal
 import sys
@@ -16,7 +17,7 @@ import sys
 from directory.commands import load_default_if_empty, load_file
 from directory.db import make_engine
 from directory.store import DirectoryStore
-from server.config import Config
+from server.config import Config, ConfigError
 from server.cp import commands as _commands  # noqa: F401  (registers every CP command)
 from server.cp.system import System
 from server.cp.timefmt import Clock
@@ -38,6 +39,18 @@ async def prepare_directory(store: DirectoryStore, config: Config) -> bool:
     return code == 0
 
 
+def register_guests(system: System, config: Config) -> None:
+    """Python guests by IPL name: the built-in ones, then any the configuration adds."""
+    for name, target in config.guests.items():
+        module_name, _, function = target.partition(":")
+        try:
+            main = getattr(importlib.import_module(module_name), function)
+        except (ImportError, AttributeError) as error:
+            raise ConfigError(f"guest {name}: cannot load {target}: {error}") from error
+        system.register_guest(name, main)
+        log.info("guest %s registered from %s", name, target)
+
+
 async def serve(config: Config) -> int:
     """Run the system until it shuts down; returns the process exit code."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -57,6 +70,12 @@ async def serve(config: Config) -> int:
         data_dir=config.data_dir,
         spool=spool,
     )
+    try:
+        register_guests(system, config)
+    except ConfigError as error:
+        log.error("%s", error)
+        await engine.dispose()
+        return 2
     listener = await start_terminal_server(
         system, config.host, config.port, config.prelogon_timeout
     )

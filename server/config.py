@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ class Config:
     operator: str = "OPERATOR"
     prelogon_timeout: float = 300.0
     log_level: str = "INFO"
+    guests: dict[str, str] = field(default_factory=dict)  # IPL name -> "module:function"
 
     @property
     def database(self) -> str:
@@ -53,8 +54,24 @@ def default_data_dir() -> Path:
     return Path(base) / "vm370"
 
 
+def _guests(value: Any) -> dict[str, str]:
+    """``{"ECHO": "pkg.mod:main"}`` from TOML, or ``ECHO=pkg.mod:main,...`` from the environment."""
+    if isinstance(value, str):
+        pairs = [item.split("=", 1) for item in value.split(",") if item.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ValueError(value)
+        value = {name.strip(): target.strip() for name, target in pairs}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and ":" in v for k, v in value.items()
+    ):
+        raise ValueError(value)
+    return {k.upper(): v for k, v in value.items()}
+
+
 def _convert(name: str, value: Any) -> Any:
     try:
+        if name == "guests":
+            return _guests(value)
         if name == "port":
             port = int(value)
             if not 0 <= port <= 65535:
@@ -80,7 +97,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror}") from error
     system = table.get("system", {})
-    merged = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    merged = {k: v for k, v in table.items() if not isinstance(v, dict) or k == "guests"}
     merged.update(system if isinstance(system, dict) else {})
     unknown = sorted(set(merged) - KEYS)
     if unknown:

@@ -128,6 +128,9 @@ class Dispatcher:
         vm.last_stop = reason
         if vm.state is not RunState.RUNNING:
             return  # CP stopped it meanwhile (attention, LOGOFF)
+        if vm.program is not None and reason not in (Stop.BUDGET, Stop.WAIT, Stop.DIAGNOSE):
+            vm.program_stopped(reason)  # a Python guest's program: the guest takes over
+            return
         if reason is Stop.DIAGNOSE and vm.diagnose.pending is not None:
             vm.state = RunState.IN_CP  # off the run queue until CP has answered
             if self.on_cp_request is not None:

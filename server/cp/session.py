@@ -159,8 +159,16 @@ class Session:
         if self.sleeping:
             self.wake()
             return
-        if self.in_vm_mode():
-            await self.enter_cp_mode()
+        if not self.in_vm_mode():
+            return
+        user = self.user
+        assert user is not None and user.vm is not None
+        vm = user.vm
+        if vm.guest_name is not None and user.terminal.mode == "VM" and not vm.guest_attention:
+            vm.guest_attention = True  # the first attention is the guest's
+            vm.interrupt_program()
+            return
+        await self.enter_cp_mode()
 
     async def execute(self, line: str) -> None:
         """Run one logical line as a CP command."""

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 
 from directory.model import UserEntry
 from directory.store import DirectoryStore
+from server.cp.abi import GuestInterface, GuestMain
 from server.cp.dispatcher import Dispatcher
 from server.cp.guestcmd import run_guest_command
 from server.cp.lineedit import EditSymbols
+from server.cp.messages import not_available
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
 from server.cp.user import User
 from server.cp.vm import RunState, VirtualMachine
@@ -120,6 +122,7 @@ class System:
         self.dispatcher.on_stop = self._vm_stopped
         self.dispatcher.on_cp_request = self._guest_cp_request
         self._guest_work: set[asyncio.Task[None]] = set()
+        self.guests: dict[str, GuestMain] = {}
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:
@@ -198,6 +201,27 @@ class System:
             user.session.user = None
         user.session = None
         return lines
+
+    def register_guest(self, name: str, main: GuestMain) -> None:
+        """Make ``IPL name`` start a guest written in Python (done by the composition root)."""
+        self.guests[name.upper()] = main
+
+    def ipl(self, user: User, target: str, parm: str = "", stop: bool = False) -> None:
+        """IPL a registered guest by name (devices and saved systems come with their issues)."""
+        vm = user.vm
+        if vm is None:
+            raise not_available("CFG", "VIRTUAL MACHINE")
+        name = target.upper()
+        main = self.guests.get(name)
+        if main is None:
+            raise not_available("CFG", f"IPL {name}")
+        interface = GuestInterface(self, vm, name, parm)
+        vm.start_guest(name, lambda: main(interface))
+        if stop:  # IPL ... STOP: the guest waits for BEGIN
+            vm.stop()
+            user.console_state("CP READ")
+        else:
+            user.console_state("RUNNING")
 
     def _guest_cp_request(self, vm: VirtualMachine) -> None:
         """DIAGNOSE X'08': run the guest's CP command, then let the guest go on."""

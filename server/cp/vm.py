@@ -15,10 +15,14 @@ The machine is a :class:`server.machine.Machine` sized from the directory
 
 from __future__ import annotations
 
+import asyncio
 import enum
+import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from server.cp.abi import ProgramEvent, stop_event
 from server.cp.diagnose import DiagnoseService
 from server.cp.timefmt import Clock
 from server.machine import Machine
@@ -27,6 +31,8 @@ from server.machine.cpu import Stop
 if TYPE_CHECKING:
     from server.cp.dispatcher import Dispatcher
     from server.cp.user import User
+
+log = logging.getLogger(__name__)
 
 # The PSW SYSTEM RESET and CLEAR leave: BC mode, disabled, wait state.
 RESET_PSW = bytes.fromhex("0002000000000000")
@@ -63,6 +69,15 @@ class VirtualMachine:
         self.last_stop: Stop | None = None
         self.ready_at = time.monotonic()  # for the run queue's virtual-time deadline
         self.console_lines: list[str] = []  # typed ahead for the guest's next console read
+        # A guest written in Python (IPL of a registered name), and its user program.
+        self.guest_name: str | None = None
+        self.guest_task: asyncio.Task[None] | None = None
+        self.guest_running = asyncio.Event()
+        self.guest_attention = False
+        self._reader: asyncio.Future[str] | None = None
+        self.program: asyncio.Future[ProgramEvent] | None = None
+        self.program_svcs: frozenset[int] = frozenset()
+        self.program_svc: int | None = None
 
     def _new_machine(self, size: int) -> Machine:
         machine = Machine(storage_size=size)
@@ -83,11 +98,16 @@ class VirtualMachine:
             current[1] &= ~0x02
             self.machine.set_psw(bytes(current[:5]) + address.to_bytes(3, "big"))
         self.state = RunState.RUNNING
+        if self.guest_name is not None:
+            self.guest_running.set()
+            if self.program is None:
+                return
         self.dispatcher.make_runnable(self)
 
     def stop(self) -> None:
         """Enter CP mode: the machine no longer runs."""
         self.state = RunState.STOPPED
+        self.guest_running.clear()
         self.dispatcher.remove(self)
 
     def system_reset(self, clear: bool = False) -> None:
@@ -115,12 +135,97 @@ class VirtualMachine:
 
     def console_input(self, line: str) -> bool:
         """A line for the guest's console; False when one is already waiting (NOT ACCEPTED)."""
+        self.interactive = True
+        if self._reader is not None and not self._reader.done():
+            self._reader.set_result(line)
+            return True
         if self.console_lines:
             return False
         self.console_lines.append(line)
-        self.interactive = True
         return True
 
     def destroy(self) -> None:
         self.dispatcher.remove(self)
         self.state = RunState.STOPPED
+        self.end_guest()
+
+    # ---- guests written in Python -----------------------------------------
+    def start_guest(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        """IPL of a registered name: the guest coroutine becomes this machine's program."""
+        self.end_guest()
+        self.system_reset(clear=True)
+        self.guest_name = name
+        self.guest_attention = False
+        self.state = RunState.RUNNING
+        self.guest_running.set()
+        self.guest_task = asyncio.get_running_loop().create_task(self._guest(name, run))
+
+    async def _guest(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await run()
+            ending = f"CP ENTERED; {name} ENDED"
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("guest %s of %s failed", name, self.userid)
+            ending = f"CP ENTERED; {name} FAILED; ERROR LOGGED FOR OPERATOR"
+        if self.guest_name == name:
+            self.guest_name = None
+            self.stop()
+            self.user.write(ending)
+            self.user.console_state("CP READ")
+
+    def end_guest(self) -> None:
+        task, self.guest_task = self.guest_task, None
+        self.guest_name = None
+        if task is not None and not task.done():
+            task.cancel()
+        if self.program is not None and not self.program.done():
+            self.program.cancel()
+        self.console_lines.clear()
+
+    async def guest_read(self) -> str:
+        """The guest's console read: typed-ahead input, or the next line (VM READ)."""
+        if self.console_lines:
+            return self.console_lines.pop(0)
+        self._reader = asyncio.get_running_loop().create_future()
+        self.user.console_state("VM READ")
+        try:
+            return await self._reader
+        finally:
+            self._reader = None
+            self.user.console_state("RUNNING" if self.state is RunState.RUNNING else "CP READ")
+
+    async def run_guest_program(self, psw: bytes, svcs: frozenset[int]) -> ProgramEvent:
+        """Dispatch S/370 code for a Python guest until an event it must handle."""
+        self.machine.set_psw(psw)
+        self.program = asyncio.get_running_loop().create_future()
+        self.program_svcs = svcs
+        self.machine.svc_hook = self._program_svc
+        self.dispatcher.make_runnable(self)
+        try:
+            return await self.program
+        finally:
+            self.program = None
+            self.machine.svc_hook = None
+
+    def _program_svc(self, machine: Machine, number: int) -> bool:
+        if number not in self.program_svcs:
+            return False  # the architected SVC interruption
+        self.program_svc = number
+        machine.request_stop(Stop.SVC)
+        return True
+
+    def program_stopped(self, reason: Stop) -> None:
+        """The dispatcher's word that the guest's program reached an event."""
+        if self.program is not None and not self.program.done():
+            svc = self.program_svc if reason is Stop.SVC else None
+            self.program.set_result(stop_event(reason, self.machine.psw(), svc))
+        self.program_svc = None
+
+    def interrupt_program(self) -> None:
+        """Attention while a guest's program runs: stop it after this instruction."""
+        if self.program is not None:
+            self.machine.request_stop(Stop.HOOK)
+            self.dispatcher.remove(self)
+            self.program_stopped(Stop.HOOK)

@@ -51,7 +51,12 @@ class VMServer:
     """``python -m server serve`` in a subprocess, its log collected."""
 
     def __init__(
-        self, data_dir: Path, directory_text: str, *extra: str, prelogon_timeout: float = 20
+        self,
+        data_dir: Path,
+        directory_text: str,
+        *extra: str,
+        prelogon_timeout: float = 20,
+        env: dict[str, str] | None = None,
     ) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         direct = data_dir / "TEST.DIRECT"
@@ -77,7 +82,7 @@ class VMServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "VM370_PRELOGON_TIMEOUT": str(prelogon_timeout)},
+            env={**os.environ, "VM370_PRELOGON_TIMEOUT": str(prelogon_timeout), **(env or {})},
         )
         self._reader = threading.Thread(target=self._collect, daemon=True)
         self._reader.start()

@@ -12,7 +12,7 @@ import re
 
 from server.cp.commands.spoolfiles import logon_files_line
 from server.cp.context import CommandContext
-from server.cp.messages import CPError, not_available, userid_missing
+from server.cp.messages import CPError, userid_missing
 from server.cp.registry import ANY, command
 from server.cp.session import Session
 from server.cp.timefmt import short_stamp, stamp
@@ -82,8 +82,10 @@ async def _complete_logon(session: Session, userid: str, password: str, noipl: b
         f"{session.device} LOGON  AS {user.userid:<8} USERS = {system.user_count:03d}"
     )
     if entry.ipl is not None and not noipl:
-        failure = not_available("CFG", f"IPL {entry.ipl.target}")
-        session.error(failure.message)
+        try:
+            system.ipl(user, entry.ipl.target, entry.ipl.parm or "")
+        except CPError as failure:
+            session.error(failure.message)
 
 
 def _logon_banner(session: Session) -> None:

@@ -156,3 +156,24 @@ async def indicate(ctx: CommandContext) -> None:
         )
     else:
         raise invalid_operand("CFC", form)
+
+
+@command("IPL", minimum=1, syntax="IPL vaddr|sysname [CLEAR|NOCLEAR] [STOP] [PARM string]")
+async def ipl(ctx: CommandContext) -> None:
+    """IPL a system by name (guests written in Python are registered by name)."""
+    words = ctx.text.split()
+    if not words:
+        raise operand_missing("CFG")
+    target = words[0].upper()
+    parm = ""
+    stop = False
+    for index, word in enumerate(words[1:], start=1):
+        upper = word.upper()
+        if upper == "PARM":
+            parm = " ".join(words[index + 1 :])
+            break
+        if upper not in ("CLEAR", "NOCLEAR", "STOP"):
+            raise invalid_operand("CFG", word)
+        stop = stop or upper == "STOP"
+    ctx.user.cp_read = False
+    ctx.system.ipl(ctx.user, target, parm, stop=stop)

@@ -1,0 +1,136 @@
+"""The guest interface: the only door from a guest written in Python (CMS, RSCS) to CP.
+
+ARCHITECTURE.md "How a virtual machine runs": a Python guest is one
+coroutine per virtual machine, started by ``IPL name`` of its registered
+name. It gets a :class:`GuestInterface` and nothing else of CP. Through it
+the guest reads and writes its virtual console (a read is a VM READ),
+issues CP commands (the same handler as DIAGNOSE X'08', response to the
+console or to a buffer), yields with :meth:`GuestInterface.checkpoint` so
+its host CPU time is charged to its virtual machine, sees attention, and
+runs user programs on the virtual CPU with :meth:`GuestInterface.run_program`,
+which returns when the program issues one of the guest's SVCs, loads a
+disabled wait PSW, or the user signals attention.
+
+While its user is in CP mode (attention, ``#CP``), the guest is stopped:
+``checkpoint``, ``read`` and ``run_program`` wait until BEGIN resumes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from server.machine.cpu import Stop
+
+if TYPE_CHECKING:
+    from server.cp.system import System
+    from server.cp.vm import VirtualMachine
+
+CHECKPOINT_SECONDS = 0.005  # a guest loop checkpoints about this often
+
+
+@dataclass(frozen=True)
+class ProgramEvent:
+    """Why :meth:`GuestInterface.run_program` returned."""
+
+    reason: str  # "SVC", "WAIT" (disabled wait PSW), "ATTENTION", "CHECK-STOP"
+    svc: int | None = None
+    psw: bytes = b""
+
+
+class GuestInterface:
+    """One Python guest's view of its virtual machine and of CP."""
+
+    def __init__(self, system: System, vm: VirtualMachine, name: str, parm: str) -> None:
+        self._system = system
+        self._vm = vm
+        self.name = name
+        self.parm = parm
+        self._last_yield = time.process_time()
+
+    # ---- identity -------------------------------------------------------------
+    @property
+    def userid(self) -> str:
+        return self._vm.userid
+
+    @property
+    def node(self) -> str:
+        return self._system.node
+
+    @property
+    def storage_size(self) -> int:
+        return self._vm.storage_size
+
+    # ---- console --------------------------------------------------------------
+    def write(self, *lines: str) -> None:
+        """Console output (as a 3215 write with carriage return)."""
+        self._vm.user.write(*lines)
+
+    async def read(self) -> str:
+        """Wait for the user's next console line (VM READ)."""
+        await self._vm.guest_running.wait()
+        self._charge()
+        return await self._vm.guest_read()
+
+    @property
+    def attention(self) -> bool:
+        """An attention the guest has not yet taken (then cleared)."""
+        pending, self._vm.guest_attention = self._vm.guest_attention, False
+        return pending
+
+    # ---- CP ---------------------------------------------------------------------
+    async def cp(self, text: str, capture: bool = True) -> tuple[int, list[str]]:
+        """Run CP command lines (as DIAGNOSE X'08'); the return code and, if captured, lines."""
+        from server.cp.guestcmd import run_guest_command
+
+        self._charge()
+        return await run_guest_command(self._system, self._vm.user, text, capture)
+
+    async def checkpoint(self) -> None:
+        """Yield to the other users; charge the elapsed host CPU time to this machine."""
+        self._charge()
+        await asyncio.sleep(0)
+        await self._vm.guest_running.wait()
+
+    def _charge(self) -> None:
+        now = time.process_time()
+        self._vm.user.virtual_seconds += now - self._last_yield
+        self._last_yield = now
+
+    # ---- storage and programs ---------------------------------------------------
+    def read_storage(self, address: int, length: int) -> bytes:
+        return self._vm.machine.read(address, length)
+
+    def write_storage(self, address: int, data: bytes) -> None:
+        self._vm.machine.load(address, data)
+
+    def gpr(self, number: int) -> int:
+        return self._vm.machine.gpr(number)
+
+    def set_gpr(self, number: int, value: int) -> None:
+        self._vm.machine.set_gpr(number, value)
+
+    async def run_program(self, psw: bytes, svcs: frozenset[int]) -> ProgramEvent:
+        """Run S/370 code from ``psw`` until one of ``svcs``, a disabled wait or attention."""
+        await self._vm.guest_running.wait()
+        self._charge()
+        event = await self._vm.run_guest_program(psw, svcs)
+        self._last_yield = time.process_time()
+        return event
+
+
+GuestMain = Callable[[GuestInterface], Awaitable[None]]
+
+
+def stop_event(reason: Stop, psw: bytes, svc: int | None) -> ProgramEvent:
+    """The ProgramEvent for the dispatcher's reason a guest program stopped."""
+    if reason is Stop.SVC:
+        return ProgramEvent("SVC", svc, psw)
+    if reason is Stop.DISABLED_WAIT:
+        return ProgramEvent("WAIT", None, psw)
+    if reason is Stop.HOOK:
+        return ProgramEvent("ATTENTION", None, psw)
+    return ProgramEvent("CHECK-STOP", None, psw)
