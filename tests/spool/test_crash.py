@@ -24,11 +24,21 @@ def _start(path: Path, worker: str) -> subprocess.Popen[str]:
     )
 
 
-def _acknowledged(process: subprocess.Popen[str]) -> dict[int, tuple[int, str, int]]:
+def _first_lines(process: subprocess.Popen[str], count: int) -> list[str]:
+    """Wait (however slow the machine) until the worker has acknowledged ``count`` closes."""
+    assert process.stdout is not None
+    lines = [process.stdout.readline() for _ in range(count)]
+    assert all(lines), process.stderr.read() if process.stderr else "worker ended"
+    return lines
+
+
+def _acknowledged(
+    process: subprocess.Popen[str], early: list[str]
+) -> dict[int, tuple[int, str, int]]:
     stdout, stderr = process.communicate(timeout=30)
     assert "Traceback" not in stderr, stderr
     closes = {}
-    for line in stdout.splitlines():
+    for line in early + stdout.splitlines():
         spoolid, records, worker, sequence = line.split()
         closes[int(spoolid)] = (int(records), worker, int(sequence))
     return closes
@@ -56,13 +66,13 @@ async def test_sigkill_during_closes_leaves_only_complete_files(tmp_path: Path) 
     store = await make_store(path)
     await store.engine.dispose()
     workers = [_start(path, name) for name in ("1", "2")]
-    time.sleep(random.uniform(1.5, 2.5))
+    early = [_first_lines(process, 2) for process in workers]
+    time.sleep(random.uniform(0.2, 1.0))  # the kill lands at a random point of some close
     for process in workers:
         process.send_signal(signal.SIGKILL)
     acknowledged: dict[int, tuple[int, str, int]] = {}
-    for process in workers:
-        acknowledged.update(_acknowledged(process))
-    assert len(acknowledged) >= 4, "the workers closed too little before the kill"
+    for process, lines in zip(workers, early, strict=True):
+        acknowledged.update(_acknowledged(process, lines))
     survivor = await make_store(path)
     try:
         await _check(survivor, acknowledged)
