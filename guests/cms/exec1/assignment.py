@@ -109,8 +109,11 @@ def _substr(arguments: Sequence[str]) -> str:
 
 
 FUNCTIONS: dict[str, Callable[[Sequence[str]], str]] = {
-    "&CONCAT": _concat,
-    "&DATATYPE": _datatype,
-    "&LENGTH": _length,
-    "&SUBSTR": _substr,
+    clip(name): function
+    for name, function in (
+        ("&CONCAT", _concat),
+        ("&DATATYPE", _datatype),
+        ("&LENGTH", _length),
+        ("&SUBSTR", _substr),
+    )
 }

@@ -22,7 +22,7 @@ from . import blocks, statements  # noqa: F401  (blocks registers the &BEG... ha
 from .assignment import assign
 from .errors import MESSAGE_ID, ExecError, ExecErrorKind, ExecExit, error_text
 from .host import ExecFile, ExecHost
-from .scanner import MAX_RECORD, scan, scanned_text
+from .scanner import CONTROL_WORDS, FUNCTION_WORDS, MAX_RECORD, scan, scanned_text
 from .variables import SharedState, Variables
 
 MAX_LEVELS = 19
@@ -200,10 +200,25 @@ class Interpreter:
         if self.control.mode != "ALL":
             return
         try:
-            tokens = self.variables.substitute_all(raw)
+            if len(raw) >= 2 and raw[1] == "=":
+                tokens = [self.variables.target(raw[0]), "="] + self._display(raw[2:])
+            else:
+                tokens = self._display(raw)
         except ExecError:
             tokens = list(raw)
         self.host.type_line(self.summary_text(tokens))
+
+    def _display(self, raw: Sequence[str]) -> list[str]:
+        """Substituted tokens, keeping control words and function names as written."""
+        tokens: list[str] = []
+        literal = False
+        for word in raw:
+            if literal or word in CONTROL_WORDS or word in FUNCTION_WORDS - {"&LITERAL"}:
+                tokens.append(word)
+            elif word != "&LITERAL":
+                tokens.extend(self.variables.substitute_all([word]))
+            literal = word == "&LITERAL" and not literal
+        return tokens
 
     def _echo_command(self, tokens: Sequence[str]) -> None:
         text = self.summary_text(tokens)

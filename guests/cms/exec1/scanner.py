@@ -23,14 +23,19 @@ _NUMBER = re.compile(r"[+-]?[0-9]+")
 _VARIABLE = re.compile(r"&[A-Za-z0-9#@$_]{1,7}")
 _SPECIAL_NAMES = frozenset({"&*", "&$", "&DISK*", "&DISK?"})
 
+# Names longer than 8 characters are met truncated, as every token is:
+# &BEGSTACK is scanned as &BEGSTAC, &READFLAG as &READFLA.
 CONTROL_WORDS = frozenset(
-    {
+    word[:TOKEN_LENGTH]
+    for word in {
         "&ARGS", "&BEGEMSG", "&BEGPUNCH", "&BEGSTACK", "&BEGTYPE", "&CONTINUE",
         "&CONTROL", "&EMSG", "&END", "&ERROR", "&EXIT", "&GOTO", "&HEX", "&IF",
         "&LOOP", "&PUNCH", "&READ", "&SKIP", "&SPACE", "&STACK", "&TIME", "&TYPE",
     }
 )  # fmt: skip
-FUNCTION_WORDS = frozenset({"&CONCAT", "&DATATYPE", "&LENGTH", "&LITERAL", "&SUBSTR"})
+FUNCTION_WORDS = frozenset(
+    word[:TOKEN_LENGTH] for word in ("&CONCAT", "&DATATYPE", "&LENGTH", "&LITERAL", "&SUBSTR")
+)
 
 # Comparison operators of &IF and &LOOP, words and symbols, to one name.
 OPERATORS = {

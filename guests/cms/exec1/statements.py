@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import ExecError, ExecErrorKind, ExecExit
-from .scanner import CONTROL_WORDS, OPERATORS, compare, scan, to_number
+from .scanner import CONTROL_WORDS, OPERATORS, clip, compare, scan, to_number
 from .variables import COLLECTIVE
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def statement(name: str) -> Callable[[Handler], Handler]:
     """Register a handler for a control word."""
 
     def register(handler: Handler) -> Handler:
-        HANDLERS[name] = handler
+        HANDLERS[clip(name)] = handler
         return handler
 
     return register
@@ -97,7 +97,7 @@ async def do_control(interpreter: Interpreter, raw: list[str]) -> None:
 @statement("&ERROR")
 async def do_error(interpreter: Interpreter, raw: list[str]) -> None:
     """&ERROR [&CONTINUE|statement]: kept unscanned until a command fails."""
-    interpreter.error_action = None if raw in ([], ["&CONTINUE"]) else list(raw)
+    interpreter.error_action = None if raw in ([], [clip("&CONTINUE")]) else list(raw)
 
 
 @statement("&HEX")

@@ -26,7 +26,8 @@ BLANK_ARGUMENT = "%"
 NULL_MARK = "\xff"
 
 READ_ONLY = frozenset(
-    {"&INDEX", "&EXEC", "&LINENUM", "&READFLAG", "&TYPEFLAG", "&GLOBAL", "&*", "&$"}
+    clip(name)
+    for name in ("&INDEX", "&EXEC", "&LINENUM", "&READFLAG", "&TYPEFLAG", "&GLOBAL", "&*", "&$")
 )
 COLLECTIVE = frozenset({"&*", "&$"})
 
@@ -93,20 +94,9 @@ class Variables:
         return self.arguments[number - 1]
 
     def _special(self, name: str) -> str | None:
-        fixed: dict[str, Callable[[], str]] = {
-            "&INDEX": lambda: str(self.index),
-            "&EXEC": lambda: self.filename,
-            "&RETCODE": lambda: str(self.retcode),
-            "&LINENUM": lambda: str(self.line_number),
-            "&READFLAG": lambda: "STACK" if self.host.stacked_lines() else "CONSOLE",
-            "&TYPEFLAG": lambda: "HT" if self.host.typing_halted() else "RT",
-            "&GLOBAL": lambda: str(self.shared.level),
-            "&DISK*": lambda: self.host.first_rw_disk() or "NONE",
-            "&DISK?": lambda: self.host.roomiest_rw_disk() or "NONE",
-            "&DOS": lambda: "ON" if self.host.dos_active() else "OFF",
-        }
-        if name in fixed:
-            return fixed[name]()
+        reader = SPECIAL_READERS.get(name)
+        if reader is not None:
+            return reader(self)
         if len(name) == 8 and name.startswith("&GLOBAL") and name[7].isdigit():
             return str(self.shared.globals[int(name[7])])
         if len(name) == 6 and name.startswith("&DISK") and name[5].isalpha():
@@ -159,7 +149,7 @@ class Variables:
             if position < 0:
                 break
             name = token[position:]
-            if not is_variable_name(name) or name in COLLECTIVE:
+            if name == "&" or name in COLLECTIVE:
                 limit = position
                 continue
             token = clip(token[:position] + self.value(name))
@@ -193,3 +183,20 @@ class Variables:
             if value:
                 tokens.append(value)
         return tokens
+
+
+SPECIAL_READERS: dict[str, Callable[[Variables], str]] = {
+    clip(name): reader
+    for name, reader in (
+        ("&INDEX", lambda v: str(v.index)),
+        ("&EXEC", lambda v: v.filename),
+        ("&RETCODE", lambda v: str(v.retcode)),
+        ("&LINENUM", lambda v: str(v.line_number)),
+        ("&READFLAG", lambda v: "STACK" if v.host.stacked_lines() else "CONSOLE"),
+        ("&TYPEFLAG", lambda v: "HT" if v.host.typing_halted() else "RT"),
+        ("&GLOBAL", lambda v: str(v.shared.level)),
+        ("&DISK*", lambda v: v.host.first_rw_disk() or "NONE"),
+        ("&DISK?", lambda v: v.host.roomiest_rw_disk() or "NONE"),
+        ("&DOS", lambda v: "ON" if v.host.dos_active() else "OFF"),
+    )
+}
