@@ -95,7 +95,7 @@ class TTBReceiver:
 
     def next_ttb(self) -> bytes | None:
         """The next complete TTB, or ``None`` when more bytes are needed."""
-        if len(self._buffer) < TTB_HEADER_LENGTH:
+        if len(self._buffer) < 4:
             return None
         length = int.from_bytes(self._buffer[2:4], "big")
         if length < TTB_HEADER_LENGTH or length > self.max_length:

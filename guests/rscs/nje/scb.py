@@ -92,6 +92,8 @@ def decompress(reader: Reader, limit: int = MAX_DECOMPRESSED) -> Decompressed:
         elif scb & 0xE0 == SCB_REPEAT:
             out += bytes([reader.get_byte()]) * count
         elif scb == SCB_ABORT and not out:
+            if reader.remaining and reader.peek_byte() == SCB_END:
+                reader.get_byte()
             return Decompressed(b"", aborted=True)
         else:
             raise SCBError(f"undefined SCB X'{scb:02X}' at offset {reader.position - 1}")
