@@ -102,7 +102,7 @@ class Interpreter:
         self.control = Control()
         self.error_action: list[str] | None = None
         self.loops: list[Loop] = []
-        self.current = 0
+        self.current = -1
         self.next_line = 0
         self.transferred = False
         self.reading = False
@@ -222,7 +222,7 @@ class Interpreter:
 
     def _echo_command(self, tokens: Sequence[str]) -> None:
         text = self.summary_text(tokens)
-        if self.control.time_prefix:
+        if self.control.time_prefix and self.control.mode in ("CMS", "ALL"):
             text = f"{self.host.time_of_day()} {text}"
         self.host.type_line(text)
 

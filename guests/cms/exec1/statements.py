@@ -41,9 +41,8 @@ def statement(name: str) -> Callable[[Handler], Handler]:
 
 
 def _single(interpreter: Interpreter, raw: Sequence[str], default: str) -> str:
+    """The one operand of a statement (what follows it is ignored)."""
     tokens = interpreter.variables.substitute_all(raw)
-    if len(tokens) > 1:
-        raise ExecError(ExecErrorKind.INVALID_SYNTAX, " ".join(tokens))
     return tokens[0] if tokens else default
 
 
