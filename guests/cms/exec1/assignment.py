@@ -15,7 +15,16 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import ExecError, ExecErrorKind
-from .scanner import clip, hex_to_decimal, is_number, is_variable_name, number_value, to_number
+from .scanner import (
+    CONTROL_WORDS,
+    FUNCTION_WORDS,
+    clip,
+    hex_to_decimal,
+    is_number,
+    is_variable_name,
+    number_value,
+    to_number,
+)
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -28,7 +37,7 @@ def assign(interpreter: Interpreter, raw: Sequence[str]) -> None:
     """``&var = ...``: evaluate the right side and set the variable."""
     variables = interpreter.variables
     name = variables.target(raw[0])
-    if not is_variable_name(name):
+    if not is_variable_name(name) or name in CONTROL_WORDS or name in FUNCTION_WORDS:
         raise ExecError(ExecErrorKind.INVALID_ASSIGNMENT, name)
     variables.assign(name, evaluate(interpreter, raw[2:]))
 
