@@ -155,11 +155,15 @@ class VolumeRegistry:
         return name
 
     def open(self, volser: str) -> Volume:
-        """The open image of ``volser``, shared by every caller of this registry."""
+        """The open image of ``volser``, shared by every caller of this registry (read-only
+        when the file is not writable)."""
         info = self._require(volser)
         image = self._open.get(info.volser)
         if image is None:
-            image = self._open_path(info, read_only=False)
+            try:
+                image = self._open_path(info, read_only=False)
+            except PermissionError:  # a file the server may only read: a read-only volume
+                image = self._open_path(info, read_only=True)
             self._open[info.volser] = image
         return image
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from server.dasd.cckd import CompressedImage, Compression
 from server.dasd.ckd import CkdImage
-from server.dasd.errors import VolumeError
+from server.dasd.errors import DasdError, Fault, VolumeError
 from server.dasd.fba import FbaImage
 from server.dasd.label import read_volser, vol1_label
 from server.dasd.minidisk import CkdMinidisk, FbaMinidisk
@@ -202,3 +203,25 @@ def test_import_refuses_a_device_type_that_does_not_match(
     with pytest.raises(VolumeError, match="not a CKD device type"):
         registry.import_image(tmp_path / "m.ckd", device="3370")
     assert registry.import_image(tmp_path / "m.ckd", device="3350").size == 3
+
+
+def test_a_file_without_write_permission_opens_read_only(
+    registry: VolumeRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = registry.create("RO0001", "2314", size=2)
+    info.path.chmod(0o444)
+    real_open = os.open
+
+    def no_write(path: str | Path, flags: int, *args: int) -> int:
+        if Path(path) == info.path and flags & os.O_RDWR:
+            raise PermissionError(13, "Permission denied", str(path))  # as for a non-root user
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", no_write)
+    image = registry.open("RO0001")
+    assert image.read_only
+    minidisk = registry.ckd_minidisk("RO0001", 0, 2)
+    assert minidisk.read_only
+    with pytest.raises(DasdError) as caught:
+        minidisk.write_track(0, 1, formatted_track(0, 1))
+    assert caught.value.fault is Fault.WRITE_INHIBITED
