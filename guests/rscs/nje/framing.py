@@ -45,8 +45,11 @@ class TTR:
 
 
 def encode_ttb(units: Iterable[bytes], fast_open: bool = False) -> bytes:
-    """Frame BSC units into one TTB (with the final zero TTR)."""
+    """Frame BSC units into one TTB (with the final zero TTR); units must not be empty."""
     flags = TTR_FAST_OPEN if fast_open else 0
+    units = list(units)
+    if not all(units):
+        raise ValueError("an empty TTR would end the TTB")
     parts = [
         bytes([flags, 0]) + len(unit).to_bytes(2, "big") + unit for unit in units
     ]
