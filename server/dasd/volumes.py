@@ -13,6 +13,8 @@ track materialised, or a compressed CKD image.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,6 +215,8 @@ class VolumeRegistry:
     ) -> VolumeInfo:
         """Import a Hercules image as a new volume; the volser comes from its VOL1 label
         unless given.  ``device`` names the model of a plain FBA image (no header)."""
+        if volser is not None:
+            self._new_volser(volser)  # refuse a taken volser before converting anything
         self.directory.mkdir(parents=True, exist_ok=True)
         temporary = self.directory / f"~import-{os.getpid()}.tmp"
         temporary.unlink(missing_ok=True)
@@ -250,6 +254,9 @@ class VolumeRegistry:
                 export_cckd(image, Path(destination), compression)
         except FileExistsError as error:
             raise VolumeError(f"{destination} already exists") from error
+        except OSError as error:
+            Path(destination).unlink(missing_ok=True)  # no half-written export left behind
+            raise VolumeError(str(error)) from error
         finally:
             if info.volser not in self._open:
                 image.close()
@@ -285,14 +292,25 @@ def _ckd_model(device: str | None) -> CkdGeometry | None:
 def _import_plain_ckd(source: Path, destination: Path, device: str | None) -> CkdImage:
     with CkdImage.open(source, read_only=True, geometry=_ckd_model(device)) as original:
         image = CkdImage.create(destination, original.geometry, original.cylinders)
-        for track in sorted(original.data_tracks()):
-            cylinder, head = divmod(track, original.heads)
-            if not original.is_written(cylinder, head):
-                continue
-            data = original.read_track_image(cylinder, head)
-            if data != null_track(cylinder, head, 1):
-                image.write_track_image(cylinder, head, data)
+        with _closed_on_error(image):
+            for track in sorted(original.data_tracks()):
+                cylinder, head = divmod(track, original.heads)
+                if not original.is_written(cylinder, head):
+                    continue
+                data = original.read_track_image(cylinder, head)
+                if data != null_track(cylinder, head, 1):
+                    image.write_track_image(cylinder, head, data)
         return image
+
+
+@contextmanager
+def _closed_on_error(image: Volume) -> Iterator[None]:
+    """Close a half-imported image when the import fails (the caller removes the file)."""
+    try:
+        yield
+    except BaseException:
+        image.close()
+        raise
 
 
 def _import_cfba(source: Path, destination: Path, device: str | None) -> FbaImage:
@@ -306,12 +324,13 @@ def _import_cfba(source: Path, destination: Path, device: str | None) -> FbaImag
         if geometry is None:
             raise ImageFormatError(f"{source}: unknown FBA device type; give the device type")
         image = FbaImage.create(destination, geometry, blocks)
-        for group in range(compressed.tracks):
-            data = compressed.group_blocks(group)
-            first = group * FBA_GROUP_BLOCKS
-            data = data[: (blocks - first) * FBA_BLOCK_SIZE]
-            if data.count(0) != len(data):
-                image.write_blocks(first, data)
+        with _closed_on_error(image):
+            for group in range(compressed.tracks):
+                data = compressed.group_blocks(group)
+                first = group * FBA_GROUP_BLOCKS
+                data = data[: (blocks - first) * FBA_BLOCK_SIZE]
+                if data.count(0) != len(data):
+                    image.write_blocks(first, data)
         return image
 
 
@@ -329,7 +348,7 @@ def _import_plain_fba(source: Path, destination: Path, device: str | None) -> Fb
         )
     image = FbaImage.create(destination, geometry, blocks)
     chunk = 2048
-    with open(source, "rb") as handle:
+    with _closed_on_error(image), open(source, "rb") as handle:
         for first in range(0, blocks, chunk):
             data = handle.read(chunk * FBA_BLOCK_SIZE)
             if data.count(0) != len(data):

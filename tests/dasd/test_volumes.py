@@ -225,3 +225,22 @@ def test_a_file_without_write_permission_opens_read_only(
     with pytest.raises(DasdError) as caught:
         minidisk.write_track(0, 1, formatted_track(0, 1))
     assert caught.value.fault is Fault.WRITE_INHIBITED
+
+
+def test_export_failures_leave_nothing_behind(registry: VolumeRegistry, tmp_path: Path) -> None:
+    registry.create("EXP001", "2314", size=2)
+    with pytest.raises(VolumeError, match="No such file"):
+        registry.export("EXP001", tmp_path / "missing" / "x.ckd")
+    with pytest.raises(VolumeError, match="for CKD volumes only"):
+        registry.create("EXPFBA", "3310", size=10)
+        registry.export("EXPFBA", tmp_path / "x.cfba", Compression.ZLIB)
+    assert not (tmp_path / "x.cfba").exists()
+
+
+def test_import_refuses_a_taken_volser_before_converting(
+    registry: VolumeRegistry, tmp_path: Path
+) -> None:
+    registry.create("TAKEN", "2314", size=2)
+    (tmp_path / "junk").write_bytes(b"not an image at all")
+    with pytest.raises(VolumeError, match="TAKEN already exists"):
+        registry.import_image(tmp_path / "junk", volser="taken")
