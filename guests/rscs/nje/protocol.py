@@ -380,7 +380,10 @@ class NJEProtocol:
             return
         self.buffer_size = min(clamp_buffer_size(signon.buffer_size), self.buffer_size)
         if self.state is LinkState.WAIT_SIGNON:
-            reply = Signon(self.local_node, self.buffer_size, response=True)
+            reply = Signon(
+                self.local_node, self.buffer_size, response=True,
+                line_password=self.options.line_password, node_password=self.options.node_password,
+            )  # fmt: skip
             self._send_block(encode_record(reply.record()), final=False)
         self.state = LinkState.ACTIVE
         self._receiver.max_length = max(self.options.buffer_size, self.buffer_size, 10240)
