@@ -69,7 +69,8 @@ class CPU:
         self.mem = storage.mem
         self.skeys = storage.keys
         self.size = storage.size
-        self.code_blocks = bytearray(len(storage.keys))
+        self.code_lines = bytearray(self.size >> 8)  # 256-byte lines holding cached code
+        self.code_maps: dict[int, bytearray] = {}  # block -> bytes covered by cached code
         self.icache: dict[int, Entry] = {}
         self.tlb: dict[int, int] = {}  # virtual 2K block -> real block address
         self.tlb_protected: set[int] = set()  # blocks in protected segments
@@ -137,7 +138,8 @@ class CPU:
 
     def flush_icache(self) -> None:
         self.icache.clear()
-        self.code_blocks[:] = bytes(len(self.code_blocks))
+        self.code_lines[:] = bytes(len(self.code_lines))
+        self.code_maps.clear()
 
     # -- storage access by logical address ------------------------------------------
 
@@ -171,8 +173,10 @@ class CPU:
 
     def fetch(self, address: int, length: int) -> bytes:
         """``length`` bytes at a logical address (wrapping at 2**24)."""
-        if self.fast and not self.key and address + length <= self.size:
-            self._reference(address, length)
+        if self.fast and not self.key and address + length <= self.size and length <= 2048:
+            keys = self.skeys
+            keys[address >> 11] |= 4
+            keys[address + length - 1 >> 11] |= 4
             return self.mem[address : address + length]
         out = bytearray()
         for real, piece in self._ranges(address, length, False):
@@ -184,8 +188,14 @@ class CPU:
         """Store ``data`` at a logical address (wrapping at 2**24)."""
         length = len(data)
         if self.fast and not self.key and address + length <= self.size:
-            pieces = [(address, length)] if (address ^ (address + length - 1)) >> 11 == 0 \
-                else self._split(address, length)
+            last = address + length - 1 >> 11
+            if address >> 11 == last:
+                self.skeys[last] |= 6
+                self.mem[address : address + length] = data
+                if self.code_lines.find(1, address >> 8, (address + length - 1 >> 8) + 1) != -1:
+                    self.invalidate(address, length)
+                return
+            pieces = self._split(address, length)
         else:
             pieces = self._ranges(address, length, True)
         offset = 0
@@ -193,7 +203,7 @@ class CPU:
         for real, piece in pieces:
             self.skeys[real >> 11] |= 6
             mem[real : real + piece] = data[offset : offset + piece]
-            if self.code_blocks[real >> 11]:
+            if self.code_lines.find(1, real >> 8, (real + piece - 1 >> 8) + 1) != -1:
                 self.invalidate(real, piece)
             offset += piece
 
@@ -252,7 +262,7 @@ class CPU:
             block = a >> 11
             self.skeys[block] |= 6
             self.mem[a] = v & 0xFF
-            if self.code_blocks[block]:
+            if self.code_lines[a >> 8]:
                 self.invalidate(a, 1)
             return
         self.store(a, bytes((v & 0xFF,)))
@@ -263,7 +273,7 @@ class CPU:
             self.skeys[block] |= 6
             self.skeys[last] |= 6
             U16.pack_into(self.mem, a, v & 0xFFFF)
-            if self.code_blocks[block] or self.code_blocks[last]:
+            if self.code_lines[a >> 8] or self.code_lines[a + 1 >> 8]:
                 self.invalidate(a, 2)
             return
         self.store(a, (v & 0xFFFF).to_bytes(2, "big"))
@@ -274,7 +284,7 @@ class CPU:
             self.skeys[block] |= 6
             self.skeys[last] |= 6
             U32.pack_into(self.mem, a, v & 0xFFFFFFFF)
-            if self.code_blocks[block] or self.code_blocks[last]:
+            if self.code_lines[a >> 8] or self.code_lines[a + 3 >> 8]:
                 self.invalidate(a, 4)
             return
         self.store(a, (v & 0xFFFFFFFF).to_bytes(4, "big"))
@@ -285,7 +295,7 @@ class CPU:
             self.skeys[block] |= 6
             self.skeys[last] |= 6
             U64.pack_into(self.mem, a, v & 0xFFFFFFFFFFFFFFFF)
-            if self.code_blocks[block] or self.code_blocks[last]:
+            if self.code_lines[a >> 8] or self.code_lines[a + 7 >> 8]:
                 self.invalidate(a, 8)
             return
         self.store(a, (v & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big"))
@@ -306,14 +316,35 @@ class CPU:
     def invalidate(self, real: int, length: int) -> None:
         """Drop cached instructions overlapping real ``real .. real+length-1``."""
         cache = self.icache
-        if not cache:
+        if not cache or length <= 0:
             return
-        if length <= 32:
-            for address in range(real - 5, real + length):
-                cache.pop(address, None)
+        end = real + length
+        maps = self.code_maps
+        for block in range(real >> 11, (end - 1 >> 11) + 1):
+            code_map = maps.get(block)
+            base = block << 11
+            if code_map is not None and code_map.find(1, max(real - base, 0),
+                                                       min(end - base, 2048)) != -1:
+                break
         else:
-            for address in [a for a in cache if real - 6 < a < real + length]:
-                del cache[address]
+            return  # no cached instruction covers these bytes
+        for address in range(real - 5, end) if length <= 64 else \
+                [a for a in cache if real - 6 < a < end]:
+            entry = cache.pop(address, None)
+            if entry is not None:
+                self._mark_code(address, entry[1], 0)
+
+    def _mark_code(self, real: int, length: int, value: int) -> None:
+        for address in range(real, real + length):
+            block = address >> 11
+            code_map = self.code_maps.get(block)
+            if code_map is None:
+                if not value:
+                    continue
+                code_map = self.code_maps[block] = bytearray(2048)
+            if value:
+                self.code_lines[address >> 8] = 1
+            code_map[address & 0x7FF] = value
 
     # -- instruction fetch and decode ----------------------------------------------
 
@@ -344,8 +375,7 @@ class CPU:
         entry = self.make_entry(data)
         if cacheable:
             self.icache[real] = entry
-            self.code_blocks[real >> 11] = 1
-            self.code_blocks[real + len(data) - 1 >> 11] = 1
+            self._mark_code(real, len(data), 1)
         return entry
 
     def make_entry(self, data: bytes) -> Entry:
