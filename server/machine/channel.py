@@ -410,7 +410,7 @@ class Channel:
         try:
             return program.device.execute_ccw(ccw.opcode, flags, data, total)
         except Exception:  # noqa: BLE001 - a device fault must never escape to the CPU
-            return program.device.reject(0x00)
+            return program.device.reject(0x00, total)
 
     def _finish(self, program: _Program, result: CCWResult) -> CCW | None:
         """Store read data, work out the ending; the next CCW when chaining goes on."""

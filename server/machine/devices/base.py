@@ -180,13 +180,13 @@ class Device:
         self.sense = bytearray(self.sense_length)
         if opcode == SENSE_ID:
             if self.sense_id_data is None:
-                return self.reject()
+                return self.reject(count=count)
             return transfer(count, self.sense_id_data)
         return self.command(opcode, flags, data, count)
 
     def command(self, opcode: int, flags: int, data: bytes, count: int) -> CCWResult:
         """The device's own commands (override)."""
-        return self.reject()
+        return self.reject(count=count)
 
     def begin_chain(self) -> None:
         """A new channel program starts (SIO): reset per-program state."""
@@ -207,19 +207,22 @@ class Device:
         self.sense = bytearray(self.sense_length)
         return transfer(count, data)
 
-    def unit_check(self, sense: bytes, status: int = CE_DE) -> CCWResult:
-        """End with unit check, keeping ``sense`` (padded to the device's length)."""
-        self.sense = bytearray(sense[: self.sense_length].ljust(self.sense_length, b"\0"))
-        return CCWResult(status | UNIT_CHECK, 0, b"", bytes(self.sense))
+    def unit_check(self, sense: bytes, status: int = CE_DE, residual: int = 0) -> CCWResult:
+        """End with unit check, keeping ``sense`` (padded to the device's length).
 
-    def reject(self, byte7: int = 0x01) -> CCWResult:
-        """Command reject (sense byte 0 X'80'); ``byte7`` is the format-0 message
-        code for devices with 24 sense bytes (1 = invalid command)."""
+        ``residual``: the count when the command moved no data (the usual case)."""
+        self.sense = bytearray(sense[: self.sense_length].ljust(self.sense_length, b"\0"))
+        return CCWResult(status | UNIT_CHECK, residual, b"", bytes(self.sense))
+
+    def reject(self, byte7: int = 0x01, count: int = 0) -> CCWResult:
+        """Command reject (sense byte 0 X'80'), no data moved (residual ``count``);
+        ``byte7`` is the format-0 message code for devices with 24 sense bytes
+        (1 = invalid command)."""
         sense = bytearray(self.sense_length)
         sense[0] = COMMAND_REJECT
         if self.sense_length >= 8:
             sense[7] = byte7
-        return self.unit_check(bytes(sense))
+        return self.unit_check(bytes(sense), residual=count)
 
     def complete(self, result: CCWResult) -> None:
         """Hand the result of a pending command to the channel."""

@@ -231,11 +231,17 @@ class Orientation(Enum):
 
 
 class _Check(Exception):
-    """Ends the current command with the result it carries."""
+    """Ends the current command with the result it carries.
 
-    def __init__(self, result: CCWResult) -> None:
+    ``after_data``: the command took its data before the error was found (a
+    seek argument out of range), so the residual count is zero; otherwise
+    nothing was transferred and the residual is the whole count (as Hercules).
+    """
+
+    def __init__(self, result: CCWResult, after_data: bool = False) -> None:
         super().__init__("unit check")
         self.result = result
+        self.after_data = after_data
 
 
 # Commands that keep an equal search in force (reference/dasd.md 4.3).
@@ -302,7 +308,7 @@ class CkdDevice(Device):
     def command(self, opcode: int, flags: int, data: bytes, count: int) -> CCWResult:
         entry = _COMMANDS.get(opcode)
         if entry is None:
-            return self.reject(MSG_INVALID_COMMAND)
+            return self.reject(MSG_INVALID_COMMAND, count)
         handler, multitrack = entry
         previous = self._previous_search = self.equal_search
         self.equal_search = None
@@ -311,6 +317,8 @@ class CkdDevice(Device):
             result = handler(self, data, count, multitrack)
         except _Check as check:
             result = check.result
+            if not check.after_data:
+                result.residual = count
         except Exception as error:  # noqa: BLE001 - a store's error becomes unit check
             self.track = None  # reread: the stored track is what counts
             sense = store_error_sense(error)
@@ -325,18 +333,29 @@ class CkdDevice(Device):
             self.home_equal = False
         return result
 
+    def sense_command(self, count: int) -> CCWResult:
+        """04 SENSE: bytes 5-6 give the current cylinder and head (24-byte format)."""
+        if self.sense_length >= 24:
+            if self.store.cylinders > 4095:
+                self.sense[5:7] = b"\xff\xff"
+            else:
+                self.sense[5] = self.cylinder & 0xFF
+                self.sense[6] = self.cylinder >> 4 & 0xF0 | self.head & 0x0F
+        return super().sense_command(count)
+
     # -- positioning helpers --
 
-    def _fail(self, byte0: int = 0, byte1: int = 0, byte7: int = 0) -> _Check:
+    def _fail(self, byte0: int = 0, byte1: int = 0, byte7: int = 0,
+              after_data: bool = False) -> _Check:
         sense = bytearray(self.sense_length)
         sense[0] = byte0
         sense[1] = byte1
         if self.sense_length > 7:
             sense[7] = byte7
-        return _Check(self.unit_check(bytes(sense)))
+        return _Check(self.unit_check(bytes(sense)), after_data)
 
-    def _reject(self, message: int) -> _Check:
-        return self._fail(0x80, 0, message)
+    def _reject(self, message: int, after_data: bool = False) -> _Check:
+        return self._fail(0x80, 0, message, after_data)
 
     def _loaded(self) -> Track:
         if self.track is None:
@@ -390,7 +409,7 @@ class CkdDevice(Device):
         image = track.image()
         if len(image) > self.geometry.track_slot:
             self.track = None  # the stored track is unchanged
-            raise self._fail(0, INVALID_TRACK_FORMAT)
+            raise self._fail(0, INVALID_TRACK_FORMAT, after_data=True)
         self.store.write_track_image(self.cylinder, self.head, image)
 
     def _check_write(self, allowed_masks: tuple[int, ...]) -> None:
@@ -435,7 +454,7 @@ class CkdDevice(Device):
         cylinder = self.cylinder if head_only else int.from_bytes(data[2:4], "big")
         head = int.from_bytes(data[4:6], "big")
         if bb or cylinder >= self.store.cylinders or head >= self.store.heads:
-            raise self._reject(MSG_INVALID_ARGUMENT)
+            raise self._reject(MSG_INVALID_ARGUMENT, after_data=True)
         self.index_passes = 0
         self._move(cylinder, head)
         return consumed(count, 6)
@@ -469,7 +488,7 @@ class CkdDevice(Device):
         if self.mask_set:
             raise self._reject(MSG_INVALID_SEQUENCE)
         if data[0] & MASK_RESERVED:
-            raise self._reject(MSG_INVALID_ARGUMENT)
+            raise self._reject(MSG_INVALID_ARGUMENT, after_data=True)
         self.file_mask = data[0]
         self.mask_set = True
         self.index_passes = 0
@@ -561,7 +580,8 @@ class CkdDevice(Device):
         record = self._advance(True, multitrack)
         self.orientation = Orientation.DATA
         self.index_passes = 0
-        return transfer(count, record.image())
+        status = CE_DE if record.data_length else CE_DE | UNIT_EXCEPTION
+        return transfer(count, record.image(), status)
 
     @_command(0x16, multitrack=(0x96,))
     def read_r0(self, data: bytes, count: int, multitrack: bool) -> CCWResult:

@@ -101,7 +101,7 @@ class Console3215(Device):
         # -- CONTROL NO-OPERATION --
         if opcode == NOP:
             return CCWResult(CE_DE)
-        return self.reject()
+        return self.reject(count=count)
 
     @property
     def reading(self) -> bool:

@@ -60,7 +60,7 @@ class ChannelToChannel(Device):
         if opcode == NOP:
             return CCWResult(CE_DE)
         if opcode not in (WRITE, READ, CONTROL, SENSE_COMMAND_BYTE):
-            return self.reject()
+            return self.reject(count=count)
         peer = self.peer
         if peer is None:
             return self.unit_check(bytes([INTERVENTION_REQUIRED]))

@@ -157,7 +157,7 @@ class FbaDevice(Device):
         try:
             return self._dispatch(opcode, data, count, previous)
         except _Reject:
-            return self.reject(0)
+            return self.reject(0, count)
         except Exception as error:  # noqa: BLE001 - a store's error becomes unit check
             sense = store_error_sense(error)
             if sense is None:

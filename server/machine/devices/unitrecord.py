@@ -192,7 +192,7 @@ class Reader(UnitRecord):
         # -- CONTROL: NOP, feed, stacker select --
         if opcode & 3 == 3:
             return CCWResult(CE_DE)
-        return self.reject()
+        return self.reject(count=count)
 
     def _read(self, count: int) -> CCWResult:
         if self.file is None:
@@ -262,7 +262,7 @@ class Punch(UnitRecord):
         # -- CONTROL: NOP, stacker select --
         if opcode & 3 == 3:
             return CCWResult(CE_DE)
-        return self.reject()
+        return self.reject(count=count)
 
     def _output(self) -> SpoolOutputFile:
         if self.file is None:
@@ -314,7 +314,7 @@ class Printer(Punch):
         # -- CONTROL: NOP, FCB and UCS loads, data-check blocking --
         if opcode in _PRINTER_SILENT:
             return CCWResult(CE_DE)
-        return self.reject()
+        return self.reject(count=count)
 
 
 class Printer3211(Printer):
