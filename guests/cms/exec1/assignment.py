@@ -3,10 +3,11 @@ and Macro Reference, section 5, "Assignment Statements" and "Built-in
 Functions": &CONCAT, &DATATYPE, &LENGTH, &LITERAL, &SUBSTR).
 
 Forms on the right of ``=``: one token (a string or a number, at most 8
-characters); ``n1 op n2 [op n3 ...]`` with ``+ - * /`` on integers,
-evaluated strictly left to right, division truncating toward zero (R6 uses
-fullword binary arithmetic); a built-in function; with &HEX ON, ``X'hhhhhh``
-converted from hexadecimal to decimal.
+characters); an arithmetic expression ``n1 op n2 [op n3 ...]``, evaluated
+left to right, whose operators are ``+`` and ``-`` only in Release 6 (the
+R6 manual: "separated by plus or minus signs"; ``*`` and ``/`` came with
+later releases); a built-in function; with &HEX ON, ``X'hhhhhh`` converted
+from hexadecimal to decimal. A result must fit the 8 characters of a value.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from .scanner import (
 if TYPE_CHECKING:
     from .interpreter import Interpreter
 
-ARITHMETIC_OPERATORS = frozenset({"+", "-", "*", "/"})
-FULLWORD = 1 << 31
+ARITHMETIC_OPERATORS = frozenset({"+", "-"})
+SMALLEST, LARGEST = -9_999_999, 99_999_999  # what 8 characters can hold
 
 
 def assign(interpreter: Interpreter, raw: Sequence[str]) -> None:
@@ -73,18 +74,8 @@ def arithmetic(tokens: Sequence[str]) -> int:
 
 
 def _apply(left: int, operator: str, right: int) -> int:
-    if operator == "+":
-        result = left + right
-    elif operator == "-":
-        result = left - right
-    elif operator == "*":
-        result = left * right
-    else:
-        if right == 0:
-            raise ExecError(ExecErrorKind.CONVERSION, "division by zero")
-        quotient = abs(left) // abs(right)
-        result = quotient if (left < 0) == (right < 0) else -quotient
-    if not -FULLWORD <= result < FULLWORD:
+    result = left + right if operator == "+" else left - right
+    if not SMALLEST <= result <= LARGEST:
         raise ExecError(ExecErrorKind.CONVERSION, "overflow")
     return result
 

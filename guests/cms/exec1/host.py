@@ -70,7 +70,10 @@ class ExecHost(Protocol):
         ...
 
     def immediate(self, command: str) -> None:
-        """Run an immediate command stacked by &STACK (HT or RT)."""
+        """Run an immediate command stacked by &STACK (HT, RT, HX, HO, SO, RO, HB).
+
+        For HX the host may raise its halt exception here.
+        """
         ...
 
     def typing_halted(self) -> bool:

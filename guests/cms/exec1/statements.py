@@ -28,6 +28,8 @@ MAX_COUNT = 4095
 PUNCH_COLUMNS = 80
 EMSG_MAXIMUM = 127
 EMSG_SEVERITIES = "IEWR"
+# CMS immediate commands: &STACK runs them at once instead of stacking them.
+IMMEDIATE_COMMANDS = frozenset({"HT", "RT", "HX", "HO", "SO", "RO", "HB"})
 
 
 def statement(name: str) -> Callable[[Handler], Handler]:
@@ -308,12 +310,16 @@ async def do_emsg(interpreter: Interpreter, raw: list[str]) -> None:
 
 @statement("&STACK")
 async def do_stack(interpreter: Interpreter, raw: list[str]) -> None:
-    """&STACK [FIFO|LIFO] [tokens|HT|RT]: stack one scanned line."""
+    """&STACK [FIFO|LIFO] [tokens|HT|RT]: stack one scanned line.
+
+    A line that is just an immediate command (HT, RT, HX, ...) is not
+    stacked but executed at once.
+    """
     tokens = interpreter.variables.substitute_all(raw)
     lifo = False
     if tokens and tokens[0] in ("FIFO", "LIFO"):
         lifo = tokens.pop(0) == "LIFO"
-    if tokens in (["HT"], ["RT"]):
+    if len(tokens) == 1 and tokens[0] in IMMEDIATE_COMMANDS:
         interpreter.host.immediate(tokens[0])
         return
     interpreter.host.stack_line(" ".join(tokens), lifo=lifo)

@@ -224,3 +224,20 @@ async def test_runaway_loop_is_stopped_by_the_host() -> None:
 
     with pytest.raises(StepLimit):
         await run_exec("&LOOP 1 1 EQ 2\n&CONTINUE", host=FakeHost(step_limit=500))
+
+
+async def test_stacked_hx_halts_through_the_host() -> None:
+    class Halted(Exception):
+        pass
+
+    host = FakeHost()
+
+    def immediate(command: str) -> None:
+        if command == "HX":
+            raise Halted
+        host.halted = command == "HT"
+
+    host.immediate = immediate  # type: ignore[method-assign]
+    with pytest.raises(Halted):
+        await run_exec("&STACK HX\n&TYPE NOT REACHED", host=host)
+    assert host.output == []

@@ -67,9 +67,11 @@ CASES = [
     Case("&DOS", "&TYPE &DOS", ["OFF"]),
     # ------------------------------------------------------ arithmetic
     Case("add", "&X = 1\n&X = &X + 1\n&TYPE &X", ["2"]),
-    Case("left to right", "&X = 2 + 3 * 4\n&TYPE &X", ["20"]),
-    Case("minus and negative", "&X = 3 - 10\n&Y = &X * -2\n&TYPE &X &Y", ["-7 14"]),
-    Case("division truncates", "&X = 7 / 2\n&Y = -7 / 2\n&TYPE &X &Y", ["3 -3"]),
+    Case("left to right", "&X = 10 - 3 - 2\n&TYPE &X", ["5"]),
+    Case("minus and negative", "&X = 3 - 10\n&Y = &X - -2 + +1\n&TYPE &X &Y", ["-7 -4"]),
+    Case("arguments in arithmetic", "&X = &1 - 4 + &2\n&TYPE &X", ["8"], arguments=("5", "7")),
+    Case("numbers keep their form", "&X = 007\n&Y = &X + 0\n&TYPE &X &Y", ["007 7"]),
+    Case("largest value", "&X = 99999998 + 1\n&TYPE &X", ["99999999"]),
     Case("hex on the right of =", "&HEX ON\n&A = X'C0\n&TYPE &A", ["192"]),
     Case("hex on assignment is decimal", "&HEX ON\n&A = X'C0\n&HEX OFF\n&TYPE &A", ["192"]),
     Case("hex off leaves X' alone", "&TYPE X'40", ["X'40"]),
@@ -203,6 +205,7 @@ CASES = [
     Case("&STACK FIFO", "&STACK FIFO ONE\n&STACK FIFO TWO", [], stack=["ONE", "TWO"]),
     Case("&STACK substitutes", "&A = VAL\n&STACK &A", [], stack=["VAL"]),
     Case("&STACK HT and RT", "&STACK HT\n&TYPE HIDDEN\n&STACK RT\n&TYPE SHOWN", ["SHOWN"]),
+    Case("&STACK HT with other tokens is stacked", "&STACK HT NOW", [], stack=["HT NOW"]),
     Case("&BEGSTACK", "&BEGSTACK\nINPUT LINE &1\n\n&END", [], stack=["INPUT LINE &1", " "]),
     Case("&BEGSTACK LIFO", "&BEGSTACK LIFO\nA\nB\n&END", [], stack=["B", "A"]),
     # ---------------------------------------------------------- punch
