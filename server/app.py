@@ -21,6 +21,7 @@ from server.config import Config, ConfigError
 from server.cp import commands as _commands  # noqa: F401  (registers every CP command)
 from server.cp.system import System
 from server.cp.timefmt import Clock
+from server.dasd.provision import ensure_volumes
 from server.terminal.server import start_terminal_server
 from spool.store import SpoolStore
 
@@ -60,6 +61,8 @@ async def serve(config: Config) -> int:
     if not await prepare_directory(store, config):
         await engine.dispose()
         return 2
+    for line in await asyncio.to_thread(ensure_volumes, config.data_dir, await store.dump()):
+        log.info("%s", line)
     spool = SpoolStore(engine, node=config.node)
     await spool.migrate()
     system = System(

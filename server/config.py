@@ -37,6 +37,7 @@ class Config:
     operator: str = "OPERATOR"
     prelogon_timeout: float = 300.0
     log_level: str = "INFO"
+    dasd_sync: str = "none"  # "write": fsync volume images after every write
     guests: dict[str, str] = field(default_factory=dict)  # IPL name -> "module:function"
 
     @property
@@ -83,6 +84,10 @@ def _convert(name: str, value: Any) -> Any:
             return Path(str(value)).expanduser()
         if name in ("node", "operator"):
             return str(value).upper()
+        if name == "dasd_sync":
+            if str(value).lower() not in ("none", "write"):
+                raise ValueError(value)
+            return str(value).lower()
     except (TypeError, ValueError) as error:
         raise ConfigError(f"invalid value for {name}: {value!r}") from error
     return str(value)
