@@ -16,12 +16,14 @@ import ctypes
 import ctypes.util
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -47,12 +49,25 @@ _WAIT = "HHCCP011I"
 
 
 def _die_with_parent() -> None:
-    """In the child: ask Linux to kill Hercules when its parent dies.
-
-    Hercules 3.13 does not exit when stdin closes; orphaned, it spins a CPU.
-    """
+    """In the child: ask Linux to kill Hercules when its parent dies (no setpriv)."""
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _command(executable: str, config: Path) -> tuple[list[str], Callable[[], None] | None]:
+    """The Hercules command line, made to die with this process.
+
+    Hercules 3.13 does not exit when stdin closes; orphaned, it spins a CPU.
+    util-linux's setpriv sets the parent-death signal without running Python
+    code between fork and exec; a ctypes prctl() is the fallback.
+    """
+    command = [executable, "-f", str(config), "EXTERNALGUI"]
+    if not sys.platform.startswith("linux"):
+        return command, None
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        return [setpriv, "--pdeathsig", "KILL", *command], None
+    return command, _die_with_parent
 
 
 class HerculesError(RuntimeError):
@@ -66,8 +81,9 @@ class Hercules:
         self._workdir = tempfile.TemporaryDirectory(prefix="vm370-hercules-")
         config = Path(self._workdir.name) / "hercules.cnf"
         config.write_text(CONFIG)
+        command, preexec = _command(executable, config)
         self._process = subprocess.Popen(
-            [executable, "-f", str(config), "EXTERNALGUI"],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -75,7 +91,7 @@ class Hercules:
             text=True,
             errors="replace",
             bufsize=1,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=preexec,
         )
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
