@@ -251,7 +251,9 @@ async def do_loop(interpreter: Interpreter, raw: list[str]) -> None:
         loop.condition = list(raw[1:])
         finished = condition_met(interpreter, loop.condition) is not False
     if finished:
-        interpreter.transfer(end + 1)
+        # Past the body in order: an enclosing loop ending on the same line
+        # still gets its end-of-pass test.
+        interpreter.next_line = end + 1
     elif end >= loop.start:
         interpreter.push_loop(loop)
 

@@ -135,6 +135,16 @@ CASES = [
     ),  # fmt: skip
     Case("loop zero times", "&LOOP 1 0\n&TYPE NEVER\n&TYPE AFTER", ["AFTER"]),
     Case(
+        "inner loop skipped at a shared end",
+        "&N = 0\n&LOOP -E 2\n&LOOP -E &N\n-E &TYPE IN\n&TYPE OUT",
+        ["OUT"],
+    ),
+    Case(
+        "outer loop repeats after an inner loop that did not run",
+        "&I = 0\n&N = 0\n&LOOP -E 2\n&I = &I + 1\n&TYPE &I\n&LOOP -E &N\n-E &TYPE IN\n&TYPE OUT",
+        ["1", "2", "OUT"],
+    ),
+    Case(
         "loop to label",
         "&I = 0\n&LOOP -E 3\n&I = &I + 1\n-E &TYPE &I\n&TYPE DONE",
         ["1", "2", "3", "DONE"],
