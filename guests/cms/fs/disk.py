@@ -76,6 +76,8 @@ _MAX_RECORDS = 0xFFFF
 _MAX_LRECL = 0xFFFF
 _FIRST_FREE = 5  # blocks 1-4: IPL, IPL, label, MFD
 _MODE_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_NO_LIMIT = 1 << 16
+_SEGMENT_LIMIT = 1 << 14  # 2314: FSTFCL keeps a segment number in its top 2 bits (5.13)
 
 
 def _bit(bitmap: bytes | bytearray, block: int) -> bool:
@@ -107,11 +109,12 @@ class _Allocator:
         self._taken = set(reserved)
         self._cursor = _FIRST_FREE
 
-    def take(self, count: int) -> list[int]:
+    def take(self, count: int, *, below: int = _NO_LIMIT) -> list[int]:
+        """``count`` free blocks, all numbered below ``below``; DiskFull if there are none."""
         blocks: list[int] = []
         while len(blocks) < count:
             block = self._cursor
-            if block > self._total:
+            if block > self._total or block >= below:
                 raise DiskFull(self._fileid)
             self._cursor += 1
             index = (block - 1) >> 3
@@ -395,9 +398,10 @@ class CmsDisk:
         if data_count > MAX_FILE_BLOCKS:
             raise FileTooLarge(entry.fileid)
         allocator = self._allocator(entry.fileid)
+        below = _SEGMENT_LIMIT if self.geometry.track_pairs else _NO_LIMIT
+        first = allocator.take(1, below=below)[0]  # first: the cursor is still low
         new_data = allocator.take(_blocks_for(len(tail)))
         data = kept + new_data
-        first = allocator.take(1)[0]
         links = allocator.take(chain_link_count(data_count))
         entry = replace(entry, data_blocks=data_count, first_chain_link=first)
         freed: set[int] = set()

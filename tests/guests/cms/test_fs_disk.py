@@ -327,3 +327,18 @@ def test_access_rejects_a_directory_beyond_the_device() -> None:
     with pytest.raises(DirectoryError) as caught:
         CmsDisk.access(small)
     assert "BEYOND" in str(caught.value)
+
+
+def test_2314_first_chain_links_stay_below_16384() -> None:
+    """FSTFCL's top two bits are a segment number on 2314 disks (5.13)."""
+    device, disk = fresh(device_type=0x2314, cylinders=203)
+    assert disk.total_blocks == 30450
+    full = bytearray(disk._bitmap)  # mark blocks 1-16,383 in use
+    full[: 16383 // 8] = b"\xff" * (16383 // 8)
+    full[16383 // 8] = 0xFE
+    disk._bitmap = full
+    with pytest.raises(DiskFull):
+        disk.write("NO", "LINK", [b"x"], recfm="V")
+    full[99 // 8] &= ~(0x80 >> (99 % 8)) & 0xFF  # free block 100
+    entry = disk.write("LOW", "LINK", [b"x"], recfm="V")
+    assert entry.first_chain_link == 100 and disk.read("LOW", "LINK") == [b"x"]
