@@ -285,6 +285,7 @@ async def do_type(interpreter: Interpreter, raw: list[str]) -> None:
 async def do_space(interpreter: Interpreter, raw: list[str]) -> None:
     """&SPACE [n]: display n empty lines."""
     for _ in range(max(0, to_number(_single(interpreter, raw, "1")))):
+        await interpreter.host.checkpoint()
         interpreter.host.type_line("")
 
 
@@ -356,6 +357,7 @@ async def _read_lines(interpreter: Interpreter, count: int) -> None:
     interpreter.reading = True
     try:
         for _ in range(count):
+            await interpreter.host.checkpoint()
             line = await interpreter.host.read_line()
             await interpreter.execute_line(scan(line))
             if interpreter.transferred:

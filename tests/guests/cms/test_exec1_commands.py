@@ -241,3 +241,12 @@ async def test_stacked_hx_halts_through_the_host() -> None:
     with pytest.raises(Halted):
         await run_exec("&STACK HX\n&TYPE NOT REACHED", host=host)
     assert host.output == []
+
+
+@pytest.mark.parametrize("program", ["&SPACE 99999999", "&READ 99999999"])
+async def test_long_statements_pass_through_the_checkpoint(program: str) -> None:
+    from tests.guests.cms.test_exec1_fakehost import StepLimit
+
+    host = FakeHost(step_limit=50, empty_terminal_line="")
+    with pytest.raises(StepLimit):
+        await run_exec(program, host=host)
