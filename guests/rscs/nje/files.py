@@ -70,7 +70,7 @@ def datetime_from_tod(tod: int) -> datetime.datetime:
     return TOD_EPOCH + datetime.timedelta(microseconds=tod >> 12)
 
 
-@dataclass
+@dataclass(eq=False)
 class OutboundFile:
     """A file to send: headers (objects, or encoded bytes forwarded unchanged) and records.
     ``sysin`` sends it on a job stream (no NDH). ``key`` is the caller's own handle."""

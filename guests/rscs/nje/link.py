@@ -67,6 +67,15 @@ class FileRefusedError(NJELinkError):
     """The receiver refused or cancelled the file (B0): hold it."""
 
 
+# Reconnect delays in seconds (FUNET-NJE's 1, 2, 5 minutes, then every 15; section 2.4).
+RETRY_SCHEDULE = (60.0, 120.0, 300.0, 900.0)
+
+
+def retry_delay(attempt: int, schedule: tuple[float, ...] = RETRY_SCHEDULE) -> float:
+    """Delay before reconnect attempt ``attempt`` (0-based) after a link failure."""
+    return schedule[min(max(attempt, 0), len(schedule) - 1)]
+
+
 @dataclass(frozen=True)
 class Timeouts:
     """Seconds: each handshake step, keepalive after idle writing, silence before giving up."""
@@ -252,6 +261,14 @@ class NJELink:
         """Refuse a received file (B0); the sender holds it."""
         if not self.protocol.closed:
             self.protocol.reject_file(file)
+            self._wakeup.set()
+
+    async def cancel_file(self, file: OutboundFile) -> None:
+        """Abandon a file being sent (RSCS FLUSH); its :meth:`send_file` raises
+        :class:`FileRefusedError`."""
+        if not self.protocol.closed:
+            self.protocol.cancel_file(file)
+            self._dispatch_now()
             self._wakeup.set()
 
     def set_wait_a_bit(self, wait: bool) -> None:

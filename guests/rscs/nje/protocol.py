@@ -66,6 +66,7 @@ from guests.rscs.nje.framing import (
     encode_ttb,
 )
 from guests.rscs.nje.nmr import NodalMessage
+from guests.rscs.nje.scb import SCB_ABORT
 from guests.rscs.nje.signon import (
     DEFAULT_BUFFER,
     SRCB_INITIAL,
@@ -112,6 +113,7 @@ class _Outbound:
     state: OutboundState = OutboundState.REQUESTED
     blocks: Iterator[bytes] | None = None
     next_block: bytes | None = None
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,28 @@ class NJEProtocol:
     def reject_file(self, file: ReceivedFile) -> None:
         """Refuse a received file (B0); the sender holds it."""
         self._finish_inbound(file, RCB_DENY)
+
+    def cancel_file(self, file: OutboundFile) -> None:
+        """Abandon an outbound file (RSCS FLUSH): drop it from the queue, or end its stream
+        with the abort SCB X'40' (section 12.7), at once or as soon as permission arrives."""
+        if any(queued is file for queued in self._pending):
+            self._pending.remove(file)
+            self._events.append(FileRefused(file, "cancelled by the sender"))
+            return
+        for rcb, outbound in self._outbound.items():
+            if outbound.file is file:
+                if outbound.state is OutboundState.REQUESTED:
+                    outbound.cancelled = True
+                else:
+                    self._abort_stream(rcb)
+                return
+        raise LinkStateError("no such outbound file on this link")
+
+    def _abort_stream(self, rcb: int) -> None:
+        outbound = self._outbound.pop(rcb)
+        self._send_block(bytes([rcb, SRCB_CARD, SCB_ABORT, 0]))
+        self._events.append(FileRefused(outbound.file, "cancelled by the sender"))
+        self._start_files()
 
     def set_wait_a_bit(self, wait: bool) -> None:
         """Ask the peer to pause (or resume) file data, with FCS bit X'4000'."""
@@ -524,7 +548,9 @@ class NJEProtocol:
         if outbound is None:
             log.warning("link %s: X'%02X' for idle stream X'%02X'", self.remote_node, rcb, stream)
             return
-        if rcb == RCB_PERMIT and outbound.state is OutboundState.REQUESTED:
+        if rcb == RCB_PERMIT and outbound.cancelled:
+            self._abort_stream(stream)
+        elif rcb == RCB_PERMIT and outbound.state is OutboundState.REQUESTED:
             outbound.state = OutboundState.SENDING
             outbound.blocks = file_blocks(outbound.file, stream, self.max_block)
             outbound.next_block = next(outbound.blocks, None)

@@ -4,19 +4,28 @@ sections 4, 10, 12 and 13)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 
 import pytest
 
-from guests.rscs.nje.control import NAK_NO_SUCH_LINK
+from guests.rscs.nje.control import (
+    ACK,
+    NAK,
+    NAK_ALREADY_ACTIVE,
+    NAK_NO_SUCH_LINK,
+    ControlRecord,
+    open_record,
+)
 from guests.rscs.nje.events import FileReceived, LinkDown, MessageReceived
 from guests.rscs.nje.files import FileRecord, make_file
 from guests.rscs.nje.link import (
     FileRefusedError,
     LinkDownError,
     NJELink,
+    NJELinkError,
     OpenRefused,
     Timeouts,
+    retry_delay,
 )
 from guests.rscs.nje.protocol import LinkOptions
 
@@ -193,3 +202,102 @@ async def test_garbage_gives_clean_link_down(pair: tuple[NJELink, NJELink]) -> N
     assert isinstance(down, LinkDown)
     with pytest.raises(LinkDownError):
         await link_b.send_message("NODEB", "X", "NODEA", "Y", "too late")
+
+
+async def test_cancel_file_raises_in_the_sender(pair: tuple[NJELink, NJELink]) -> None:
+    link_a, link_b = pair
+    link_b.set_wait_a_bit(True)  # hold the data back so the file is still in transit
+    await asyncio.sleep(0.05)
+    file = make_file(("NODEA", "CAROL"), ("NODEB", "JOHN"), cards(50))
+    sending = asyncio.create_task(link_a.send_file(file))
+    await asyncio.sleep(0.05)
+    await link_a.cancel_file(file)
+    with pytest.raises(FileRefusedError):
+        await asyncio.wait_for(sending, 5)
+    link_b.set_wait_a_bit(False)
+    await link_a.send_message("NODEA", "CAROL", "NODEB", "JOHN", "after the flush")
+    event = await asyncio.wait_for(next_event(link_b), 5)
+    assert isinstance(event, MessageReceived)
+
+
+def test_retry_schedule() -> None:
+    assert [retry_delay(n) for n in range(6)] == [60, 120, 300, 900, 900, 900]
+
+
+async def scripted_peer(
+    script: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, asyncio.Server]:
+    server = await asyncio.start_server(script, "127.0.0.1", 0)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.sockets[0].getsockname()[1])
+    return reader, writer, server
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "reason"),
+    [
+        (b"", NJELinkError, None),  # silence: handshake timeout
+        (open_record("NODEB", "127.0.0.1", "NODEA", "127.0.0.1").encode(), NJELinkError, None),
+        (ControlRecord(NAK, "NODEB", "0.0.0.0", "NODEA", "0.0.0.0", 2).encode(), OpenRefused, 2),
+        (ControlRecord(ACK, "NODEX", "0.0.0.0", "NODEA", "0.0.0.0").encode(), NJELinkError, None),
+        (b"\xff" * 33, NJELinkError, None),
+    ],
+)
+async def test_active_open_failures(
+    answer: bytes, error: type[Exception], reason: int | None
+) -> None:
+    async def peer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readexactly(33)
+        writer.write(answer)
+        await asyncio.sleep(1)
+        writer.close()
+
+    reader, writer, server = await scripted_peer(peer)
+    timeouts = Timeouts(handshake=0.2)
+    with pytest.raises(error) as raised:
+        await NJELink.connect(reader, writer, "NODEA", "NODEB", timeouts=timeouts)
+    if reason is not None:
+        assert isinstance(raised.value, OpenRefused) and raised.value.reason == reason
+    server.close()
+
+
+async def test_sign_on_timeout_and_idle_timeout() -> None:
+    async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request = ControlRecord.decode(await reader.readexactly(33))
+        writer.write(request.reply(ACK).encode())  # then never answers SOH ENQ
+        await asyncio.sleep(2)
+        writer.close()
+
+    reader, writer, server = await scripted_peer(mute)
+    with pytest.raises(NJELinkError, match="sign-on"):
+        await NJELink.connect(reader, writer, "NODEA", "NODEB", timeouts=Timeouts(handshake=0.1))
+    server.close()
+
+    timeouts = Timeouts(handshake=5.0, keepalive=60.0, idle=0.3)
+    link_a, link_b, server = await open_pair(timeouts=timeouts)
+    down = await asyncio.wait_for(next_event(link_a), 5)
+    assert isinstance(down, LinkDown) and down.error and "nothing received" in down.reason
+    await link_b.wait_closed()
+    server.close()
+
+
+async def test_accept_with_a_judging_function() -> None:
+    def judge(node: str) -> int:
+        return NAK_ALREADY_ACTIVE if node == "NODEA" else 0
+
+    accepted: asyncio.Future[NJELink] = asyncio.get_running_loop().create_future()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            accepted.set_result(await NJELink.accept(reader, writer, "NODEB", judge))
+        except NJELinkError as error:
+            accepted.set_exception(error)
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    with pytest.raises(OpenRefused) as refused:
+        await NJELink.connect(reader, writer, "NODEA", "NODEB")
+    assert refused.value.reason == NAK_ALREADY_ACTIVE
+    with pytest.raises(OpenRefused):
+        await accepted
+    server.close()

@@ -351,3 +351,29 @@ def test_keepalive_and_ignored_units() -> None:
         pair.b.receive_data(encode_ttb([hexbytes(unit)]))
     pair.b.receive_data(hexbytes("00 00 00 0C 00 00 00 00 00 00 00 00"))
     assert pair.b.active and pair.b.events() == []
+
+
+def test_cancel_a_queued_a_requested_and_a_sending_file() -> None:
+    pair = Pair(LinkOptions(high_water=4096))
+    pair.start()
+    first, second = a_file(2000), a_file(2)
+    pair.a.queue_file(first)
+    pair.a.queue_file(second)
+    pair.a.cancel_file(second)  # still queued
+    assert pair.a.events() == [FileRefused(second, "cancelled by the sender")]
+    pair.b.receive_data(pair.a.data_to_send())  # the request
+    pair.a.receive_data(pair.b.data_to_send())  # the permission
+    pair.b.receive_data(pair.a.data_to_send())  # the first part of the file
+    pair.a.cancel_file(first)
+    pair.run()
+    assert FileRefused(first, "cancelled by the sender") in pair.events_a
+    assert not [e for e in pair.events_b if isinstance(e, FileReceived)]
+    assert pair.a.active and pair.b.active and not pair.b.busy
+    third = a_file(1)
+    pair.a.queue_file(third)
+    pair.a.cancel_file(third)  # requested: aborted once permission arrives
+    pair.run()
+    assert FileRefused(third, "cancelled by the sender") in pair.events_a
+    assert not pair.a.busy and not pair.b.busy
+    with pytest.raises(LinkStateError):
+        pair.a.cancel_file(third)
