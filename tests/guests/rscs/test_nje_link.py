@@ -301,3 +301,49 @@ async def test_accept_with_a_judging_function() -> None:
     with pytest.raises(OpenRefused):
         await accepted
     server.close()
+
+
+async def exchange_both_ways(link_a: NJELink, link_b: NJELink, count: int) -> None:
+    """Files and messages in both directions at once; each side confirms what it receives."""
+
+    async def receive(link: NJELink, files: int, messages: int) -> None:
+        async for event in link.events():
+            if isinstance(event, FileReceived):
+                await link.confirm(event.file)
+                files -= 1
+            elif isinstance(event, MessageReceived):
+                messages -= 1
+            if not files and not messages:
+                return
+
+    async def send(link: NJELink, origin: str, dest: str) -> None:
+        for number in range(3):
+            await link.send_message(origin, "U", dest, "V", f"message {number}")
+            file = make_file((origin, "U"), (dest, "V"), cards(count + number))
+            await link.send_file(file)
+
+    await asyncio.wait_for(
+        asyncio.gather(
+            receive(link_a, 3, 3), receive(link_b, 3, 3),
+            send(link_a, "NODEA", "NODEB"), send(link_b, "NODEB", "NODEA"),
+        ),
+        20,
+    )  # fmt: skip
+
+
+async def test_full_duplex(pair: tuple[NJELink, NJELink]) -> None:
+    await exchange_both_ways(*pair, count=3000)
+
+
+def test_full_duplex_under_uvloop() -> None:
+    uvloop = pytest.importorskip("uvloop")
+
+    async def scenario() -> None:
+        link_a, link_b, server = await open_pair()
+        await exchange_both_ways(link_a, link_b, count=500)
+        await link_a.close()
+        await link_b.wait_closed()
+        server.close()
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(scenario())
