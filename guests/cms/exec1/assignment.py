@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 
 from .errors import ExecError, ExecErrorKind
 from .scanner import (
-    CONTROL_WORDS,
-    FUNCTION_WORDS,
     clip,
     hex_to_decimal,
     is_number,
@@ -38,7 +36,9 @@ def assign(interpreter: Interpreter, raw: Sequence[str]) -> None:
     """``&var = ...``: evaluate the right side and set the variable."""
     variables = interpreter.variables
     name = variables.target(raw[0])
-    if not is_variable_name(name) or name in CONTROL_WORDS or name in FUNCTION_WORDS:
+    # A control word followed by "=" is an assignment too (R6: to stack "=",
+    # put it in a variable first); it sets a variable of that name.
+    if not is_variable_name(name):
         raise ExecError(ExecErrorKind.INVALID_ASSIGNMENT, name)
     variables.assign(name, evaluate(interpreter, raw[2:]))
 

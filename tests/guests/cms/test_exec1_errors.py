@@ -53,7 +53,6 @@ ERROR_CASES = [
     ("no division in R6", "&A = 6 / 3", 1, 811, "INVALID ASSIGNMENT"),
     ("operator missing its operand", "&A = 1 +", 1, 811, "INVALID ASSIGNMENT"),
     ("bad name", "&A.B = 1", 1, 811, "INVALID ASSIGNMENT"),
-    ("control word", "&TYPE = 1", 1, 811, "INVALID ASSIGNMENT"),
     ("&* is not settable", "&* = 1", 1, 811, "INVALID ASSIGNMENT"),
 ]  # fmt: skip
 

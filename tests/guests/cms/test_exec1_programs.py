@@ -212,6 +212,7 @@ CASES = [
     ),  # fmt: skip
     # ---------------------------------------------------------- stack
     Case("&STACK", "&STACK A B\n&STACK\n&STACK LIFO FIRST", [], stack=["FIRST", "A B", ""]),
+    Case("&STACK = is an assignment", "&STACK = X\n&EQ = &LITERAL =\n&STACK &EQ", [], stack=["="]),
     Case("&STACK FIFO", "&STACK FIFO ONE\n&STACK FIFO TWO", [], stack=["ONE", "TWO"]),
     Case("&STACK substitutes", "&A = VAL\n&STACK &A", [], stack=["VAL"]),
     Case("&STACK HT and RT", "&STACK HT\n&TYPE HIDDEN\n&STACK RT\n&TYPE SHOWN", ["SHOWN"]),
