@@ -6,10 +6,11 @@ follows reference/cp-cms.md 9.4 and 10 (FORMAT, ACCESS, LISTFILE, STATE, ERASE,
 RENAME, RELEASE). See the package docstring for the API.
 
 Consistency (dasd.md 5.12): an update never overwrites a block the committed
-directory uses. A file's data blocks and chain links, the new FST blocks and the
-QMSK extension blocks all go to blocks that are free in the committed bitmap; the
-write of the MFD (block 4) is the commit point that switches to them, and only then
-are the old blocks free. A failure before that write leaves the old directory
+directory uses. A file's data blocks and chain links, the changed FST blocks and the
+QMSK extension blocks all go to blocks that are free in the committed bitmap (an FST
+block whose contents stay the same keeps its place and is not written); the write
+of the MFD (block 4) is the commit point that switches to them, and only then are
+the old blocks free. A failure before that write leaves the old directory
 intact and pointing at intact blocks. All space is allocated in storage before the
 first write, so a full disk is reported before anything is written.
 """
@@ -136,6 +137,7 @@ class _Plan:
     mfd: bytes
     bitmap: bytearray
     fst_blocks: tuple[int, ...]
+    fst_data: tuple[bytes, ...]
     extension_blocks: tuple[int, ...]
     entries: list[FstEntry]
     total: int
@@ -147,7 +149,7 @@ class CmsDisk:
 
     def __init__(
         self, device: BlockDevice, label: str, mfd: Mfd, bitmap: bytearray,
-        entries: list[FstEntry], *, mode_letter: str, read_only: bool, mode0: bool,
+        fst_data: tuple[bytes, ...], *, mode_letter: str, read_only: bool, mode0: bool,
         clock: Clock,
     ) -> None:  # fmt: skip
         self._device = device
@@ -157,8 +159,13 @@ class CmsDisk:
         self._cylinders = mfd.cylinders
         self._bitmap = bitmap
         self._fst_blocks = mfd.fst_blocks
+        self._fst_data = fst_data  # as on disk, to leave unchanged FST blocks alone
         self._extension_blocks = mfd.extension_blocks
-        self._entries = entries
+        self._entries = [
+            replace(entry, mode=mode_letter + entry.mode[1])
+            for data in fst_data
+            for entry in decode_fst_block(data)
+        ]
         self.mode_letter = mode_letter
         self.read_only = read_only
         self.mode0 = mode0
@@ -189,8 +196,8 @@ class CmsDisk:
         device.write_block(3, encode_label(label))
         device.write_block(4, encode_mfd(mfd))
         return cls(
-            device, label, mfd, bitmap, [], mode_letter=mode_letter, read_only=False,
-            mode0=False, clock=clock,
+            device, label, mfd, bitmap, (bytes(BLOCK_SIZE),), mode_letter=mode_letter,
+            read_only=False, mode0=False, clock=clock,
         )  # fmt: skip
 
     @classmethod
@@ -211,13 +218,9 @@ class CmsDisk:
             raise DirectoryError(f"ADTNUM {mfd.total_blocks} BEYOND THE MINIDISK")
         extensions = [device.read_block(block) for block in mfd.extension_blocks]
         bitmap = join_bitmap(mfd.qmsk, extensions, mfd.total_blocks)
-        entries = [
-            replace(entry, mode=mode_letter + entry.mode[1])
-            for block in mfd.fst_blocks
-            for entry in decode_fst_block(device.read_block(block))
-        ]
+        fst_data = tuple(device.read_block(block) for block in mfd.fst_blocks)
         return cls(
-            device, label, mfd, bitmap, entries, mode_letter=mode_letter,
+            device, label, mfd, bitmap, fst_data, mode_letter=mode_letter,
             read_only=read_only or device.read_only, mode0=mode0, clock=clock,
         )  # fmt: skip
 
@@ -522,14 +525,18 @@ class CmsDisk:
         self, entries: list[FstEntry], allocator: _Allocator, freed: set[int],
         added: Iterable[int] = (), *, total: int | None = None, cylinders: int | None = None,
     ) -> _Plan:  # fmt: skip
-        """The new directory: FST blocks and QMSK extensions in fresh blocks, then the MFD."""
+        """The new directory: changed FST blocks and the QMSK extensions in fresh blocks."""
         total = self._total if total is None else total
         cylinders = self._cylinders if cylinders is None else cylinders
         bitmap = bytearray(self._bitmap[: -(-total // 8)].ljust(-(-total // 8), b"\x00"))
         _set_bits(bitmap, [*freed, *self._fst_blocks, *self._extension_blocks], False)
         _set_bits(bitmap, range(1, _FIRST_FREE), True)
         _set_bits(bitmap, added, True)
-        fst_blocks = allocator.take(max(1, -(-len(entries) // ENTRIES_PER_FST_BLOCK)))
+        contents = [
+            encode_fst_block(entries[at : at + ENTRIES_PER_FST_BLOCK])
+            for at in range(0, len(entries) or 1, ENTRIES_PER_FST_BLOCK)
+        ]
+        fst_blocks, writes = self._place_fst_blocks(contents, allocator)
         _set_bits(bitmap, fst_blocks, True)
         extensions: list[int] = []
         if any(bitmap[MFD_BITMAP_BLOCKS // 8 :]):
@@ -537,12 +544,6 @@ class CmsDisk:
             _set_bits(bitmap, extensions, True)
         if not mfd_list_fits(len(fst_blocks), len(extensions)):
             raise DirectoryFull(self._fileid("*", "*"))
-        writes = [
-            (block, encode_fst_block(entries[at : at + ENTRIES_PER_FST_BLOCK]))
-            for block, at in zip(
-                fst_blocks, range(0, len(entries) or 1, ENTRIES_PER_FST_BLOCK), strict=True
-            )
-        ]
         _, extension_data = split_bitmap(bitmap, len(extensions))
         writes += list(zip(extensions, extension_data, strict=True))
         mfd = _mfd_for(
@@ -550,9 +551,24 @@ class CmsDisk:
             self.geometry.unit_code,
         )  # fmt: skip
         return _Plan(
-            writes, encode_mfd(mfd), bitmap, mfd.fst_blocks, mfd.extension_blocks, entries,
-            total, cylinders,
+            writes, encode_mfd(mfd), bitmap, mfd.fst_blocks, tuple(contents),
+            mfd.extension_blocks, entries, total, cylinders,
         )  # fmt: skip
+
+    def _place_fst_blocks(
+        self, contents: list[bytes], allocator: _Allocator
+    ) -> tuple[list[int], list[tuple[int, bytes]]]:
+        """An FST block whose contents do not change stays where it is (and is not
+        rewritten); every other one goes to a fresh block."""
+        blocks: list[int] = []
+        writes: list[tuple[int, bytes]] = []
+        for index, content in enumerate(contents):
+            if index < len(self._fst_blocks) and self._fst_data[index] == content:
+                blocks.append(self._fst_blocks[index])
+            else:
+                blocks.append(allocator.take(1)[0])
+                writes.append((blocks[-1], content))
+        return blocks, writes
 
     def _commit(self, plan: _Plan) -> None:
         """Write the FST and extension blocks, then the MFD: the commit point."""
@@ -561,6 +577,7 @@ class CmsDisk:
         self._device.write_block(4, plan.mfd)
         self._bitmap = plan.bitmap
         self._fst_blocks = plan.fst_blocks
+        self._fst_data = plan.fst_data
         self._extension_blocks = plan.extension_blocks
         self._entries = plan.entries
         self._total = plan.total

@@ -342,3 +342,17 @@ def test_2314_first_chain_links_stay_below_16384() -> None:
     full[99 // 8] &= ~(0x80 >> (99 % 8)) & 0xFF  # free block 100
     entry = disk.write("LOW", "LINK", [b"x"], recfm="V")
     assert entry.first_chain_link == 100 and disk.read("LOW", "LINK") == [b"x"]
+
+
+def test_unchanged_fst_blocks_are_not_rewritten() -> None:
+    device, disk = fresh()
+    for n in range(45):
+        disk.write(f"F{n}", "DATA", [card(str(n))])
+    before = reread(device).fst_blocks
+    writes = device.writes
+    disk.write("F25", "DATA", [card("again")])  # its entry lives in the second FST block
+    after = reread(device).fst_blocks
+    assert (after[0], after[2]) == (before[0], before[2]) and after[1] != before[1]
+    assert device.writes - writes == 2 + 1 + 1  # data block, first chain link, FST, MFD
+    disk.rewrite_directory(sort=False)  # nothing changed: only the MFD is written
+    assert reread(device).fst_blocks == after
