@@ -48,7 +48,7 @@ async def _run(program: str, arguments: list[str], terminal: list[str], rc: int)
     assert all(len(card) == 80 for card in host.punched)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     program=programs,
     arguments=st.lists(st.sampled_from(WORDS), max_size=4),
