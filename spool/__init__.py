@@ -9,5 +9,7 @@
 - `spool.store`: `SpoolStore`, the async store: open files in memory,
   CLOSE in one transaction, reader selection and the file commands; its
   docstring is the interface the virtual unit-record devices use.
+- `spool.unitrecord`: spooled virtual printer/punch/console and reader (SPOOL
+  settings, CONT, EOF, the CLOSE table) for the channel's devices to call.
 - `spool.listing`: the text of QUERY listings, FILES: and CLOSE notices.
 """

@@ -44,7 +44,7 @@ a ``vm370 spool`` host command on the same SQLite file) queue for the lock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -426,7 +426,7 @@ class SpoolStore:
                     return _spool_file(row)
         return None
 
-    async def read_records(self, spoolid: int) -> AsyncIterator[list[bytes]]:
+    async def read_records(self, spoolid: int) -> AsyncGenerator[list[bytes], None]:
         """The file's records, one chunk (a list of records) at a time, each in a short session."""
         async with self._sessions() as session:
             key = await session.scalar(select(FileRow.key).where(FileRow.spoolid == spoolid))
