@@ -107,7 +107,7 @@ def base_disk(cylinders: int = 5) -> MemoryBlockDevice:
 
 SCENARIOS: dict[str, Operation] = {
     "replace": lambda disk: disk.write("PROFILE", "EXEC", [b"NEW"] * 50, recfm="V"),
-    "append": lambda disk: disk.append("BIG", "DATA", [b"tail" * 50] * 400),
+    "append": lambda disk: disk.append("BIG", "DATA", [b"tail" * 50] * 100),
     "create": lambda disk: disk.write("NEW", "FILE", [bytes(BLOCK_SIZE)] * 70),
     "erase": lambda disk: disk.erase("BIG", "DATA"),
     "rename": lambda disk: disk.rename("F3", "SCRIPT", "G3", "SCRIPT"),

@@ -76,7 +76,7 @@ edits = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_byte_edits_in_used_blocks(data: st.DataObject) -> None:
     blocks = sample_blocks()
