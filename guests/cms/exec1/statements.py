@@ -168,9 +168,12 @@ async def do_goto(interpreter: Interpreter, raw: list[str]) -> None:
 
 @statement("&SKIP")
 async def do_skip(interpreter: Interpreter, raw: list[str]) -> None:
-    """&SKIP [n]: skip n lines (negative: back); past the end ends the EXEC."""
+    """&SKIP [n]: skip n lines; past the end ends the EXEC.
+
+    A negative n continues with the line n lines above the &SKIP itself.
+    """
     count = to_number(_single(interpreter, raw, "1"))
-    target = interpreter.current + 1 + count
+    target = interpreter.current + (count if count < 0 else count + 1)
     if target < 0:
         raise ExecError(ExecErrorKind.SKIP_OR_GOTO, str(count))
     interpreter.transfer(min(target, len(interpreter.lines)))

@@ -127,7 +127,13 @@ CASES = [
     Case("skip", "&SKIP\n&TYPE A\n&TYPE B", ["B"]),
     Case("skip n", "&SKIP 2\n&TYPE A\n&TYPE B\n&TYPE C", ["C"]),
     Case("skip 0", "&SKIP 0\n&TYPE A", ["A"]),
-    Case("skip back", "&N = 0\n&N = &N + 1\n&TYPE &N\n&IF &N LT 3 &SKIP -3", ["1", "2", "3"]),
+    Case("skip back", "&N = 0\n&N = &N + 1\n&TYPE &N\n&IF &N LT 3 &SKIP -2", ["1", "2", "3"]),
+    Case(
+        "skip back counts from the &SKIP",
+        "&GOTO -B\n-A &TYPE A\n&EXIT\n-B &TYPE B\n&SKIP -3",
+        ["B", "A"],
+    ),  # fmt: skip
+    Case("skip -1 is the line above", "&X = 0\n&X = &X + 1\n&IF &X LT 3 &SKIP -1\n&TYPE &X", ["3"]),
     Case("skip past the end ends", "&SKIP 9\n&TYPE A", [], rc=0),
     # ---------------------------------------------------------- &LOOP
     Case(
