@@ -8,6 +8,7 @@ X'C0'+n = n literal bytes, X'00' = end of record, X'40' = abort the stream's fil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from guests.rscs.nje.wire import BLANK, NJEDecodeError, Reader
@@ -27,43 +28,38 @@ class SCBError(NJEDecodeError):
     """An undefined SCB or a record that decompresses past the limit."""
 
 
-def _run_length(data: bytes, start: int) -> int:
-    byte = data[start]
-    end = start + 1
-    limit = min(len(data), start + MAX_RUN)
-    while end < limit and data[end] == byte:
-        end += 1
-    return end - start
+_BLANKS = [bytes([BLANK]) * count for count in range(32)]
+
+# Runs of three or more equal bytes (shorter runs are cheaper as literals).
+_RUNS = re.compile(rb"(.)\1{2,}", re.DOTALL)
+
+
+def _literals(out: bytearray, data: bytes) -> None:
+    for start in range(0, len(data), MAX_LITERAL):
+        chunk = data[start : start + MAX_LITERAL]
+        out.append(SCB_LITERAL | len(chunk))
+        out += chunk
 
 
 def compress(data: bytes, runs: bool = True) -> bytes:
     """Encode data as an SCB string ending in X'00'. With ``runs`` False only literal SCBs
     are used (what FUNET-NJE sends for NMRs and headers)."""
     out = bytearray()
-    literal = bytearray()
-
-    def flush_literal() -> None:
-        for start in range(0, len(literal), MAX_LITERAL):
-            chunk = literal[start : start + MAX_LITERAL]
-            out.append(SCB_LITERAL | len(chunk))
-            out.extend(chunk)
-        literal.clear()
-
-    position = 0
-    while position < len(data):
-        run = _run_length(data, position) if runs else 1
-        if run >= MIN_RUN:
-            flush_literal()
-            byte = data[position]
+    literal_start = 0
+    for match in _RUNS.finditer(data) if runs else ():
+        byte, start, length = data[match.start()], match.start(), match.end() - match.start()
+        whole, rest = divmod(length, MAX_RUN)
+        if rest >= MIN_RUN:
+            whole, rest = whole + 1, 0
+        _literals(out, data[literal_start:start])
+        for index in range(whole):
+            count = min(MAX_RUN, length - index * MAX_RUN)
             if byte == BLANK:
-                out.append(SCB_BLANKS | run)
+                out.append(SCB_BLANKS | count)
             else:
-                out += bytes([SCB_REPEAT | run, byte])
-            position += run
-        else:
-            literal.append(data[position])
-            position += 1
-    flush_literal()
+                out += bytes([SCB_REPEAT | count, byte])
+        literal_start = match.end() - rest  # a short tail goes with the next literal
+    _literals(out, data[literal_start:])
     out.append(SCB_END)
     return bytes(out)
 
@@ -79,26 +75,35 @@ class Decompressed:
 def decompress(reader: Reader, limit: int = MAX_DECOMPRESSED) -> Decompressed:
     """Decode one SCB string from ``reader`` up to and including its X'00'. The end of the
     data also ends the record (a lenient reading of a block without its final RCB)."""
+    data, position, end = reader.data, reader.position, len(reader.data)
     out = bytearray()
-    while reader.remaining:
-        scb = reader.get_byte()
+    while position < end:
+        scb = data[position]
+        position += 1
         if scb == SCB_END:
             break
-        count = scb & 0x1F
-        if scb & 0xC0 == SCB_LITERAL:
-            out += reader.get_bytes(scb & 0x3F)
+        if scb >= SCB_LITERAL:
+            count = scb & 0x3F
+            if position + count > end:
+                raise SCBError(f"literal of {count} bytes runs past the data")
+            out += data[position : position + count]
+            position += count
         elif scb & 0xE0 == SCB_BLANKS:
-            out += bytes([BLANK]) * count
+            out += _BLANKS[scb & 0x1F]
         elif scb & 0xE0 == SCB_REPEAT:
-            out += bytes([reader.get_byte()]) * count
+            if position >= end:
+                raise SCBError("repeat SCB without its byte")
+            out += data[position : position + 1] * (scb & 0x1F)
+            position += 1
         elif scb == SCB_ABORT and not out:
-            if reader.remaining and reader.peek_byte() == SCB_END:
-                reader.get_byte()
+            position += 1 if position < end and data[position] == SCB_END else 0
+            reader.skip_to(position)
             return Decompressed(b"", aborted=True)
         else:
-            raise SCBError(f"undefined SCB X'{scb:02X}' at offset {reader.position - 1}")
+            raise SCBError(f"undefined SCB X'{scb:02X}' at offset {position - 1}")
         if len(out) > limit:
             raise SCBError(f"record decompresses past {limit} bytes")
+    reader.skip_to(position)
     return Decompressed(bytes(out))
 
 

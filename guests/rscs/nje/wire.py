@@ -28,6 +28,17 @@ class Reader:
         return self._pos
 
     @property
+    def data(self) -> bytes:
+        """The whole underlying byte string (for codecs that scan it in place)."""
+        return self._data
+
+    def skip_to(self, position: int) -> None:
+        """Move forward to ``position`` (at most the end of the data)."""
+        if position < self._pos or position > len(self._data):
+            raise NJEDecodeError(f"cannot move from {self._pos} to {position}")
+        self._pos = position
+
+    @property
     def remaining(self) -> int:
         return len(self._data) - self._pos
 

@@ -178,6 +178,9 @@ HELLO_CARD = b"\x50" + "HELLO".encode("cp037").ljust(80, b"\x40")
         (b"", True, "00"),
         (b"\x40\x40", True, "C2 40 40 00"),
         (b"\x5c" * 40, True, "BF 5C A9 5C 00"),
+        (b"\x40" * 33 + b"\xc1", True, "9F C3 40 40 C1 00"),  # a short tail joins the literal
+        (b"\x40" * 34, True, "9F 83 00"),
+        (b"\xc1\xc1\xc1\x40\x40\x40", True, "A3 C1 83 00"),
         (b"\x40" * 3, False, "C3 40 40 40 00"),
         (bytes(range(64)), False, "FF " + bytes(range(63)).hex() + " C1 3F 00"),
     ],
