@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from guests.cms.fs.device import MemoryBlockDevice
+from guests.cms.fs.device import BlockDevice, MemoryBlockDevice
 from guests.cms.fs.disk import CmsDisk
 from tests.guests.cms.r6reader import R6Disk, read_disk
 
@@ -22,7 +22,7 @@ def fresh(
     return device, CmsDisk.format(device, label, clock=clock)
 
 
-def reread(device: MemoryBlockDevice) -> R6Disk:
+def reread(device: BlockDevice) -> R6Disk:
     """The disk as the independent reader sees it; it must keep every invariant."""
     disk = read_disk(device.read_block)
     assert disk.problems == []
