@@ -6,10 +6,11 @@ When the interpreter finds an error it displays
     DMSEXT072E ERROR IN EXEC FILE fn, LINE nnnn - description
 
 and the EXEC ends with a return code in the 800 range that names the error.
-The first five descriptions and their order come from the R6 manual; their
-codes 801-805 and the rest of the table are best estimates (unverified, see
-reference section 15 item 3) kept in this one place so they can be corrected
-together.
+The message text and the first five descriptions, in this order, come from
+the R6 manual (the scanned page reads the number as 012E, an OCR slip for
+072E); the codes 801-805, the four-digit line number and the rest of the
+table are best estimates (unverified, see reference section 15 item 3), kept
+in this one place so they can be corrected together.
 """
 
 from __future__ import annotations
