@@ -7,10 +7,11 @@ When the interpreter finds an error it displays
 
 and the EXEC ends with a return code in the 800 range that names the error.
 The message text and the first five descriptions, in this order, come from
-the R6 manual (the scanned page reads the number as 012E, an OCR slip for
-072E); the codes 801-805, the four-digit line number and the rest of the
-table are best estimates (unverified, see reference section 15 item 3), kept
-in this one place so they can be corrected together.
+the R6 manual. Its scanned page shows the number as "012E"; 072E is used
+here as the likelier reading (unverified). The codes 801-805, the four-digit
+line number and the rest of the table are best estimates too (reference
+section 15 item 3), kept in this one place so they can be corrected
+together.
 """
 
 from __future__ import annotations
