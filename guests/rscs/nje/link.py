@@ -37,7 +37,7 @@ from guests.rscs.nje.events import (
 )
 from guests.rscs.nje.files import OutboundFile, ReceivedFile
 from guests.rscs.nje.nmr import NodalMessage, command, user_message
-from guests.rscs.nje.protocol import LinkOptions, LinkState, NJEProtocol
+from guests.rscs.nje.protocol import LinkOptions, LinkState, NJEProtocol, OutboundState
 from guests.rscs.nje.wire import NJEDecodeError
 
 log = logging.getLogger(__name__)
@@ -78,11 +78,13 @@ def retry_delay(attempt: int, schedule: tuple[float, ...] = RETRY_SCHEDULE) -> f
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds: each handshake step, keepalive after idle writing, silence before giving up."""
+    """Seconds: each handshake step, keepalive after idle writing, silence before giving up,
+    and the wait for C0 after a file's end."""
 
     handshake: float = 30.0
     keepalive: float = 60.0
     idle: float = 900.0
+    complete: float = 600.0
 
 
 async def _read_control(reader: asyncio.StreamReader, timeout: float) -> ControlRecord:
@@ -247,9 +249,24 @@ class NJELink:
         try:
             self.protocol.queue_file(file)
             self._wakeup.set()
-            await done
+            await self._await_completion(file, done)
         finally:
             self._sends.pop(id(file), None)
+
+    async def _await_completion(self, file: OutboundFile, done: asyncio.Future[None]) -> None:
+        """Wait for C0; a file whose end was sent a whole ``complete`` period ago without
+        C0 means a dead link (section 12.5): drop it, so the file is requeued."""
+        eof_seen = False
+        while True:
+            try:
+                await asyncio.wait_for(asyncio.shield(done), self.timeouts.complete)
+                return
+            except TimeoutError:
+                waiting = self.protocol.outbound_state(file) is OutboundState.EOF_SENT
+                if waiting and eof_seen:
+                    await self.abort(f"no C0 for a file in {self.timeouts.complete:g} s")
+                    await done
+                eof_seen = waiting
 
     async def confirm(self, file: ReceivedFile) -> None:
         """Acknowledge a received file (C0) after committing it to the spool."""

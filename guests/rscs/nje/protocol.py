@@ -226,6 +226,13 @@ class NJEProtocol:
         """Files queued or in transit in either direction."""
         return bool(self._pending or self._outbound or self._inbound)
 
+    def outbound_state(self, file: OutboundFile) -> OutboundState | None:
+        """Where an outbound file is (``None`` when queued, finished or unknown)."""
+        for outbound in self._outbound.values():
+            if outbound.file is file:
+                return outbound.state
+        return None
+
     def send_nmr(self, nmr: NodalMessage) -> None:
         """Queue a nodal message record in a block of its own."""
         self._require_active()
@@ -587,4 +594,4 @@ class NJEProtocol:
         self._events.append(LinkDown(reason, error, unsent))
 
 
-__all__ = ["LinkOptions", "LinkState", "LinkStateError", "NJEProtocol"]
+__all__ = ["OutboundState", "LinkOptions", "LinkState", "LinkStateError", "NJEProtocol"]

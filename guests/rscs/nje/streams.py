@@ -105,14 +105,14 @@ class InboundStream:
             raise StreamError(f"stream {self.stream}: record after end of file")
         if record.status is not RecordStatus.OK:
             raise StreamError(f"stream {self.stream}: {record.status.value} record")
+        if self._assembling is not None and record.srcb & 0xF0 != self._assembling:
+            raise StreamError(f"stream {self.stream}: record inside a segmented header")
+        if not record.data:
+            return self._end_of_file()  # an empty record ends the file, whatever its SRCB
         kind = record.srcb & 0xF0
         if kind in (SRCB_NJH, SRCB_NDH, SRCB_NJT):
             self._add_header(kind, record.data)
             return False
-        if self._assembling is not None:
-            raise StreamError(f"stream {self.stream}: data inside a segmented header")
-        if not record.data:
-            return self._end_of_file()
         if self._njh is None:
             raise StreamError(f"stream {self.stream}: data before the job header")
         try:

@@ -347,3 +347,17 @@ def test_full_duplex_under_uvloop() -> None:
 
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(scenario())
+
+
+async def test_missing_completion_drops_the_link() -> None:
+    timeouts = Timeouts(handshake=5.0, keepalive=60.0, idle=60.0, complete=0.1)
+    link_a, link_b, server = await open_pair(timeouts=timeouts)
+    file = make_file(("NODEA", "CAROL"), ("NODEB", "JOHN"), cards(2))
+    sending = asyncio.create_task(link_a.send_file(file))
+    assert isinstance(await asyncio.wait_for(next_event(link_b), 5), FileReceived)
+    with pytest.raises(LinkDownError):  # NODEB never confirms
+        await asyncio.wait_for(sending, 5)
+    down = await asyncio.wait_for(next_event(link_a), 5)
+    assert isinstance(down, LinkDown) and "C0" in down.reason and down.unsent == (file,)
+    await link_b.wait_closed()
+    server.close()

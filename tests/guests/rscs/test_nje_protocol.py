@@ -377,3 +377,17 @@ def test_cancel_a_queued_a_requested_and_a_sending_file() -> None:
     assert not pair.a.busy and not pair.b.busy
     with pytest.raises(LinkStateError):
         pair.a.cancel_file(third)
+
+
+def test_end_of_file_with_any_srcb() -> None:
+    pair = Pair()
+    pair.start()
+    inject(pair.b, bytes([RCB_REQUEST, 0x99, 0]))
+    pair.b.data_to_send()
+    njh = JobHeader(origin_node="NODEA").encode()
+    inject(pair.b, encode_record(Record(0x99, 0xC0, segment_header(njh)[0])))
+    inject(pair.b, hexbytes("99 80 C2 01 C1 00"))
+    inject(pair.b, hexbytes("99 00 00"))  # NJElib's end of file, without an NJT
+    (event,) = pair.b.events()
+    assert isinstance(event, FileReceived) and event.file.njt is None
+    assert event.file.records == [FileRecord(b"\xc1")]
