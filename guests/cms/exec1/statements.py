@@ -357,7 +357,7 @@ async def _read_vars(interpreter: Interpreter, names: Sequence[str]) -> None:
 
 async def _read_lines(interpreter: Interpreter, count: int) -> None:
     """Read lines from the stack or terminal and run each as an EXEC line."""
-    interpreter.reading = True
+    outer, interpreter.reading = interpreter.reading, True
     try:
         for _ in range(count):
             await interpreter.host.checkpoint()
@@ -366,4 +366,4 @@ async def _read_lines(interpreter: Interpreter, count: int) -> None:
             if interpreter.transferred:
                 break
     finally:
-        interpreter.reading = False
+        interpreter.reading = outer

@@ -196,6 +196,9 @@ CASES = [
         commands={"STATE": 28},
     ),  # fmt: skip
     Case(
+        "&READ inside &READ", "&READ 2", ["OUT", "IN"], terminal=("&READ", "&TYPE OUT", "&TYPE IN")
+    ),
+    Case(
         "&READ goto stops reading",
         "&READ 2\n&TYPE NO\n-L &TYPE L",
         ["L"],
