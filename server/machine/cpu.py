@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from server.machine import dat, interrupts, isa, psw
+from server.machine import blocks, dat, interrupts, isa, psw
 from server.machine.isa import (
     ADDRESSING,
     OPERATION,
@@ -72,6 +72,12 @@ class CPU:
         self.code_lines = bytearray(self.size >> 8)  # 256-byte lines holding cached code
         self.code_maps: dict[int, bytearray] = {}  # block -> bytes covered by cached code
         self.icache: dict[int, Entry] = {}
+        self.blocks: dict[int, tuple[blocks.BlockFunction, blocks.Info]] = {}
+        self.block_owner: dict[int, set[int]] = {}  # instruction -> blocks holding it
+        self.block_done = 0  # set by a block that raised: instructions completed
+        self.block_index = 0  # and the index of the one that raised
+        self.block_mode = True  # compile basic blocks where the templates are exact
+        self.block_tail = False  # blocks left the end of the budget to the interpreter
         self.tlb: dict[int, int] = {}  # virtual 2K block -> real block address
         self.tlb_protected: set[int] = set()  # blocks in protected segments
         self.timers = Timers()
@@ -138,6 +144,8 @@ class CPU:
 
     def flush_icache(self) -> None:
         self.icache.clear()
+        self.blocks.clear()
+        self.block_owner.clear()
         self.code_lines[:] = bytes(len(self.code_lines))
         self.code_maps.clear()
 
@@ -333,6 +341,8 @@ class CPU:
             entry = cache.pop(address, None)
             if entry is not None:
                 self._mark_code(address, entry[1], 0)
+                for start in self.block_owner.pop(address, ()):
+                    self.blocks.pop(start, None)
 
     def _mark_code(self, real: int, length: int, value: int) -> None:
         for address in range(real, real + length):
@@ -428,6 +438,13 @@ class CPU:
 
     def execute(self, budget: int) -> int:
         """Run up to ``budget`` instructions; stop early after a PSW swap or a break."""
+        executed = 0
+        if self.block_mode and self.fast and not self.key and self.profile is None \
+                and not self.psw_invalid:
+            executed = blocks.execute(self, budget)
+            if not self.block_tail:
+                return executed
+            budget -= executed
         total = 0
         count = 0
         ia = self.ia
@@ -488,7 +505,7 @@ class CPU:
         self.instructions_executed += count
         if entry is not None:
             self.last_ilc = entry[1] >> 1
-        return total + count
+        return executed + total + count
 
 
 def _raise(code: int) -> None:

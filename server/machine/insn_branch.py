@@ -9,7 +9,7 @@ exception) and SVC.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from server.machine.isa import (
     EXECUTE,
@@ -28,20 +28,72 @@ if TYPE_CHECKING:
 M32 = 0xFFFFFFFF
 
 
+def _bc_template(fields: dict[str, Any]) -> str:
+    mask = fields["r1"]
+    if mask == 0:
+        return "pass"
+    if mask == 15:
+        return "@branch {ea2}"
+    return f"if {mask} & (8 >> cpu.cc):\n    @branch {{ea2}}"
+
+
+def _bcr_template(fields: dict[str, Any]) -> str:
+    mask, register = fields["r1"], fields["r2"]
+    if mask == 0 or register == 0:
+        return "pass"
+    if mask == 15:
+        return "@branch r[{r2}] & 0xFFFFFF"
+    return f"if {mask} & (8 >> cpu.cc):\n    @branch r[{{r2}}] & 0xFFFFFF"
+
+
+def _balr_template(fields: dict[str, Any]) -> str:
+    link = "r[{r1}] = 0x40000000 | cpu.cc << 28 | cpu.pm << 24 | {next}"
+    if fields["r2"] == 0:
+        return link
+    return "t = r[{r2}] & 0xFFFFFF\n" + link + "\n@branch t"
+
+
+def _bctr_template(fields: dict[str, Any]) -> str:
+    body = "t = r[{r2}] & 0xFFFFFF\nv = (r[{r1}] - 1) & 0xFFFFFFFF\nr[{r1}] = v\n"
+    return body + ("if v:\n    @branch t" if fields["r2"] else "")
+
+
+BCT_TEMPLATE = """t = {ea2}
+v = (r[{r1}] - 1) & 0xFFFFFFFF
+r[{r1}] = v
+if v:
+    @branch t
+"""
+BAL_TEMPLATE = """t = {ea2}
+r[{r1}] = 0x80000000 | cpu.cc << 28 | cpu.pm << 24 | {next}
+@branch t
+"""
+
+
+def _index_template(compare: str) -> str:
+    return f"""t = {{ea2}}
+v = r[{{r1}}] + r[{{r3}}] & 0xFFFFFFFF
+w = r[{{r3}} | 1]
+r[{{r1}}] = v
+if (v ^ 0x80000000) {compare} (w ^ 0x80000000):
+    @branch t
+"""
+
+
 def _link(cpu: CPU, ilc: int) -> int:
     if cpu.executing:
         ilc = 2
     return ilc << 30 | cpu.cc << 28 | cpu.pm << 24 | cpu.ia & 0xFFFFFF
 
 
-@instruction(0x07, "BCR", Format.RR)
+@instruction(0x07, "BCR", Format.RR, template=_bcr_template)
 def branch_on_condition_register(cpu: CPU, r1: int, r2: int) -> None:
     "07 BCR - Branch on Condition Register [RR]"
     if r1 & (8 >> cpu.cc) and r2:
         cpu.ia = cpu.r[r2] & 0xFFFFFF
 
 
-@instruction(0x47, "BC", Format.RX)
+@instruction(0x47, "BC", Format.RX, template=_bc_template)
 def branch_on_condition(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "47 BC - Branch on Condition [RX]"
     if r1 & (8 >> cpu.cc):
@@ -49,7 +101,7 @@ def branch_on_condition(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
         cpu.ia = (r[x2] + r[b2] + d2) & 0xFFFFFF
 
 
-@instruction(0x05, "BALR", Format.RR)
+@instruction(0x05, "BALR", Format.RR, template=_balr_template)
 def branch_and_link_register(cpu: CPU, r1: int, r2: int) -> None:
     "05 BALR - Branch and Link Register [RR]"
     target = cpu.r[r2] & 0xFFFFFF
@@ -58,7 +110,7 @@ def branch_and_link_register(cpu: CPU, r1: int, r2: int) -> None:
         cpu.ia = target
 
 
-@instruction(0x45, "BAL", Format.RX)
+@instruction(0x45, "BAL", Format.RX, template=BAL_TEMPLATE)
 def branch_and_link(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "45 BAL - Branch and Link [RX]"
     r = cpu.r
@@ -67,7 +119,7 @@ def branch_and_link(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.ia = target
 
 
-@instruction(0x06, "BCTR", Format.RR)
+@instruction(0x06, "BCTR", Format.RR, template=_bctr_template)
 def branch_on_count_register(cpu: CPU, r1: int, r2: int) -> None:
     "06 BCTR - Branch on Count Register [RR]"
     r = cpu.r
@@ -78,7 +130,7 @@ def branch_on_count_register(cpu: CPU, r1: int, r2: int) -> None:
         cpu.ia = target
 
 
-@instruction(0x46, "BCT", Format.RX)
+@instruction(0x46, "BCT", Format.RX, template=BCT_TEMPLATE)
 def branch_on_count(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "46 BCT - Branch on Count [RX]"
     r = cpu.r
@@ -101,7 +153,7 @@ def _index_step(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> int:
     return signed_total - signed_comparand
 
 
-@instruction(0x86, "BXH", Format.RS)
+@instruction(0x86, "BXH", Format.RS, template=_index_template(">"))
 def branch_on_index_high(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     "86 BXH - Branch on Index High [RS]"
     target = (cpu.r[b2] + d2) & 0xFFFFFF
@@ -109,7 +161,7 @@ def branch_on_index_high(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
         cpu.ia = target
 
 
-@instruction(0x87, "BXLE", Format.RS)
+@instruction(0x87, "BXLE", Format.RS, template=_index_template("<="))
 def branch_on_index_low_or_equal(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     "87 BXLE - Branch on Index Low or Equal [RS]"
     target = (cpu.r[b2] + d2) & 0xFFFFFF

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from server.machine import templates as t
 from server.machine.isa import (
     FIXED_POINT_DIVIDE,
     FIXED_POINT_OVERFLOW,
@@ -90,34 +91,34 @@ def halfword(value: int) -> int:
 
 # -- loads and stores -------------------------------------------------------------
 
-@instruction(0x18, "LR", Format.RR)
+@instruction(0x18, "LR", Format.RR, template="r[{r1}] = r[{r2}]")
 def load_register(cpu: CPU, r1: int, r2: int) -> None:
     "18 LR - Load Register [RR]"
     cpu.r[r1] = cpu.r[r2]
 
 
-@instruction(0x58, "L", Format.RX)
+@instruction(0x58, "L", Format.RX, template=t.fetch_word("r[{r1}]"))
 def load(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "58 L - Load [RX]"
     r = cpu.r
     r[r1] = cpu.fetch4((r[x2] + r[b2] + d2) & 0xFFFFFF)
 
 
-@instruction(0x48, "LH", Format.RX)
+@instruction(0x48, "LH", Format.RX, template=t.with_half("r[{r1}] = b"))
 def load_halfword(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "48 LH - Load Halfword [RX]"
     r = cpu.r
     r[r1] = halfword(cpu.fetch2((r[x2] + r[b2] + d2) & 0xFFFFFF))
 
 
-@instruction(0x41, "LA", Format.RX)
+@instruction(0x41, "LA", Format.RX, template="r[{r1}] = {ea2}")
 def load_address(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "41 LA - Load Address [RX]"
     r = cpu.r
     r[r1] = (r[x2] + r[b2] + d2) & 0xFFFFFF
 
 
-@instruction(0x50, "ST", Format.RX)
+@instruction(0x50, "ST", Format.RX, template=t.store_word("r[{r1}]"))
 def store(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "50 ST - Store [RX]"
     r = cpu.r
@@ -131,21 +132,35 @@ def store_halfword(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.store2((r[x2] + r[b2] + d2) & 0xFFFFFF, r[r1])
 
 
-@instruction(0x42, "STC", Format.RX)
+@instruction(0x42, "STC", Format.RX, template="""a = {ea2}
+if a < size and not lines[a >> 8]:
+    keys[a >> 11] |= 6
+    mem[a] = r[{r1}] & 0xFF
+else:
+    {call}
+    @exit
+""")
 def store_character(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "42 STC - Store Character [RX]"
     r = cpu.r
     cpu.store1((r[x2] + r[b2] + d2) & 0xFFFFFF, r[r1])
 
 
-@instruction(0x43, "IC", Format.RX)
+@instruction(0x43, "IC", Format.RX, template="""a = {ea2}
+if a < size:
+    keys[a >> 11] |= 4
+    r[{r1}] = r[{r1}] & 0xFFFFFF00 | mem[a]
+else:
+    {call}
+    @exit
+""")
 def insert_character(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "43 IC - Insert Character [RX]"
     r = cpu.r
     r[r1] = r[r1] & 0xFFFFFF00 | cpu.fetch1((r[x2] + r[b2] + d2) & 0xFFFFFF)
 
 
-@instruction(0x12, "LTR", Format.RR)
+@instruction(0x12, "LTR", Format.RR, template="s = r[{r2}]\nr[{r1}] = s\n" + t.ARITH_CC)
 def load_and_test_register(cpu: CPU, r1: int, r2: int) -> None:
     "12 LTR - Load and Test Register [RR]"
     value = cpu.r[r2]
@@ -246,99 +261,99 @@ def compare_logical_under_mask(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> 
 
 # -- binary arithmetic ---------------------------------------------------------------
 
-@instruction(0x1A, "AR", Format.RR)
+@instruction(0x1A, "AR", Format.RR, template=t.with_register(t.ADD))
 def add_register(cpu: CPU, r1: int, r2: int) -> None:
     "1A AR - Add Register [RR]"
     add(cpu, r1, cpu.r[r2])
 
 
-@instruction(0x5A, "A", Format.RX)
+@instruction(0x5A, "A", Format.RX, template=t.with_word(t.ADD))
 def add_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "5A A - Add [RX]"
     r = cpu.r
     add(cpu, r1, cpu.fetch4((r[x2] + r[b2] + d2) & 0xFFFFFF))
 
 
-@instruction(0x4A, "AH", Format.RX)
+@instruction(0x4A, "AH", Format.RX, template=t.with_half(t.ADD))
 def add_halfword(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "4A AH - Add Halfword [RX]"
     r = cpu.r
     add(cpu, r1, halfword(cpu.fetch2((r[x2] + r[b2] + d2) & 0xFFFFFF)))
 
 
-@instruction(0x1E, "ALR", Format.RR)
+@instruction(0x1E, "ALR", Format.RR, template=t.with_register(t.ADD_LOGICAL))
 def add_logical_register(cpu: CPU, r1: int, r2: int) -> None:
     "1E ALR - Add Logical Register [RR]"
     add_logical(cpu, r1, cpu.r[r2])
 
 
-@instruction(0x5E, "AL", Format.RX)
+@instruction(0x5E, "AL", Format.RX, template=t.with_word(t.ADD_LOGICAL))
 def add_logical_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "5E AL - Add Logical [RX]"
     r = cpu.r
     add_logical(cpu, r1, cpu.fetch4((r[x2] + r[b2] + d2) & 0xFFFFFF))
 
 
-@instruction(0x1B, "SR", Format.RR)
+@instruction(0x1B, "SR", Format.RR, template=t.with_register(t.SUBTRACT))
 def subtract_register(cpu: CPU, r1: int, r2: int) -> None:
     "1B SR - Subtract Register [RR]"
     subtract(cpu, r1, cpu.r[r2])
 
 
-@instruction(0x5B, "S", Format.RX)
+@instruction(0x5B, "S", Format.RX, template=t.with_word(t.SUBTRACT))
 def subtract_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "5B S - Subtract [RX]"
     r = cpu.r
     subtract(cpu, r1, cpu.fetch4((r[x2] + r[b2] + d2) & 0xFFFFFF))
 
 
-@instruction(0x4B, "SH", Format.RX)
+@instruction(0x4B, "SH", Format.RX, template=t.with_half(t.SUBTRACT))
 def subtract_halfword(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "4B SH - Subtract Halfword [RX]"
     r = cpu.r
     subtract(cpu, r1, halfword(cpu.fetch2((r[x2] + r[b2] + d2) & 0xFFFFFF)))
 
 
-@instruction(0x1F, "SLR", Format.RR)
+@instruction(0x1F, "SLR", Format.RR, template=t.with_register(t.SUBTRACT_LOGICAL))
 def subtract_logical_register(cpu: CPU, r1: int, r2: int) -> None:
     "1F SLR - Subtract Logical Register [RR]"
     subtract_logical(cpu, r1, cpu.r[r2])
 
 
-@instruction(0x5F, "SL", Format.RX)
+@instruction(0x5F, "SL", Format.RX, template=t.with_word(t.SUBTRACT_LOGICAL))
 def subtract_logical_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "5F SL - Subtract Logical [RX]"
     r = cpu.r
     subtract_logical(cpu, r1, cpu.fetch4((r[x2] + r[b2] + d2) & 0xFFFFFF))
 
 
-@instruction(0x19, "CR", Format.RR)
+@instruction(0x19, "CR", Format.RR, template=t.with_register(t.COMPARE))
 def compare_register(cpu: CPU, r1: int, r2: int) -> None:
     "19 CR - Compare Register [RR]"
     compare(cpu, cpu.r[r1], cpu.r[r2])
 
 
-@instruction(0x59, "C", Format.RX)
+@instruction(0x59, "C", Format.RX, template=t.with_word(t.COMPARE))
 def compare_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "59 C - Compare [RX]"
     r = cpu.r
     compare(cpu, r[r1], cpu.fetch4((r[x2] + r[b2] + d2) & 0xFFFFFF))
 
 
-@instruction(0x49, "CH", Format.RX)
+@instruction(0x49, "CH", Format.RX, template=t.with_half(t.COMPARE))
 def compare_halfword(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "49 CH - Compare Halfword [RX]"
     r = cpu.r
     compare(cpu, r[r1], halfword(cpu.fetch2((r[x2] + r[b2] + d2) & 0xFFFFFF)))
 
 
-@instruction(0x15, "CLR", Format.RR)
+@instruction(0x15, "CLR", Format.RR, template=t.with_register(t.COMPARE_LOGICAL))
 def compare_logical_register(cpu: CPU, r1: int, r2: int) -> None:
     "15 CLR - Compare Logical Register [RR]"
     compare_logical(cpu, cpu.r[r1], cpu.r[r2])
 
 
-@instruction(0x55, "CL", Format.RX)
+@instruction(0x55, "CL", Format.RX, template=t.with_word(t.COMPARE_LOGICAL))
 def compare_logical_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "55 CL - Compare Logical [RX]"
     r = cpu.r
@@ -412,7 +427,7 @@ def divide(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
 
 # -- logical operations -----------------------------------------------------------------
 
-@instruction(0x14, "NR", Format.RR)
+@instruction(0x14, "NR", Format.RR, template=t.with_register(t.logical("&")))
 def and_register(cpu: CPU, r1: int, r2: int) -> None:
     "14 NR - And Register [RR]"
     value = cpu.r[r1] & cpu.r[r2]
@@ -420,7 +435,7 @@ def and_register(cpu: CPU, r1: int, r2: int) -> None:
     cpu.cc = 1 if value else 0
 
 
-@instruction(0x16, "OR", Format.RR)
+@instruction(0x16, "OR", Format.RR, template=t.with_register(t.logical("|")))
 def or_register(cpu: CPU, r1: int, r2: int) -> None:
     "16 OR - Or Register [RR]"
     value = cpu.r[r1] | cpu.r[r2]
@@ -428,7 +443,7 @@ def or_register(cpu: CPU, r1: int, r2: int) -> None:
     cpu.cc = 1 if value else 0
 
 
-@instruction(0x17, "XR", Format.RR)
+@instruction(0x17, "XR", Format.RR, template=t.with_register(t.logical("^")))
 def exclusive_or_register(cpu: CPU, r1: int, r2: int) -> None:
     "17 XR - Exclusive Or Register [RR]"
     value = cpu.r[r1] ^ cpu.r[r2]
@@ -436,7 +451,7 @@ def exclusive_or_register(cpu: CPU, r1: int, r2: int) -> None:
     cpu.cc = 1 if value else 0
 
 
-@instruction(0x54, "N", Format.RX)
+@instruction(0x54, "N", Format.RX, template=t.with_word(t.logical("&")))
 def and_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "54 N - And [RX]"
     r = cpu.r
@@ -445,7 +460,7 @@ def and_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.cc = 1 if value else 0
 
 
-@instruction(0x56, "O", Format.RX)
+@instruction(0x56, "O", Format.RX, template=t.with_word(t.logical("|")))
 def or_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "56 O - Or [RX]"
     r = cpu.r
@@ -454,7 +469,7 @@ def or_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.cc = 1 if value else 0
 
 
-@instruction(0x57, "X", Format.RX)
+@instruction(0x57, "X", Format.RX, template=t.with_word(t.logical("^")))
 def exclusive_or_storage(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "57 X - Exclusive Or [RX]"
     r = cpu.r

@@ -65,13 +65,14 @@ def _check_overflow(cpu: CPU, overflowed: bool) -> None:
         raise ProgramCheck(FIXED_POINT_OVERFLOW)
 
 
-@instruction(0x89, "SLL", Format.RS2)
+@instruction(0x89, "SLL", Format.RS2,
+             template="r[{r1}] = r[{r1}] << ({ea2} & 63) & 0xFFFFFFFF")
 def shift_left_single_logical(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     "89 SLL - Shift Left Single Logical [RS]"
     cpu.r[r1] = cpu.r[r1] << _amount(cpu, b2, d2) & M32
 
 
-@instruction(0x88, "SRL", Format.RS2)
+@instruction(0x88, "SRL", Format.RS2, template="r[{r1}] = r[{r1}] >> ({ea2} & 63)")
 def shift_right_single_logical(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     "88 SRL - Shift Right Single Logical [RS]"
     cpu.r[r1] = cpu.r[r1] >> _amount(cpu, b2, d2)

@@ -20,6 +20,56 @@ if TYPE_CHECKING:
 
 M24 = 0xFFFFFF
 
+MVC_TEMPLATE = """a = {ea1}
+b = {ea2}
+if a + {l} < size and b + {l} < size and not 0 < a - b <= {l} and not lines[a >> 8] \\
+        and not lines[a + {l} >> 8]:
+    keys[b >> 11] |= 4; keys[b + {l} >> 11] |= 4
+    keys[a >> 11] |= 6; keys[a + {l} >> 11] |= 6
+    mem[a:a + {l} + 1] = mem[b:b + {l} + 1]
+else:
+    {call}
+    @exit
+"""
+CLC_TEMPLATE = """a = {ea1}
+b = {ea2}
+if a + {l} < size and b + {l} < size:
+    keys[b >> 11] |= 4; keys[b + {l} >> 11] |= 4
+    keys[a >> 11] |= 4; keys[a + {l} >> 11] |= 4
+    x = mem[a:a + {l} + 1]
+    y = mem[b:b + {l} + 1]
+    cpu.cc = 0 if x == y else 1 if x < y else 2
+else:
+    {call}
+    @exit
+"""
+MVI_TEMPLATE = """a = {ea1}
+if a < size and not lines[a >> 8]:
+    keys[a >> 11] |= 6
+    mem[a] = {i2}
+else:
+    {call}
+    @exit
+"""
+CLI_TEMPLATE = """a = {ea1}
+if a < size:
+    keys[a >> 11] |= 4
+    x = mem[a]
+    cpu.cc = 0 if x == {i2} else 1 if x < {i2} else 2
+else:
+    {call}
+    @exit
+"""
+TM_TEMPLATE = """a = {ea1}
+if a < size:
+    keys[a >> 11] |= 4
+    x = mem[a] & {i2}
+    cpu.cc = 0 if not x else 3 if x == {i2} else 1
+else:
+    {call}
+    @exit
+"""
+
 
 def _overlapping(destination: int, source: int, length: int) -> bool:
     """True when a left-to-right byte copy would read bytes it already stored."""
@@ -32,7 +82,7 @@ def _propagate(source_bytes: bytes, distance: int, length: int) -> bytes:
     return (pattern * (length // distance + 1))[:length]
 
 
-@instruction(0xD2, "MVC", Format.SS1)
+@instruction(0xD2, "MVC", Format.SS1, template=MVC_TEMPLATE)
 def move_characters(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "D2 MVC - Move Characters [SS]"
     r = cpu.r
@@ -129,7 +179,7 @@ def exclusive_or_characters(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int
     cpu.cc = 1 if any(_byte_loop(cpu, l, b1, d1, b2, d2, "xor")) else 0
 
 
-@instruction(0xD5, "CLC", Format.SS1)
+@instruction(0xD5, "CLC", Format.SS1, template=CLC_TEMPLATE)
 def compare_logical_characters(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "D5 CLC - Compare Logical Characters [SS]"
     r = cpu.r
@@ -174,13 +224,13 @@ def translate_and_test(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int) -> 
 
 # -- storage-immediate ---------------------------------------------------------------
 
-@instruction(0x92, "MVI", Format.SI)
+@instruction(0x92, "MVI", Format.SI, template=MVI_TEMPLATE)
 def move_immediate(cpu: CPU, i2: int, b1: int, d1: int) -> None:
     "92 MVI - Move Immediate [SI]"
     cpu.store1((cpu.r[b1] + d1) & M24, i2)
 
 
-@instruction(0x95, "CLI", Format.SI)
+@instruction(0x95, "CLI", Format.SI, template=CLI_TEMPLATE)
 def compare_logical_immediate(cpu: CPU, i2: int, b1: int, d1: int) -> None:
     "95 CLI - Compare Logical Immediate [SI]"
     value = cpu.fetch1((cpu.r[b1] + d1) & M24)
@@ -214,7 +264,7 @@ def exclusive_or_immediate(cpu: CPU, i2: int, b1: int, d1: int) -> None:
     _update_byte(cpu, b1, d1, "xor", i2)
 
 
-@instruction(0x91, "TM", Format.SI)
+@instruction(0x91, "TM", Format.SI, template=TM_TEMPLATE)
 def test_under_mask(cpu: CPU, i2: int, b1: int, d1: int) -> None:
     "91 TM - Test under Mask [SI]"
     selected = cpu.fetch1((cpu.r[b1] + d1) & M24) & i2

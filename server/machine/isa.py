@@ -72,7 +72,8 @@ exception in problem state before calling the function; ``sync=True`` makes
 the CPU bring timers and the instruction count up to date first (STCK, SPT,
 ...); ``template`` is an optional source template for the basic-block
 compiler (``{r1}``, ``{x2}``, ... are replaced by the operand values; the
-template must behave exactly as the function).
+template must behave exactly as the function; the language is described in
+``blocks.py``).
 """
 
 from __future__ import annotations
@@ -134,6 +135,11 @@ class Format(enum.Enum):
     SS2 = "SS2"
 
 
+# A block-compiler template: source text, or a function of the operand fields
+# returning source text (see blocks.py for the template language).
+Template = str | Callable[[dict[str, Any]], str]
+
+
 @dataclass(frozen=True)
 class Instruction:
     """One table entry: what the decoder, the disassembler and TRACE know."""
@@ -144,7 +150,7 @@ class Instruction:
     function: Callable[..., None]
     privileged: bool = False
     sync: bool = False
-    template: str | None = None
+    template: Template | None = None
     shape: str = ""  # operand layout for the disassembler
 
     @property
@@ -169,7 +175,7 @@ _SHAPES = {
 
 
 def instruction(opcode: int, mnemonic: str, fmt: Format | str, *, privileged: bool = False,
-                sync: bool = False, template: str | None = None,
+                sync: bool = False, template: Template | None = None,
                 shape: str | None = None) -> Callable[[_F], _F]:
     """Register the decorated function as the instruction ``opcode`` (see module doc).
 

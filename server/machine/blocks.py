@@ -1,0 +1,242 @@
+"""Basic blocks compiled to Python functions, for speed (see reference/s370.md §7).
+
+Models nothing new: it executes Principles of Operation (GA22-7000) chapter 5
+"Program Execution" faster.  A block is a run of instructions that declare a
+source ``template`` (see ``isa.py``), starting at a real address and ending
+at the first branch, at the first instruction without a template, or after
+``MAX_INSTRUCTIONS``.  Its function runs the templates in sequence with
+the registers list, storage and keys in locals; a block whose final branch
+goes back to its own start becomes a ``while`` loop bounded by the budget
+(a fused self-loop).  Blocks are used only in real mode with PSW key 0 and
+no low-address protection (``cpu.fast`` and key 0), where the templates' inline
+storage fast paths are exact; anything else goes through the interpreter.
+
+Template language: Python statements (4-space indentation) with
+``{r1} {r2} {r3} {x2} {b2} {d2} {b1} {d1} {i} {i2} {l} {l1} {l2}`` (as the
+interpreter function receives them), ``{ea1}``/``{ea2}`` (the 24-bit
+effective-address expression), ``{next}`` (the next instruction's address),
+``{call}`` (a call of the instruction's interpreter function: the slow path),
+and two directives on a line of their own: ``@branch EXPR`` (leave the block
+for EXPR; for the block's last instruction only) and ``@exit`` (leave after
+this instruction, when it may have stored into code).  Locals available:
+``cpu r mem keys lines size lim2 lim4 lim8 U16 U32 U64 P16 P32 P64`` and
+``ProgramCheck``; scratch names must not start with an underscore, nor be
+``n i done nia budget``.  A template must behave exactly as its function;
+``tests/machine/test_blocks.py`` runs programs both ways and compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from server.machine import interrupts, isa
+from server.machine.isa import (
+    ProgramCheck,
+    ProgramCheckIlc,
+    SliceBreak,
+    SupervisorCall,
+    SyncPoint,
+)
+from server.machine.storage import U16, U32, U64
+
+if TYPE_CHECKING:
+    from server.machine.cpu import CPU
+
+MAX_INSTRUCTIONS = 24
+BlockFunction = Callable[[Any, int], int]
+Info = list[tuple[int, int]]  # (address, length) of each instruction in the block
+
+_CODE_CACHE: dict[str, BlockFunction] = {}
+_NAMESPACE: dict[str, Any] = {
+    "U16": U16.unpack_from, "U32": U32.unpack_from, "U64": U64.unpack_from,
+    "P16": U16.pack_into, "P32": U32.pack_into, "P64": U64.pack_into,
+    "ProgramCheck": ProgramCheck,
+}
+
+
+def _address_expression(index: int, base: int, displacement: int) -> str:
+    terms = [f"r[{register}]" for register in (index, base) if register != 16]
+    if not terms:
+        return str(displacement)
+    return f"({' + '.join(terms)} + {displacement}) & 0xFFFFFF"
+
+
+def _fields(definition: isa.Instruction, data: bytes, address: int) -> dict[str, Any]:
+    values = isa.operands(definition.format.name, data)
+    arguments = ", ".join(str(value) for value in values)
+    names = {
+        "RR": ("r1", "r2"), "I": ("i",), "RX": ("r1", "x2", "b2", "d2"),
+        "RS": ("r1", "r3", "b2", "d2"), "RS2": ("r1", "r3", "b2", "d2"),
+        "SI": ("i2", "b1", "d1"), "S": ("b2", "d2"), "SS1": ("l", "b1", "d1", "b2", "d2"),
+        "SS2": ("l1", "l2", "b1", "d1", "b2", "d2"),
+    }[definition.format.name]
+    fields: dict[str, Any] = dict(zip(names, values, strict=True))
+    fields["next"] = address + len(data)
+    fields["call"] = f"F_{definition.mnemonic}(cpu, {arguments})"
+    if "b2" in fields:
+        fields["ea2"] = _address_expression(fields.get("x2", 16), fields["b2"], fields["d2"])
+    if "b1" in fields:
+        fields["ea1"] = _address_expression(16, fields["b1"], fields["d1"])
+    return fields
+
+
+def _expand(template: str, fields: dict[str, Any], index: int, count: int, start: int,
+            fuse: bool) -> list[str]:
+    """The template's lines for instruction ``index``, indented for the block body."""
+    lines = []
+    for line in template.format(**fields).splitlines():
+        if not line.strip():
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        text = line.strip()
+        pad = " " * 12 + indent
+        if text.startswith("@branch "):
+            lines.append(f"{pad}nia = {text[8:]}")
+            if fuse:
+                lines.append(f"{pad}if nia == {start} and n + {2 * count} <= budget:")
+                lines.append(f"{pad}    n += {count}")
+                lines.append(f"{pad}    continue")
+            lines.append(f"{pad}done = {count}")
+            lines.append(f"{pad}break")
+        elif text == "@exit":
+            lines.append(f"{pad}nia = {fields['next']}")
+            lines.append(f"{pad}done = {index + 1}")
+            lines.append(f"{pad}break")
+        else:
+            lines.append(pad + text)
+    return lines
+
+
+def _source(parts: list[tuple[str, dict[str, Any]]], start: int) -> str:
+    count = len(parts)
+    last_template = parts[-1][0]
+    fuse = "@branch" in last_template
+    body = ["def _block(cpu, budget):",
+            "    r = cpu.r; mem = cpu.mem; keys = cpu.skeys; lines = cpu.code_lines",
+            "    size = cpu.size; lim2 = size - 2; lim4 = size - 4; lim8 = size - 8",
+            "    n = 0; i = 0", "    try:", "        while True:"]
+    for index, (template, fields) in enumerate(parts):
+        body.append(f"            i = {index}")
+        body.extend(_expand(template, fields, index, count, start, fuse))
+    body += [f"            nia = {parts[-1][1]['next']}", f"            done = {count}",
+             "            break",
+             "    except BaseException:", "        cpu.block_done = n + i",
+             "        cpu.block_index = i", "        raise",
+             "    cpu.ia = nia", "    return n + done"]
+    return "\n".join(body) + "\n"
+
+
+def _compile(source: str, functions: dict[str, Any]) -> BlockFunction:
+    function = _CODE_CACHE.get(source)
+    if function is None:
+        namespace = dict(_NAMESPACE)
+        namespace.update(functions)
+        exec(compile(source, "<s370 block>", "exec"), namespace)  # noqa: S102
+        function = namespace["_block"]
+        _CODE_CACHE[source] = function
+    return function
+
+
+def _single(call: Callable[[], None], length: int) -> BlockFunction:
+    """One interpreted instruction dressed as a block."""
+    def run(cpu: CPU, budget: int) -> int:
+        cpu.ia += length
+        try:
+            call()
+        except BaseException:
+            cpu.block_done = 0
+            cpu.block_index = 0
+            raise
+        return 1
+    return run
+
+
+def build(cpu: CPU, start: int) -> tuple[BlockFunction, Info]:
+    """Compile (or wrap) the block at real address ``start`` and remember it."""
+    parts: list[tuple[str, dict[str, Any]]] = []
+    functions: dict[str, Any] = {}
+    info: Info = []
+    address = start
+    while len(parts) < MAX_INSTRUCTIONS:
+        if parts:
+            try:
+                data, _, cacheable = cpu._fetch_instruction(address)
+            except ProgramCheck:
+                break
+        else:
+            data, _, cacheable = cpu._fetch_instruction(address)
+        definition = isa.lookup(data[0], data[1])
+        if not cacheable or definition is None or definition.template is None:
+            break
+        cpu.decode(address)  # caches it and marks its bytes as code
+        fields = _fields(definition, data, address)
+        template = definition.template
+        if not isinstance(template, str):
+            template = template(fields)
+        functions[f"F_{definition.mnemonic}"] = definition.function
+        parts.append((template, fields))
+        info.append((address, len(data)))
+        address += len(data)
+        if "@branch" in template or (address ^ start) >> 12:
+            break
+    if parts:
+        block: tuple[BlockFunction, Info] = (_compile(_source(parts, start), functions), info)
+    else:
+        entry = cpu.decode(start)
+        block = (_single(entry[0], entry[1]), [(start, entry[1])])
+    cpu.blocks[start] = block
+    for instruction_address, _ in block[1]:
+        cpu.block_owner.setdefault(instruction_address, set()).add(start)
+    return block
+
+
+def execute(cpu: CPU, budget: int) -> int:
+    """The block-mode twin of ``CPU.execute``: run blocks until the budget is spent."""
+    total = 0
+    count = 0
+    ia = cpu.ia
+    block: tuple[BlockFunction, Info] | None = None
+    blocks_get = cpu.blocks.get
+    cpu.block_tail = False
+    while True:
+        try:
+            while count < budget:
+                ia = cpu.ia
+                block = blocks_get(ia)
+                if block is None:
+                    block = build(cpu, ia)
+                if len(block[1]) > budget - count:
+                    cpu.block_tail = True  # the interpreter finishes the budget exactly
+                    break
+                count += block[0](cpu, budget - count)
+            break
+        except ProgramCheckIlc as check:  # from fetching the block's first instruction
+            count += 1
+            cpu.ia = ia if check.nullify else (ia + check.advance) & 0xFFFFFF
+            interrupts.program(cpu, check.code, check.ilc)
+            break
+        except (ProgramCheck, SupervisorCall, SliceBreak, SyncPoint) as event:
+            assert block is not None
+            address, length = block[1][cpu.block_index]
+            count += cpu.block_done
+            cpu.last_ilc = length >> 1
+            if isinstance(event, SyncPoint):
+                cpu.ia = address
+                cpu.instructions_executed += count
+                total += count
+                count = 0
+                cpu.sync_armed = True
+                continue
+            count += 1
+            if isinstance(event, ProgramCheck):
+                cpu.ia = address if event.nullify else address + length
+                interrupts.program(cpu, event.code, length >> 1)
+            elif isinstance(event, SupervisorCall):
+                cpu.ia = address + length
+                interrupts.supervisor_call(cpu, event.code, length >> 1)
+            break
+    cpu.instructions_executed += count
+    if block is not None:
+        cpu.last_ilc = block[1][-1][1] >> 1
+    return total + count
