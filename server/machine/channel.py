@@ -31,8 +31,9 @@ Simplifications (documented, deliberate):
   the command.  Read data is checked as it is stored.
 * Indirect data addressing (flag X'04') is not provided: program check.
 * SIO presents every device ending (even an immediate command's) by an
-  interruption, never in the CSW stored by SIO; only CAW and first-CCW
-  program checks are stored by SIO (condition code 1).  SIOF reports those
+  interruption; only CAW and first-CCW program checks, and a first command
+  the device ends in initial status (unit check without channel end: a
+  unit-record device's command reject) are stored by SIO (condition code 1).  SIOF reports those
   by an interruption too (its condition code is 0), with deferred condition
   code 1 in the CSW.
 
@@ -52,6 +53,7 @@ from server.machine.devices.base import (
     CD,
     CE_DE,
     CHANNEL_CONTROL_CHECK,
+    CHANNEL_END,
     IDA,
     INCORRECT_LENGTH,
     NOP,
@@ -62,6 +64,8 @@ from server.machine.devices.base import (
     SKIP,
     SLI,
     STATUS_MODIFIER,
+    UNIT_CHECK,
+    UNIT_EXCEPTION,
     CCWResult,
     Device,
     is_read,
@@ -114,6 +118,9 @@ class _Program:
     key: int
     queue_end: bool = True  # False: run_program returns the CSW instead
     ipl: bool = False  # PCI flags are ignored during initial program loading
+    sio: bool = False  # started by SIO: an initial-status ending is stored, condition code 1
+    chained: bool = False  # command chaining has taken place
+    stored: bytes | None = None  # the CSW SIO stores
     fetched: int = 0
     pci: bool = False  # a PCI is due and not yet presented
     command: CCW | None = None
@@ -285,10 +292,12 @@ class Channel:
         if busy is not None:
             return busy
         caw = self.storage.read_word(CAW_ADDRESS)
-        program = _Program(address, self.devices[address], caw >> 28)
+        program = _Program(address, self.devices[address], caw >> 28, sio=not fast)
         csw = self._begin(program, caw & 0x0FFFFFFF)
         if csw is None:
-            return 0
+            if program.stored is None:
+                return 0
+            csw = program.stored
         if fast:  # deferred condition code 1 in CSW bits 6-7 (GA22-7000 "CSW")
             self._queue(address, bytes([csw[0] | DEFERRED_CC_1]) + csw[1:])
             return 0
@@ -346,7 +355,7 @@ class Channel:
         key = program.key
         try:
             if ccw_address & 0x0F000007 or ccw_address >= self.storage.size:
-                raise ChannelCheck(PROGRAM_CHECK, ccw_address - 8)
+                raise ChannelCheck(PROGRAM_CHECK, ccw_address & 0xFFFFFF)
             first = self._fetch(program, ccw_address)
             if first.is_tic:
                 raise ChannelCheck(PROGRAM_CHECK, first.at)
@@ -430,10 +439,15 @@ class Channel:
                                         check.status, check.count))
             return None
         segment, residual = self._ending_segment(program.segments, used)
-        # CC and SLI are ignored in a CCW that has chain data (GA22-7000 "CCW").
+        # CC and SLI are ignored in a CCW that has chain data (GA22-7000 "CCW"); an
+        # immediate command (a control that moved no data and ended normally) and a
+        # command rejected in initial status never indicate incorrect length.
         final = not segment.flags & CD
         short = used < total or result.more
-        if short and not (final and segment.flags & SLI):
+        immediate = (ccw.opcode & 3 == 3 and not used and not result.more
+                     and not result.status & (UNIT_CHECK | UNIT_EXCEPTION))
+        initial = not result.status & CHANNEL_END  # rejected before any transfer
+        if short and not (immediate or initial) and not (final and segment.flags & SLI):
             channel_status |= INCORRECT_LENGTH
         chaining = (
             final
@@ -442,6 +456,7 @@ class Channel:
             and not channel_status
         )
         if chaining:
+            program.chained = True
             step = 16 if result.status & STATUS_MODIFIER else 8
             try:
                 return self._next_command(program, segment.at + step)
@@ -467,7 +482,10 @@ class Channel:
             csw = csw[:5] + bytes([csw[5] | PCI]) + csw[6:]
         program.pci = False
         program.command = None
-        if program.queue_end:
+        initial = csw[4] & UNIT_CHECK and not csw[4] & CHANNEL_END
+        if program.sio and not program.chained and initial:
+            program.stored = csw  # the first command ended in initial status (a reject)
+        elif program.queue_end:
             self._queue(program.address, csw)
         else:
             program.end = csw

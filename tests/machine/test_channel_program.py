@@ -114,8 +114,9 @@ def converse(machine: Machine, console: Console3215, bridge: RecordingBridge,
     assert machine.read(siocc, 8)[0] >> 4 & 3 == 0 and machine.read(siocc + 4, 1)[0] >> 4 & 3 == 0
     wcsw = machine.read(siocc + 8, 8)
     rcsw = machine.read(siocc + 16, 8)
-    assert wcsw[4:] == bytes([CE_DE, 0, 0, 0])
-    assert rcsw[4:] == bytes([CE_DE, 0]) + struct.pack(">H", 0)  # the NOP ended the chain
+    # the NOP (an immediate command, count 1) ended each chain: residual 1, no IL
+    assert wcsw[4:] == bytes([CE_DE, 0, 0, 1])
+    assert rcsw[4:] == bytes([CE_DE, 0, 0, 1])
     assert int.from_bytes(wcsw[1:4], "big") == int.from_bytes(rcsw[1:4], "big") - 16
 
 

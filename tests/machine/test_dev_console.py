@@ -30,8 +30,8 @@ def test_writes_with_and_without_carriage_return_and_alarm() -> None:
     bench, _, bridge = console_bench()
     bench.machine.load(0x2000, "abc ABC 123".encode("cp037"))
     csw = bench.run(ccw(0x01, 0x2000, CC, 3), ccw(0x09, 0x2004, CC, 7),
-                    ccw(0x0B, 0, CC | SLI, 1), ccw(0x03, 0, SLI, 1))
-    assert csw[4:] == bytes([CE_DE, 0, 0, 0])
+                    ccw(0x0B, 0, CC | SLI, 1), ccw(0x03, 0, 0, 1))
+    assert csw[4:] == bytes([CE_DE, 0, 0, 1])  # an immediate NOP: residual, no IL
     assert bridge.lines == ["abc", "ABC 123"]
     assert bridge.alarms == 1
 
@@ -88,7 +88,7 @@ def test_halt_cancels_the_read() -> None:
 
 def test_sense_and_command_reject() -> None:
     bench, _, _ = console_bench()
-    assert bench.run(ccw(0x05, 0x2000, SLI, 1))[4] == CE_DE | UNIT_CHECK
+    assert bench.run(ccw(0x05, 0x2000, SLI, 1))[4] == UNIT_CHECK  # rejected in initial status
     assert bench.run(ccw(0x04, 0x2100, 0, 1))[4:] == bytes([CE_DE, 0, 0, 0])
     assert bench.machine.read(0x2100, 1) == b"\x80"
-    assert bench.run(ccw(0xE4, 0x2200, SLI, 7))[4] == CE_DE | UNIT_CHECK  # no Sense ID
+    assert bench.run(ccw(0xE4, 0x2200, SLI, 7))[4] == UNIT_CHECK  # no Sense ID

@@ -104,6 +104,12 @@ def transfer(count: int, record: bytes, status: int = CE_DE) -> CCWResult:
                      len(record) > count)
 
 
+def immediate(count: int, status: int = CE_DE) -> CCWResult:
+    """An immediate command (a control with no data): nothing moved, the residual is the
+    count, and the channel does not indicate incorrect length for it."""
+    return CCWResult(status, count)
+
+
 def consumed(count: int, length: int, status: int = CE_DE) -> CCWResult:
     """The result of a write or control command that wanted ``length`` bytes."""
     return CCWResult(status, max(count - length, 0), b"", None, length > count)
@@ -160,6 +166,7 @@ class Device:
     device_type = 0
     sense_length = 1
     sense_id_data: bytes | None = None
+    reject_status = CE_DE  # unit record devices reject in initial status: unit check alone
 
     def __init__(self) -> None:
         self.address = -1
@@ -222,7 +229,7 @@ class Device:
         sense[0] = COMMAND_REJECT
         if self.sense_length >= 8:
             sense[7] = byte7
-        return self.unit_check(bytes(sense), residual=count)
+        return self.unit_check(bytes(sense), self.reject_status, residual=count)
 
     def complete(self, result: CCWResult) -> None:
         """Hand the result of a pending command to the channel."""

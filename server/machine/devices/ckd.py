@@ -42,6 +42,7 @@ from server.machine.devices.base import (
     Device,
     DeviceStoreError,
     consumed,
+    immediate,
     store_error_sense,
     transfer,
 )
@@ -427,7 +428,7 @@ class CkdDevice(Device):
     @_command(NOP)
     def nop(self, data: bytes, count: int, multitrack: bool) -> CCWResult:
         self.index_passes = 0
-        return CCWResult(CE_DE)
+        return immediate(count)
 
     @_command(0x07)
     def seek(self, data: bytes, count: int, multitrack: bool) -> CCWResult:
@@ -465,7 +466,7 @@ class CkdDevice(Device):
         self._check_seek((0,))
         self.index_passes = 0
         self._move(0, 0)
-        return CCWResult(CE_DE)
+        return immediate(count)
 
     @_command(0x23)
     def set_sector(self, data: bytes, count: int, multitrack: bool) -> CCWResult:

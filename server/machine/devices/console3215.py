@@ -26,6 +26,7 @@ from server.machine.devices.base import (
     PENDING,
     CCWResult,
     Device,
+    immediate,
     transfer,
 )
 
@@ -75,6 +76,7 @@ class Console3215(Device):
 
     device_type = 0x3215
     sense_length = 1
+    reject_status = 0
 
     def __init__(self, bridge: ConsoleBridge | None = None) -> None:
         super().__init__()
@@ -97,10 +99,10 @@ class Console3215(Device):
         # -- AUDIBLE ALARM --
         if opcode == ALARM:
             self.bridge.alarm()
-            return CCWResult(CE_DE)
+            return immediate(count)
         # -- CONTROL NO-OPERATION --
         if opcode == NOP:
-            return CCWResult(CE_DE)
+            return immediate(count)
         return self.reject(count=count)
 
     @property

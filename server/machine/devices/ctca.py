@@ -28,6 +28,7 @@ from server.machine.devices.base import (
     PENDING,
     CCWResult,
     Device,
+    immediate,
     transfer,
 )
 
@@ -48,6 +49,7 @@ class ChannelToChannel(Device):
     """One side of a virtual CTCA."""
 
     device_type = 0x3088
+    reject_status = 0
     sense_id_data = bytes.fromhex("ff308808308801")
 
     def __init__(self) -> None:
@@ -58,7 +60,7 @@ class ChannelToChannel(Device):
     def command(self, opcode: int, flags: int, data: bytes, count: int) -> CCWResult:
         # -- CONTROL NO-OPERATION --
         if opcode == NOP:
-            return CCWResult(CE_DE)
+            return immediate(count)
         if opcode not in (WRITE, READ, CONTROL, SENSE_COMMAND_BYTE):
             return self.reject(count=count)
         peer = self.peer
@@ -68,12 +70,12 @@ class ChannelToChannel(Device):
         if opcode == SENSE_COMMAND_BYTE:
             other = peer.waiting
             if other is not None and other.opcode == CONTROL:
-                peer._finish(CCWResult(CE_DE))
+                peer._finish(immediate(other.count))
             return transfer(count, bytes([other.opcode if other else 0]))
         # -- WRITE, READ, CONTROL --
         other = peer.waiting
         if other is not None and other.opcode == CONTROL and opcode != CONTROL:
-            peer._finish(CCWResult(CE_DE))
+            peer._finish(immediate(other.count))
             other = None
         if other is not None and {other.opcode, opcode} == {WRITE, READ}:
             return self._match(peer, other, opcode, data, count)

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from server.machine.devices.base import (
-    CE_DE,
     NOP,
     CCWResult,
     Device,
     DeviceStoreError,
     consumed,
+    immediate,
     store_error_sense,
     transfer,
 )
@@ -167,7 +167,7 @@ class FbaDevice(Device):
     def _dispatch(self, opcode: int, data: bytes, count: int, previous: int) -> CCWResult:
         # -- CONTROL NO-OPERATION --
         if opcode == NOP:
-            return CCWResult(CE_DE)
+            return immediate(count)
         # -- DEFINE EXTENT --
         if opcode == DEFINE_EXTENT:
             return self._define_extent(data, count)

@@ -50,6 +50,7 @@ from server.machine.devices.base import (
     CCWResult,
     Device,
     consumed,
+    immediate,
     transfer,
 )
 
@@ -160,9 +161,11 @@ def _sense_id(device_type: int, control_unit: int = 0x2821) -> bytes:
 
 
 class UnitRecord(Device):
-    """What readers, punches and printers share: the spool bridge and 1 sense byte."""
+    """What readers, punches and printers share: the spool bridge and 1 sense byte;
+    an invalid command is rejected in initial status (unit check alone, as Hercules)."""
 
     sense_length = 1
+    reject_status = 0
 
     def __init__(self, spool: SpoolBridge) -> None:
         super().__init__()
@@ -191,7 +194,7 @@ class Reader(UnitRecord):
             return self._read(count)
         # -- CONTROL: NOP, feed, stacker select --
         if opcode & 3 == 3:
-            return CCWResult(CE_DE)
+            return immediate(count)
         return self.reject(count=count)
 
     def _read(self, count: int) -> CCWResult:
@@ -261,7 +264,7 @@ class Punch(UnitRecord):
             return consumed(count, min(count, CARD))
         # -- CONTROL: NOP, stacker select --
         if opcode & 3 == 3:
-            return CCWResult(CE_DE)
+            return immediate(count)
         return self.reject(count=count)
 
     def _output(self) -> SpoolOutputFile:
@@ -284,7 +287,8 @@ class Punch3525(Punch):
 
 
 # Printer control commands accepted without a record (see the module docstring).
-_PRINTER_SILENT = frozenset({NOP, 0x63, 0x73, 0x7B, 0xEB, 0xF3, 0xFB})
+_PRINTER_SILENT = frozenset({NOP, 0x73, 0x7B, 0xEB})
+_PRINTER_LOADS = frozenset({0x63, 0xF3, 0xFB})
 
 
 def _carriage(opcode: int) -> bool:
@@ -310,10 +314,13 @@ class Printer(Punch):
         # -- immediate SPACE / SKIP --
         if opcode & 7 == 3 and opcode != NOP and _carriage(opcode):
             self._output().write(bytes([opcode]))
+            return immediate(count)
+        # -- CONTROL: FCB and UCS buffer loads (take their data) --
+        if opcode in _PRINTER_LOADS:
             return CCWResult(CE_DE)
-        # -- CONTROL: NOP, FCB and UCS loads, data-check blocking --
+        # -- CONTROL: NOP, UCS gate load, data-check blocking --
         if opcode in _PRINTER_SILENT:
-            return CCWResult(CE_DE)
+            return immediate(count)
         return self.reject(count=count)
 
 
