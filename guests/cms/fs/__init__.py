@@ -28,6 +28,9 @@ DMS message number, the command RC and the FSCB function RC, ``errors.py``):
     Create or replace a file (COPYFILE, WRBUF+FINIS).
 ``disk.append(fn, ft, records, recfm=None, mode_number=None)``
     Add records at the end (COPYFILE (APPEND, LISTFILE (APPEND).
+``disk.replace_records(fn, ft, item, records)``
+    Write records from record number ``item`` on (WRBUF with FSCBITNO); V records
+    keep their length; only the changed data blocks are rewritten.
 ``disk.erase(fn, ft)``, ``disk.rename(fn, ft, new_fn, new_ft, mode_number=None)``
     ERASE, RENAME (FileExists if the new name is taken).
 

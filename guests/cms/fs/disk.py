@@ -351,36 +351,63 @@ class CmsDisk:
             raise FileExists(old.fileid)
         lrecl = _check_records(fileid, recfm, records, lrecl)
         entry = self._new_entry(fn, ft, number, recfm, lrecl, len(records))
-        return self._store(entry, encode_records(recfm, records), [], old)
+        stream = encode_records(recfm, records)
+        blocks = range(0, len(stream), BLOCK_SIZE)
+        return self._store(entry, [stream[at : at + BLOCK_SIZE] for at in blocks], old)
 
     def append(
         self, fn: str, ft: str, records: list[bytes], *, recfm: str | None = None,
         mode_number: int | None = None,
     ) -> FstEntry:  # fmt: skip
-        """Add ``records`` after the last record of ``fn ft`` (created if absent).
-
-        The full data blocks of the old file are kept; its last partial block is
-        rewritten into a new block with the new records.
-        """
+        """Add ``records`` after the last record of ``fn ft`` (created if absent, RECFM V
+        unless ``recfm`` says otherwise)."""
         self._check_writable()
         old = self.find(fn, ft)
         if old is None:
             return self.write(fn, ft, records, recfm=recfm or "V", mode_number=mode_number)
         if recfm is not None and recfm != old.recfm:
             raise RecfmMismatch(old.fileid)
+        return self._update(old, old.item_count + 1, records)
+
+    def replace_records(self, fn: str, ft: str, item: int, records: list[bytes]) -> FstEntry:
+        """Write ``records`` over the file's records from number ``item`` (1-based) on,
+        extending the file past its end (WRBUF with a record number).
+
+        ``item`` may be at most the record count + 1. A V record replaced in the middle
+        of the file must keep its length (RecordLengthError). Only the data blocks that
+        change are written again, to new blocks.
+        """
+        self._check_writable()
+        old = self.state(fn, ft)
+        if not 1 <= item <= old.item_count + 1:
+            raise InvalidParameter(str(item))
+        return self._update(old, item, records)
+
+    def _update(self, old: FstEntry, item: int, records: list[bytes]) -> FstEntry:
         lrecl = old.lrecl if old.recfm == "F" else None
-        new_lrecl = _check_records(old.fileid, old.recfm, records, lrecl)
-        old_stream = encode_records(old.recfm, self.read(fn, ft))
-        _, data = self._chain(old)
-        keep = min(len(old_stream) // BLOCK_SIZE, len(data))
-        tail = old_stream[keep * BLOCK_SIZE :] + encode_records(old.recfm, records)
-        count = old.item_count + len(records)
-        if count > _MAX_RECORDS:
+        _check_records(old.fileid, old.recfm, records, lrecl)
+        old_records = self.read(old.fn, old.ft)
+        replaced = old_records[item - 1 : item - 1 + len(records)]
+        if any(len(a) != len(b) for a, b in zip(replaced, records, strict=False)):
+            raise RecordLengthError(old.fileid)
+        new_records = old_records[: item - 1] + records + old_records[item - 1 + len(records) :]
+        if len(new_records) > _MAX_RECORDS:
             raise FileTooLarge(old.fileid)
+        start = len(encode_records(old.recfm, old_records[: item - 1]))
+        end = start + len(encode_records(old.recfm, records))
+        stream = encode_records(old.recfm, new_records)
+        _, data = self._chain(old)
+        layout: list[int | bytes] = []
+        for index in range(_blocks_for(len(stream))):
+            low, high = index * BLOCK_SIZE, (index + 1) * BLOCK_SIZE
+            untouched = high <= start or low >= end
+            layout.append(data[index] if index < len(data) and untouched else stream[low:high])
+        longest = max(len(record) for record in new_records)
         entry = self._new_entry(
-            fn, ft, old.mode_number, old.recfm, max(old.lrecl, new_lrecl), count
-        )
-        return self._store(entry, tail, data[:keep], old)
+            old.fn, old.ft, old.mode_number, old.recfm, old.lrecl if lrecl else longest,
+            len(new_records),
+        )  # fmt: skip
+        return self._store(entry, layout, old)
 
     def _new_entry(
         self, fn: str, ft: str, number: int, recfm: str, lrecl: int, count: int
@@ -393,30 +420,29 @@ class CmsDisk:
             write_pointer=count + 1, read_pointer=1,
         )  # fmt: skip
 
-    def _store(
-        self, entry: FstEntry, tail: bytes, kept: list[int], old: FstEntry | None
-    ) -> FstEntry:
-        """Write ``tail`` after the ``kept`` data blocks, then commit the new entry."""
-        data_count = len(kept) + _blocks_for(len(tail))
-        if data_count > MAX_FILE_BLOCKS:
+    def _store(self, entry: FstEntry, layout: list[int | bytes], old: FstEntry | None) -> FstEntry:
+        """Give the file the data blocks of ``layout`` (a kept block number, or the bytes
+        of a new block), write the new blocks and chain links, then commit the entry."""
+        if len(layout) > MAX_FILE_BLOCKS:
             raise FileTooLarge(entry.fileid)
         allocator = self._allocator(entry.fileid)
         below = _SEGMENT_LIMIT if self.geometry.track_pairs else _NO_LIMIT
         first = allocator.take(1, below=below)[0]  # first: the cursor is still low
-        new_data = allocator.take(_blocks_for(len(tail)))
-        data = kept + new_data
-        links = allocator.take(chain_link_count(data_count))
-        entry = replace(entry, data_blocks=data_count, first_chain_link=first)
-        freed: set[int] = set()
-        if old is not None:
-            freed = self._blocks_of(old) - set(kept)
+        contents = [item for item in layout if isinstance(item, bytes)]
+        fresh = iter(allocator.take(len(contents)))
+        data = [item if isinstance(item, int) else next(fresh) for item in layout]
+        new_data = [
+            block for block, item in zip(data, layout, strict=True) if isinstance(item, bytes)
+        ]
+        links = allocator.take(chain_link_count(len(data)))
+        entry = replace(entry, data_blocks=len(data), first_chain_link=first)
+        freed = set() if old is None else self._blocks_of(old) - set(data)
         entries = [entry if item is old else item for item in self._entries]
         if old is None:
             entries.append(entry)
         plan = self._plan(entries, allocator, freed, [*new_data, first, *links])
-        for index, block in enumerate(new_data):
-            piece = tail[index * BLOCK_SIZE : (index + 1) * BLOCK_SIZE]
-            self._device.write_block(block, piece.ljust(BLOCK_SIZE, b"\x00"))
+        for block, content in zip(new_data, contents, strict=True):
+            self._device.write_block(block, content.ljust(BLOCK_SIZE, b"\x00"))
         for index, link in enumerate(links):
             start = DATA_PER_FIRST_LINK + index * PER_NTH_LINK
             self._device.write_block(link, encode_nth_link(data[start : start + PER_NTH_LINK]))

@@ -109,6 +109,8 @@ SCENARIOS: dict[str, Operation] = {
     "replace": lambda disk: disk.write("PROFILE", "EXEC", [b"NEW"] * 50, recfm="V"),
     "append": lambda disk: disk.append("BIG", "DATA", [b"tail" * 50] * 100),
     "create": lambda disk: disk.write("NEW", "FILE", [bytes(BLOCK_SIZE)] * 70),
+    "update": lambda disk: disk.replace_records("BIG", "DATA", 300, [b"\x07" * 100]),
+    "update_v": lambda disk: disk.replace_records("BIG", "DATA", 690, [b"x" * 100] * 20),
     "erase": lambda disk: disk.erase("BIG", "DATA"),
     "rename": lambda disk: disk.rename("F3", "SCRIPT", "G3", "SCRIPT"),
     "erase_all": lambda disk: disk.erase_all(),
@@ -145,7 +147,7 @@ def test_crash_while_extension_blocks_come_and_go() -> None:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["write", "append", "erase", "rename"]),
+            st.sampled_from(["write", "append", "erase", "rename", "update"]),
             st.integers(min_value=0, max_value=4),
             st.integers(min_value=1, max_value=3000),
         ),
@@ -170,6 +172,13 @@ def test_random_updates_with_a_crash(ops: list[tuple[str, int, int]], crash_at: 
             elif op == "append" and name in model:
                 disk.append(*name, records)
                 model[name] = model[name] + records
+            elif op == "update" and name in model:
+                item = size % (len(model[name]) + 1) + 1
+                old = model[name]
+                new = [bytes(len(r)) for r in old[item - 1 : item - 1 + len(records)]]
+                new += records[len(new) :]
+                disk.replace_records(*name, item, new)
+                model[name] = old[: item - 1] + new + old[item - 1 + len(new) :]
             elif op == "erase" and name in model:
                 disk.erase(*name)
                 del model[name]

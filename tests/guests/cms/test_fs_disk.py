@@ -356,3 +356,36 @@ def test_unchanged_fst_blocks_are_not_rewritten() -> None:
     assert device.writes - writes == 2 + 1 + 1  # data block, first chain link, FST, MFD
     disk.rewrite_directory(sort=False)  # nothing changed: only the MFD is written
     assert reread(device).fst_blocks == after
+
+
+def test_replace_records_rewrites_only_changed_blocks() -> None:
+    device, disk = fresh()
+    cards = [card(f"{n}") for n in range(100)]  # 8,000 bytes: blocks 0-9
+    disk.write("F", "FILE", cards)
+    before = reread(device).file("F", "FILE").data_blocks
+    disk.replace_records("F", "FILE", 21, [card("twenty-one")])  # bytes 1600-1679: block 2
+    after = reread(device).file("F", "FILE")
+    assert after.records == cards[:20] + [card("twenty-one")] + cards[21:]
+    changed = [n for n, (a, b) in enumerate(zip(before, after.data_blocks, strict=True)) if a != b]
+    assert changed == [2]
+    disk.replace_records("F", "FILE", 100, [card("last"), card("new")])  # past the end
+    assert disk.read("F", "FILE")[98:] == [cards[98], card("last"), card("new")]
+    for bad in (0, 103):
+        with pytest.raises(InvalidParameter):
+            disk.replace_records("F", "FILE", bad, [card("x")])
+    with pytest.raises(RecordLengthError):
+        disk.replace_records("F", "FILE", 1, [b"short"])
+    reread(device)
+
+
+def test_replace_records_in_v_files_keeps_lengths() -> None:
+    device, disk = fresh()
+    lines = [b"a" * n for n in range(1, 50)]
+    disk.write("V", "FILE", lines, recfm="V")
+    disk.replace_records("V", "FILE", 10, [b"B" * 10, b"C" * 11])
+    assert disk.read("V", "FILE") == lines[:9] + [b"B" * 10, b"C" * 11] + lines[11:]
+    with pytest.raises(RecordLengthError):
+        disk.replace_records("V", "FILE", 10, [b"B" * 9])
+    entry = disk.replace_records("V", "FILE", 50, [b"D" * 300])
+    assert (entry.lrecl, entry.item_count) == (300, 50)
+    assert reread(device).file("V", "FILE").records[-1] == b"D" * 300

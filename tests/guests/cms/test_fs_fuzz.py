@@ -56,6 +56,7 @@ def exercise(device: MemoryBlockDevice) -> None:
         if entries:
             first = entries[0]
             disk.append(first.fn, first.ft, [bytes(first.lrecl) or b"x"])
+            disk.replace_records(first.fn, first.ft, 1, disk.read(first.fn, first.ft)[:1])
             disk.rename(first.fn, first.ft, "RENAMED", "FILE")
             disk.erase("RENAMED", "FILE")
         disk.rewrite_directory()
