@@ -120,6 +120,7 @@ class NJELink:
         self._sends: dict[int, tuple[OutboundFile, asyncio.Future[None]]] = {}
         self._wakeup = asyncio.Event()
         self._down: LinkDown | None = None
+        self._down_delivered = False
         self._tasks: list[asyncio.Task[None]] = []
 
     # ----- opening --------------------------------------------------------------------------
@@ -296,8 +297,9 @@ class NJELink:
 
     async def events(self) -> AsyncIterator[ReceivedEvent]:
         """Messages, commands and files received, ending with :class:`LinkDown`."""
-        while True:
+        while not (self._down_delivered and self._events.empty()):
             event = await self._events.get()
+            self._down_delivered |= isinstance(event, LinkDown)
             yield event
             if isinstance(event, LinkDown):
                 return
@@ -351,20 +353,27 @@ class NJELink:
         self._wakeup.set()
 
     async def _write_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_write = loop.time()
         try:
             while True:
                 data = self.protocol.data_to_send()
                 if data:
                     self._writer.write(data)
                     await self._writer.drain()
+                    last_write = loop.time()
                     continue
                 if self.protocol.closed:
                     break
-                self._wakeup.clear()
-                try:
-                    await asyncio.wait_for(self._wakeup.wait(), self.timeouts.keepalive)
-                except TimeoutError:
+                # Keepalive counts from our last write, not from traffic either way: a peer
+                # that only sends (a long inbound file) must still hear from us (section 11.2).
+                silent = loop.time() - last_write
+                if silent >= self.timeouts.keepalive:
                     self.protocol.keepalive()
+                    continue
+                self._wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), self.timeouts.keepalive - silent)
         except (OSError, RuntimeError) as error:
             self.protocol.connection_lost(f"write failed: {error!r}")
         finally:

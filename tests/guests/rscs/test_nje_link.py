@@ -361,3 +361,27 @@ async def test_missing_completion_drops_the_link() -> None:
     assert isinstance(down, LinkDown) and "C0" in down.reason and down.unsent == (file,)
     await link_b.wait_closed()
     server.close()
+
+
+async def test_keepalive_while_only_receiving() -> None:
+    """A side that only receives still writes keepalives (the peer's silence detector)."""
+    timeouts = Timeouts(handshake=5.0, keepalive=0.1, idle=60.0)
+    link_a, link_b, server = await open_pair(timeouts=timeouts)
+    written: list[bytes] = []
+    original = link_b._writer.write
+
+    def spy(data: bytes | bytearray | memoryview) -> None:
+        written.append(bytes(data))
+        original(data)
+
+    link_b._writer.write = spy  # type: ignore[method-assign]
+    for number in range(12):
+        await link_a.send_message("NODEA", "U", "NODEB", "V", f"busy {number}")
+        await asyncio.wait_for(next_event(link_b), 5)
+        await asyncio.sleep(0.03)
+    assert bytes.fromhex("0000000c0000000000000000") in written
+    await link_a.close()
+    assert isinstance(await asyncio.wait_for(next_event(link_b), 5), LinkDown)
+    async for _ in link_b.events():  # after the LinkDown the iterator ends at once
+        raise AssertionError("event after LinkDown")
+    server.close()
