@@ -184,9 +184,9 @@ async def test_unknown_node_is_refused() -> None:
 
 
 async def test_keepalive_holds_an_idle_link() -> None:
-    timeouts = Timeouts(handshake=5.0, keepalive=0.05, idle=0.3)
+    timeouts = Timeouts(handshake=5.0, keepalive=0.05, idle=0.5)
     link_a, link_b, server = await open_pair(timeouts=timeouts)
-    await asyncio.sleep(0.8)
+    await asyncio.sleep(1.0)
     assert link_a.is_active and link_b.is_active
     await link_a.close()
     await link_b.wait_closed()
