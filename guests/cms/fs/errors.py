@@ -36,6 +36,7 @@ __all__ = [
     "InvalidMode",
     "InvalidParameter",
     "InvalidRecfm",
+    "NotCmsDisk",
     "NoRecords",
     "ReadError",
     "RecfmMismatch",
@@ -190,6 +191,10 @@ class DirectoryError(CmsFsError):
         self.detail = detail
 
 
+class NotCmsDisk(DirectoryError):
+    """Block 3 holds no ``CMS=`` label: the disk is not formatted for CMS (or is EDF)."""
+
+
 class BlockIOError(CmsFsError):
     """The block device failed (DIAGNOSE X'18' error, block out of range)."""
 
@@ -203,7 +208,7 @@ class BlockIOError(CmsFsError):
 class UnsupportedDevice(CmsFsError):
     """A device type CMS R6 cannot format or access (reference/dasd.md 5.1)."""
 
-    number, rc, fs_rc = 113, 100, 3
+    number, rc, fs_rc = 113, 100, 3  # (unverified): no R6 message for this is known
 
     def __init__(self, device_type: int) -> None:
         super().__init__(f"DEVICE TYPE {device_type:04X} NOT SUPPORTED")

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from guests.cms.fs.device import BLOCK_SIZE, MAX_BLOCKS
-from guests.cms.fs.errors import DirectoryError, FileFormatError, InvalidFileId
+from guests.cms.fs.errors import DirectoryError, FileFormatError, InvalidFileId, NotCmsDisk
 
 __all__ = [
     "CODEPAGE",
@@ -118,9 +118,9 @@ def encode_label(volume_label: str) -> bytes:
 
 
 def decode_label(block: bytes) -> str:
-    """The volume label of block 3; DirectoryError if it is not a CMS label."""
+    """The volume label of block 3; NotCmsDisk if it is not a CMS label."""
     if block[:4] != _LABEL_ID:
-        raise DirectoryError("NO CMS= LABEL IN BLOCK 3")
+        raise NotCmsDisk("NO CMS= LABEL IN BLOCK 3")
     return _text(block[4:10])
 
 

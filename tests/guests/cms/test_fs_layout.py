@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guests.cms.fs.errors import DirectoryError, FileFormatError, InvalidFileId
+from guests.cms.fs.errors import DirectoryError, FileFormatError, InvalidFileId, NotCmsDisk
 from guests.cms.fs.layout import (
     FstEntry,
     Mfd,
@@ -82,8 +82,10 @@ def test_label() -> None:
     assert decode_label(block) == "MNT19D"
     assert encode_label("AB")[4:10] == bytes.fromhex("C1C240404040")
     assert decode_label(encode_label("AB")) == "AB"
-    with pytest.raises(DirectoryError):
+    with pytest.raises(NotCmsDisk):
         decode_label(bytes(800))
+    with pytest.raises(NotCmsDisk):
+        decode_label(bytes.fromhex("C3D4E2F1") + bytes(796))  # an EDF label (6.1)
 
 
 def fresh_mfd() -> Mfd:
