@@ -439,15 +439,8 @@ class Channel:
                                         check.status, check.count))
             return None
         segment, residual = self._ending_segment(program.segments, used)
-        # CC and SLI are ignored in a CCW that has chain data (GA22-7000 "CCW"); an
-        # immediate command (a control that moved no data and ended normally) and a
-        # command rejected in initial status never indicate incorrect length.
-        final = not segment.flags & CD
-        short = used < total or result.more
-        immediate = (ccw.opcode & 3 == 3 and not used and not result.more
-                     and not result.status & (UNIT_CHECK | UNIT_EXCEPTION))
-        initial = not result.status & CHANNEL_END  # rejected before any transfer
-        if short and not (immediate or initial) and not (final and segment.flags & SLI):
+        final = not segment.flags & CD  # CC and SLI are ignored with chain data
+        if self._incorrect_length(ccw, segment, result, used, total):
             channel_status |= INCORRECT_LENGTH
         chaining = (
             final
@@ -466,6 +459,24 @@ class Channel:
         self._end(program, make_csw(program.key, segment.at + 8, result.status,
                                     channel_status, residual))
         return None
+
+    @staticmethod
+    def _incorrect_length(ccw: CCW, segment: CCW, result: CCWResult, used: int,
+                          total: int) -> bool:
+        """Lengths differ and nothing suppresses the indication (GA22-7000 "CCW").
+
+        SLI counts only in a CCW without chain data; an immediate command (a
+        control that moved no data and ended normally) and a command rejected in
+        initial status (no channel end) never indicate incorrect length.
+        """
+        if used == total and not result.more:
+            return False
+        if segment.flags & SLI and not segment.flags & CD:
+            return False
+        if not result.status & CHANNEL_END:
+            return False
+        exceptional = result.status & (UNIT_CHECK | UNIT_EXCEPTION)
+        return not (ccw.opcode & 3 == 3 and not used and not result.more and not exceptional)
 
     def _next_command(self, program: _Program, address: int) -> CCW:
         ccw = self._fetch(program, address)
