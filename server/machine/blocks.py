@@ -20,13 +20,17 @@ and two directives on a line of their own: ``@branch EXPR`` (leave the block
 for EXPR; for the block's last instruction only) and ``@exit`` (leave after
 this instruction, when it may have stored into code).  Locals available:
 ``cpu r mem keys lines size lim2 lim4 lim8 U16 U32 U64 P16 P32 P64`` and
-``ProgramCheck``; scratch names must not start with an underscore, nor be
-``n i done nia budget``.  A template must behave exactly as its function;
-``tests/machine/test_blocks.py`` runs programs both ways and compares.
+``ProgramCheck``; scratch names must not be ``n done nia budget cc wb error``
+or ``g`` followed by digits.  Registers are written as ``r[{r1}]`` (always a
+constant index) and the condition code as ``cpu.cc``: the compiler keeps
+both in locals and writes them back when the block is left.  A template
+must behave exactly as its function; ``tests/machine/test_blocks.py`` runs
+programs both ways and compares.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +50,8 @@ if TYPE_CHECKING:
 MAX_INSTRUCTIONS = 24
 BlockFunction = Callable[[Any, int], int]
 Info = list[tuple[int, int]]  # (address, length) of each instruction in the block
+# A block: its function, its instructions, and per source line the instruction index.
+Block = tuple[BlockFunction, Info, list[int]]
 
 _CODE_CACHE: dict[str, BlockFunction] = {}
 _NAMESPACE: dict[str, Any] = {
@@ -73,6 +79,8 @@ def _fields(definition: isa.Instruction, data: bytes, address: int) -> dict[str,
     }[definition.format.name]
     fields: dict[str, Any] = dict(zip(names, values, strict=True))
     fields["next"] = address + len(data)
+    if "r3" in fields:
+        fields["r3odd"] = fields["r3"] | 1
     fields["call"] = f"F_{definition.mnemonic}(cpu, {arguments})"
     if "b2" in fields:
         fields["ea2"] = _address_expression(fields.get("x2", 16), fields["b2"], fields["d2"])
@@ -81,10 +89,16 @@ def _fields(definition: isa.Instruction, data: bytes, address: int) -> dict[str,
     return fields
 
 
-def _expand(template: str, fields: dict[str, Any], index: int, count: int, start: int,
-            fuse: bool) -> list[str]:
+_REGISTER = re.compile(r"\br\[(\d+)\]")
+_CC = re.compile(r"\bcpu\.cc\b")
+_WRITE_BACK = "#write-back"
+
+
+def _expand(template: str, fields: dict[str, Any], index: int, count: int,
+            start: int) -> list[str]:
     """The template's lines for instruction ``index``, indented for the block body."""
     lines = []
+    last = index == count - 1
     for line in template.format(**fields).splitlines():
         if not line.strip():
             continue
@@ -93,38 +107,59 @@ def _expand(template: str, fields: dict[str, Any], index: int, count: int, start
         pad = " " * 12 + indent
         if text.startswith("@branch "):
             lines.append(f"{pad}nia = {text[8:]}")
-            if fuse:
-                lines.append(f"{pad}if nia == {start} and n + {2 * count} <= budget:")
-                lines.append(f"{pad}    n += {count}")
-                lines.append(f"{pad}    continue")
-            lines.append(f"{pad}done = {count}")
+            lines.append(f"{pad}if nia == {start} and n + {index + 1 + count} <= budget:")
+            lines.append(f"{pad}    n += {index + 1}")
+            lines.append(f"{pad}    continue")
+            if not last:
+                lines.append(f"{pad}if nia != {fields['next']}:")
+                pad += "    "
+            lines.append(f"{pad}done = {index + 1}")
             lines.append(f"{pad}break")
         elif text == "@exit":
             lines.append(f"{pad}nia = {fields['next']}")
             lines.append(f"{pad}done = {index + 1}")
             lines.append(f"{pad}break")
         else:
+            if "F_" in text:  # the interpreter works on cpu.r and cpu.cc
+                lines.append(pad + _WRITE_BACK)
             lines.append(pad + text)
     return lines
 
 
-def _source(parts: list[tuple[str, dict[str, Any]]], start: int) -> str:
+def _source(parts: list[tuple[str, dict[str, Any]]], start: int) -> tuple[str, list[int]]:
+    """Source of the block function and, per source line, the instruction index."""
     count = len(parts)
-    last_template = parts[-1][0]
-    fuse = "@branch" in last_template
-    body = ["def _block(cpu, budget):",
+    body: list[str] = []
+    owners: list[int] = []
+    for index, (template, fields) in enumerate(parts):
+        expanded = _expand(template, fields, index, count, start)
+        body.extend(expanded)
+        owners.extend([index] * len(expanded))
+    registers = sorted({int(m) for line in body for m in _REGISTER.findall(line)})
+    load = "; ".join([f"g{n} = r[{n}]" for n in registers] + ["cc = cpu.cc", "wb = True"])
+    store = "; ".join([f"r[{n}] = g{n}" for n in registers] + ["cpu.cc = cc"])
+    final: list[str] = []
+    for line in body:
+        if line.strip() == _WRITE_BACK:
+            line = line.replace(_WRITE_BACK, store + "; wb = False")
+        else:
+            line = _CC.sub("cc", _REGISTER.sub(r"g\1", line))
+        final.append(line)
+    head = ["def _block(cpu, budget):",
             "    r = cpu.r; mem = cpu.mem; keys = cpu.skeys; lines = cpu.code_lines",
             "    size = cpu.size; lim2 = size - 2; lim4 = size - 4; lim8 = size - 8",
-            "    n = 0; i = 0", "    try:", "        while True:"]
-    for index, (template, fields) in enumerate(parts):
-        body.append(f"            i = {index}")
-        body.extend(_expand(template, fields, index, count, start, fuse))
-    body += [f"            nia = {parts[-1][1]['next']}", f"            done = {count}",
-             "            break",
-             "    except BaseException:", "        cpu.block_done = n + i",
-             "        cpu.block_index = i", "        raise",
-             "    cpu.ia = nia", "    return n + done"]
-    return "\n".join(body) + "\n"
+            "    " + load, "    n = 0", "    try:", "        while True:"]
+    tail = [f"            nia = {parts[-1][1]['next']}", f"            done = {count}",
+            "            break",
+            "    except BaseException as error:",
+            "        if wb:", "            " + store,
+            "        cpu.block_done = n",
+            "        cpu.block_line = error.__traceback__.tb_lineno",
+            "        raise",
+            "    if wb:", "        " + store,
+            "    cpu.ia = nia", "    return n + done"]
+    line_owner = [0] * (len(head) + 1) + owners + [count - 1] * (len(tail) + 1)
+    return "\n".join(head + final + tail) + "\n", line_owner
 
 
 def _compile(source: str, functions: dict[str, Any]) -> BlockFunction:
@@ -146,13 +181,18 @@ def _single(call: Callable[[], None], length: int) -> BlockFunction:
             call()
         except BaseException:
             cpu.block_done = 0
-            cpu.block_index = 0
+            cpu.block_line = 0
             raise
         return 1
     return run
 
 
-def build(cpu: CPU, start: int) -> tuple[BlockFunction, Info]:
+def _ends_block(template: str) -> bool:
+    """An unconditional branch (a top-level ``@branch``) ends a block."""
+    return any(line.startswith("@branch") for line in template.splitlines())
+
+
+def build(cpu: CPU, start: int) -> Block:
     """Compile (or wrap) the block at real address ``start`` and remember it."""
     parts: list[tuple[str, dict[str, Any]]] = []
     functions: dict[str, Any] = {}
@@ -178,13 +218,14 @@ def build(cpu: CPU, start: int) -> tuple[BlockFunction, Info]:
         parts.append((template, fields))
         info.append((address, len(data)))
         address += len(data)
-        if "@branch" in template or (address ^ start) >> 12:
+        if _ends_block(template) or (address ^ start) >> 12:
             break
     if parts:
-        block: tuple[BlockFunction, Info] = (_compile(_source(parts, start), functions), info)
+        source, line_owner = _source(parts, start)
+        block: Block = (_compile(source, functions), info, line_owner)
     else:
         entry = cpu.decode(start)
-        block = (_single(entry[0], entry[1]), [(start, entry[1])])
+        block = (_single(entry[0], entry[1]), [(start, entry[1])], [0])
     cpu.blocks[start] = block
     for instruction_address, _ in block[1]:
         cpu.block_owner.setdefault(instruction_address, set()).add(start)
@@ -196,7 +237,7 @@ def execute(cpu: CPU, budget: int) -> int:
     total = 0
     count = 0
     ia = cpu.ia
-    block: tuple[BlockFunction, Info] | None = None
+    block: Block | None = None
     blocks_get = cpu.blocks.get
     cpu.block_tail = False
     while True:
@@ -218,8 +259,10 @@ def execute(cpu: CPU, budget: int) -> int:
             break
         except (ProgramCheck, SupervisorCall, SliceBreak, SyncPoint) as event:
             assert block is not None
-            address, length = block[1][cpu.block_index]
-            count += cpu.block_done
+            line_owner = block[2]
+            index = line_owner[min(cpu.block_line, len(line_owner) - 1)]
+            address, length = block[1][index]
+            count += cpu.block_done + index
             cpu.last_ilc = length >> 1
             if isinstance(event, SyncPoint):
                 cpu.ia = address

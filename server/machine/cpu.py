@@ -72,10 +72,10 @@ class CPU:
         self.code_lines = bytearray(self.size >> 8)  # 256-byte lines holding cached code
         self.code_maps: dict[int, bytearray] = {}  # block -> bytes covered by cached code
         self.icache: dict[int, Entry] = {}
-        self.blocks: dict[int, tuple[blocks.BlockFunction, blocks.Info]] = {}
+        self.blocks: dict[int, blocks.Block] = {}
         self.block_owner: dict[int, set[int]] = {}  # instruction -> blocks holding it
         self.block_done = 0  # set by a block that raised: instructions completed
-        self.block_index = 0  # and the index of the one that raised
+        self.block_line = 0  # and the source line of the one that raised
         self.block_mode = True  # compile basic blocks where the templates are exact
         self.block_tail = False  # blocks left the end of the budget to the interpreter
         self.tlb: dict[int, int] = {}  # virtual 2K block -> real block address

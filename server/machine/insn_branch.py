@@ -73,7 +73,7 @@ r[{r1}] = 0x80000000 | cpu.cc << 28 | cpu.pm << 24 | {next}
 def _index_template(compare: str) -> str:
     return f"""t = {{ea2}}
 v = r[{{r1}}] + r[{{r3}}] & 0xFFFFFFFF
-w = r[{{r3}} | 1]
+w = r[{{r3odd}}]
 r[{{r1}}] = v
 if (v ^ 0x80000000) {compare} (w ^ 0x80000000):
     @branch t
