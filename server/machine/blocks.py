@@ -268,6 +268,7 @@ def execute(cpu: CPU, budget: int) -> int:
                 cpu.ia = address
                 cpu.instructions_executed += count
                 total += count
+                budget -= count
                 count = 0
                 cpu.sync_armed = True
                 continue

@@ -500,6 +500,7 @@ class CPU:
                 self.ia = ia
                 self.instructions_executed += count
                 total += count
+                budget -= count
                 count = 0
                 self.sync_armed = True
         self.instructions_executed += count

@@ -146,3 +146,15 @@ def test_store_into_the_running_block_is_seen() -> None:
 def test_every_template_compiles() -> None:
     templated = [entry.mnemonic for entry in OPCODES if entry and entry.template]
     assert {"L", "ST", "A", "LA", "BCT", "MVC", "CLC", "IC", "STC", "BC"} <= set(templated)
+
+
+def test_slice_budgets_are_exact_in_both_modes() -> None:
+    # loop: STCK X'300' (synchronizes timers first) / LA 2,1(2) / BC 15,loop
+    for blocks in (True, False):
+        machine = Machine(storage_size=SIZE)
+        machine.cpu.block_mode = blocks
+        machine.load(CODE, bytes.fromhex("B2050300 41202001 47F00200"))
+        machine.set_psw(bytes.fromhex("0000000000000200"))
+        for _ in range(5):
+            assert machine.run_slice(7) is Stop.BUDGET
+        assert machine.instructions_executed == 35, blocks
