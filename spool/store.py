@@ -6,7 +6,8 @@ A spool file exists only once its CLOSE has committed (ARCHITECTURE.md
 file row and all its record chunks in ONE transaction, so a crash before the
 commit leaves no trace and after it the file is complete.
 
-The interface the virtual unit-record devices use (cp-cms.md 5.6, 5.29, 8.2):
+The interface the virtual unit-record devices use (cp-cms.md 5.6, 5.29, 8.2;
+`spool.unitrecord` wraps it with the SPOOL settings, CONT and EOF of a device):
 
 Printer, punch, console (output)::
 
