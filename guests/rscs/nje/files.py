@@ -22,6 +22,7 @@ from guests.rscs.nje.headers import (
     DatasetHeader,
     JobHeader,
     JobTrailer,
+    set_hops,
 )
 from guests.rscs.nje.wire import BLANK, NJEDecodeError
 
@@ -137,6 +138,18 @@ class ReceivedFile:
     @property
     def is_print(self) -> bool:
         return bool(self.ndhs) and bool(self.ndhs[0].flags2 & NDH_PRINT)
+
+    def forward(self) -> OutboundFile:
+        """The same file for the next hop: headers byte for byte as received, with the NJH
+        hop count (NJHGHOPS) one higher (section 14.4)."""
+        njh = set_hops(self.njh.raw or self.njh.encode(), self.njh.hops + 1)
+        ndhs = [ndh.raw or ndh.encode() for ndh in self.ndhs]
+        njt = (self.njt.raw or self.njt.encode()) if self.njt is not None else None
+        return OutboundFile(njh, self.records, ndhs, njt, self.sysin, self.record_srcb)
+
+    @property
+    def hops(self) -> int:
+        return self.njh.hops
 
     @property
     def network_file_id(self) -> tuple[str, int, int]:

@@ -126,6 +126,7 @@ class LinkOptions:
     line_password: str = ""
     node_password: str = ""
     high_water: int = HIGH_WATER
+    trace: Callable[[str, bytes], None] | None = None  # ("in" | "out", one TTB): RSCS TRACE
 
 
 class NJEProtocol:
@@ -185,6 +186,8 @@ class NJEProtocol:
             ttb = self._receiver.next_ttb()
             if ttb is None:
                 return
+            if self.options.trace is not None:
+                self.options.trace("in", ttb)
             for ttr in decode_ttb(ttb):
                 self._handle_unit(ttr)
                 if self.closed:
@@ -296,7 +299,10 @@ class NJEProtocol:
     # ----- sending --------------------------------------------------------------------------
 
     def _send_unit(self, unit: bytes) -> None:
-        self._out += encode_ttb([unit])
+        ttb = encode_ttb([unit])
+        if self.options.trace is not None:
+            self.options.trace("out", ttb)
+        self._out += ttb
 
     def _send_block(self, body: bytes, final: bool = True) -> None:
         bcb = self._tx_bcb.next()

@@ -391,3 +391,30 @@ def test_end_of_file_with_any_srcb() -> None:
     (event,) = pair.b.events()
     assert isinstance(event, FileReceived) and event.file.njt is None
     assert event.file.records == [FileRecord(b"\xc1")]
+
+
+def test_store_and_forward_keeps_headers_byte_for_byte() -> None:
+    first, second = Pair(), Pair()
+    first.start()
+    second.start()
+    file = make_file(("NODEA", "CAROL"), ("NODEC", "JOHN"), cards(7), file_name="F",
+                     file_type="T", tag="through B")  # fmt: skip
+    first.a.queue_file(file)
+    first.run()
+    (arrived,) = [e.file for e in first.events_b if isinstance(e, FileReceived)]
+    onward = arrived.forward()
+    second.a.queue_file(onward)  # NODEB's link onward (named NODEA/NODEB here too)
+    second.run()
+    (final,) = [e.file for e in second.events_b if isinstance(e, FileReceived)]
+    assert (final.hops, arrived.hops) == (1, 0)
+    assert final.ndhs[0].raw == arrived.ndhs[0].raw and final.records == arrived.records
+    assert final.njh.raw[:18] == arrived.njh.raw[:18] and final.njh.raw[20:] == arrived.njh.raw[20:]
+    assert (final.dest_node, final.dest_user, final.ndhs[0].tag) == ("NODEC", "JOHN", "through B")
+
+
+def test_trace_sees_every_ttb() -> None:
+    seen: list[tuple[str, bytes]] = []
+    pair = Pair(LinkOptions(trace=lambda direction, ttb: seen.append((direction, ttb))))
+    pair.start()
+    assert [direction for direction, _ in seen] == ["out", "in", "out", "in"]
+    assert seen[0][1] == pair.wire_a_to_b[0] and seen[3][1] == J_TTB
