@@ -33,6 +33,22 @@ CHECKPOINT_SECONDS = 0.005  # a guest loop checkpoints about this often
 
 
 @dataclass(frozen=True)
+class DiagnoseResult:
+    """Registers and condition code after a DIAGNOSE issued through the guest interface."""
+
+    cc: int
+    rx: int  # R2 (Rx)
+    rx1: int  # R3 (Rx+1)
+    ry: int  # R4 (Ry)
+    ry1: int  # R5 (Ry+1)
+    r15: int
+
+
+class DiagnoseRefused(Exception):
+    """The DIAGNOSE code or its operands are invalid (a specification exception on a CPU)."""
+
+
+@dataclass(frozen=True)
 class ProgramEvent:
     """Why :meth:`GuestInterface.run_program` returned."""
 
@@ -88,6 +104,28 @@ class GuestInterface:
 
         self._charge()
         return await run_guest_command(self._system, self._vm.user, text, capture)
+
+    async def diagnose(
+        self, code: int, rx: int = 0, ry: int = 0, rx1: int = 0, ry1: int = 0, r15: int = 0
+    ) -> DiagnoseResult:
+        """Issue ``DIAGNOSE 2,4,code`` exactly as a program would (R2/R3 = Rx/Rx+1,
+        R4/R5 = Ry/Ry+1, and R15), through the same handlers; storage operands are in
+        the virtual machine's storage (``write_storage``). X'08' goes to :meth:`cp`."""
+        machine = self._vm.machine
+        for number, value in ((2, rx), (3, rx1), (4, ry), (5, ry1), (15, r15)):
+            machine.set_gpr(number, value)
+        self._charge()
+        if not self._vm.diagnose(machine, 2, 4, code):
+            raise DiagnoseRefused(f"DIAGNOSE X'{code:02X}' refused")
+        request = self._vm.diagnose.pending
+        if request is not None:  # X'08': CP does it now, as for a program after its slice
+            self._vm.diagnose.pending = None
+            code_, lines = await self.cp(request.text, capture=request.buffer is not None)
+            self._vm.diagnose.pending = request
+            self._vm.diagnose.complete_cp_command(code_, lines)
+            machine.cpu.stop_request = None
+        r = machine.gpr
+        return DiagnoseResult(machine.cpu.cc, r(2), r(3), r(4), r(5), r(15))
 
     async def checkpoint(self) -> None:
         """Yield to the other users; charge the elapsed host CPU time to this machine."""

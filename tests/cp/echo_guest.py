@@ -34,6 +34,15 @@ async def main(guest: GuestInterface) -> None:
             guest.write_storage(0x2000, PROGRAM)
             event = await guest.run_program(bytes.fromhex("0000000000002000"), frozenset({202}))
             guest.write(f"PROGRAM {event.reason} {event.svc} R1={guest.gpr(1)}")
+        elif word == "DIAG":
+            size = await guest.diagnose(0x60)
+            command = "QUERY USERID".encode("cp037")
+            guest.write_storage(0x3000, command)
+            answer = await guest.diagnose(
+                0x08, rx=0x3000, rx1=0x3100, ry=0x40000000 | len(command), ry1=200
+            )
+            text = guest.read_storage(0x3100, answer.ry1).decode("cp037")
+            guest.write(f"DIAG60 {size.rx:X} DIAG08 CC={answer.cc} RC={answer.ry} {text}")
         elif word == "BOOM":
             raise RuntimeError("the echo guest was asked to fail")
         else:

@@ -35,6 +35,8 @@ def test_ipl_console_cp_and_program(guest_server: VMServer) -> None:
     tty.send("cpq")
     tty.expect("CP RC=0")
     tty.expect("BOB      AT VM370")
+    tty.send("diag")
+    tty.expect("DIAG60 400000 DIAG08 CC=0 RC=0 BOB      AT VM370")
     tty.send("prog")
     tty.expect("PROGRAM SVC 202 R1=14")
     tty.send("QUERY TIME")  # not a CP command here: the guest gets it
