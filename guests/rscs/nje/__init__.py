@@ -48,10 +48,13 @@ RSCS gets its TCP connections from CP (``OPTION NETWORK``) as an asyncio
 ``link.cancel_file(file)`` flushes a file in transit; ``link.set_wait_a_bit(True)`` asks
 the peer to pause file data. :class:`ReceivedFile` gives ``origin_node``, ``origin_user``,
 ``dest_node``, ``dest_user``, ``file_name``, ``file_type``, ``spool_class``, ``records``,
-``network_file_id`` (to discard a duplicate already committed) and the decoded headers;
-forwarding keeps the headers' ``raw`` bytes (``headers.set_hops`` updates NJHGHOPS).
-Reconnecting is the caller's: a link lives for one connection; ``retry_delay(n)`` gives
-the usual backoff. The event iterator must be consumed: it is bounded and pauses reading.
+``network_file_id`` (to discard a duplicate already committed), ``hops`` and the decoded
+headers; ``file.forward()`` is the same file for the next hop (headers byte for byte, hop
+count + 1). Reconnecting is the caller's: a link lives for one connection; ``retry_delay(n)``
+gives the usual backoff. The event iterator must be consumed: it is bounded and pauses
+reading. :class:`Timeouts` sets the handshake, keepalive (60 s), silence (15 min) and C0
+(10 min) limits; :class:`LinkOptions` the buffer offered (8192), streams, passwords and a
+``trace`` callback that sees every TTB in and out (for RSCS TRACE).
 """
 
 from guests.rscs.nje.control import ControlRecord, keep_local_open
