@@ -458,4 +458,6 @@ def _judge_open(request: ControlRecord, local_node: str, links: Collection[str] 
         return NAK_NO_SUCH_LINK
     if callable(links):
         return links(request.rhost)
+    if isinstance(links, str):
+        links = [links]
     return 0 if request.rhost in {node.upper() for node in links} else NAK_NO_SUCH_LINK

@@ -56,7 +56,7 @@ class NodalMessage:
         """The originating user: NMROUT of a command, the 8-byte prefix of a user message,
         else blank (a system message)."""
         if self.is_command:
-            return from_ebcdic(name_field(self.out)).strip("\x00")
+            return self.out.strip("\x00")
         if self._sender_in_text:
             return from_ebcdic(self.message[:8])
         return ""
