@@ -204,6 +204,9 @@ class NJELink:
         except (TimeoutError, NJELinkError) as error:
             await link.abort("sign-on timed out" if isinstance(error, TimeoutError) else "")
             raise NJELinkError(f"sign-on with {protocol.remote_node} failed: {error}") from None
+        except asyncio.CancelledError:
+            await link.abort("cancelled during sign-on")
+            raise
         return link
 
     # ----- the API RSCS uses ----------------------------------------------------------------
