@@ -341,7 +341,7 @@ class CkdDevice(Device):
                 self.sense[5:7] = b"\xff\xff"
             else:
                 self.sense[5] = self.cylinder & 0xFF
-                self.sense[6] = self.cylinder >> 4 & 0xF0 | self.head & 0x0F
+                self.sense[6] = self.cylinder >> 4 & 0xF0 | self.head
         return super().sense_command(count)
 
     # -- positioning helpers --
@@ -410,7 +410,7 @@ class CkdDevice(Device):
         image = track.image()
         if len(image) > self.geometry.track_slot:
             self.track = None  # the stored track is unchanged
-            raise self._fail(0, INVALID_TRACK_FORMAT, after_data=True)
+            raise self._fail(0, INVALID_TRACK_FORMAT)
         self.store.write_track_image(self.cylinder, self.head, image)
 
     def _check_write(self, allowed_masks: tuple[int, ...]) -> None:
@@ -527,13 +527,15 @@ class CkdDevice(Device):
             length = record.key_length
             if not length:
                 return consumed(count, 0)
+        # A shorter argument compares that many bytes and is not incorrect length.
         argument = data[: min(count, length)]
         recorded = recorded[: len(argument)]
         equal, high = recorded == argument, recorded > argument
         met = {0x30: equal, 0x20: equal, 0x50: high, 0x40: high}.get(condition, equal or high)
         if met and condition in (0x30, 0x20) and len(argument) == length:
             self.equal_search = "id" if opcode & 0x0F == 0x01 else "key"
-        return consumed(count, length, CE_DE | (STATUS_MODIFIER if met else 0))
+        status = CE_DE | (STATUS_MODIFIER if met else 0)
+        return consumed(count, len(argument), status)
 
     @_command(0x39, multitrack=(0xB9,))
     def search_home_address(self, data: bytes, count: int, multitrack: bool) -> CCWResult:
