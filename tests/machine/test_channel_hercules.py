@@ -1,6 +1,6 @@
 """CKD channel programs on Hercules and on Machine: the same CSWs, sense, data and tracks.
 
-One S/370 program (GNU as) runs 28 channel programs against a 3350 at 190 made
+One S/370 program (GNU as) runs 43 channel programs against a 3350 at 190 made
 by Hercules' ``dasdinit``: the CMS search loop, formatting with Write CKD, Read
 IPL, Search Key loops, multitrack reads, file-mask violations, no record found,
 Write R0 and Write HA, Erase, data chaining, an end-of-file record.  For each it
