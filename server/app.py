@@ -23,6 +23,7 @@ from server.cp.system import System
 from server.cp.timefmt import Clock
 from server.dasd.provision import ensure_volumes
 from server.terminal.server import start_terminal_server
+from spool.model import SpoolLimits
 from spool.store import SpoolStore
 
 log = logging.getLogger("vm370")
@@ -63,7 +64,8 @@ async def serve(config: Config) -> int:
         return 2
     for line in await asyncio.to_thread(ensure_volumes, config.data_dir, await store.dump()):
         log.info("%s", line)
-    spool = SpoolStore(engine, node=config.node)
+    limits = SpoolLimits(config.spool_user_records, config.spool_system_records)
+    spool = SpoolStore(engine, limits=limits, node=config.node)
     await spool.migrate()
     system = System(
         store,

@@ -38,6 +38,8 @@ class Config:
     prelogon_timeout: float = 300.0
     log_level: str = "INFO"
     dasd_sync: str = "none"  # "write": fsync volume images after every write
+    spool_user_records: int | None = None  # spool records one user may originate
+    spool_system_records: int | None = None  # spool records the whole system holds
     guests: dict[str, str] = field(default_factory=dict)  # IPL name -> "module:function"
 
     @property
@@ -80,6 +82,11 @@ def _convert(name: str, value: Any) -> Any:
             return port
         if name == "prelogon_timeout":
             return float(value)
+        if name in ("spool_user_records", "spool_system_records"):
+            limit = int(value)
+            if limit < 1:
+                raise ValueError(value)
+            return limit
         if name in ("data_dir", "directory"):
             return Path(str(value)).expanduser()
         if name in ("node", "operator"):
