@@ -44,6 +44,10 @@ class DiagnoseResult:
     r15: int
 
 
+class NetworkRefused(PermissionError):
+    """The virtual machine's directory entry does not grant network access."""
+
+
 class DiagnoseRefused(Exception):
     """The DIAGNOSE code or its operands are invalid (a specification exception on a CPU)."""
 
@@ -126,6 +130,36 @@ class GuestInterface:
             machine.cpu.stop_request = None
         r = machine.gpr
         return DiagnoseResult(machine.cpu.cc, r(2), r(3), r(4), r(5), r(15))
+
+    async def next_smsg(self) -> tuple[str, str]:
+        """The next special message (SMSG) sent to this machine: sender userid and text.
+
+        Messages arrive only while the guest has issued ``SET SMSG ON``."""
+        return await self._vm.smsg.get()
+
+    # ---- the network (a CP grant: directory OPTION NETWORK) ---------------------
+    def _network_granted(self) -> None:
+        if "NETWORK" not in self._vm.user.entry.options:
+            raise NetworkRefused(f"{self.userid} IS NOT AUTHORIZED FOR NETWORK ACCESS")
+
+    async def open_connection(
+        self, host: str, port: int
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Open a TCP connection (only with OPTION NETWORK in the directory entry)."""
+        self._network_granted()
+        return await asyncio.open_connection(host, port)
+
+    async def start_server(
+        self,
+        handler: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+        host: str,
+        port: int,
+    ) -> asyncio.Server:
+        """Accept TCP connections (only with OPTION NETWORK); the caller closes the server."""
+        self._network_granted()
+        server = await asyncio.start_server(handler, host, port)
+        self._vm.guest_servers.append(server)
+        return server
 
     async def checkpoint(self) -> None:
         """Yield to the other users; charge the elapsed host CPU time to this machine."""

@@ -37,6 +37,7 @@ class UserSettings:
     isam: bool = False
     ecmode: bool = False
     pagex: bool = False
+    smsg: bool = False
 
 
 @dataclass

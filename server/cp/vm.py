@@ -78,6 +78,8 @@ class VirtualMachine:
         self.program: asyncio.Future[ProgramEvent] | None = None
         self.program_svcs: frozenset[int] = frozenset()
         self.program_svc: int | None = None
+        self.smsg: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        self.guest_servers: list[asyncio.Server] = []  # listeners a guest opened
 
     def _new_machine(self, size: int) -> Machine:
         machine = Machine(storage_size=size)
@@ -176,6 +178,9 @@ class VirtualMachine:
             self.user.console_state("CP READ")
 
     def end_guest(self) -> None:
+        for server in self.guest_servers:
+            server.close()
+        self.guest_servers.clear()
         task, self.guest_task = self.guest_task, None
         self.guest_name = None
         if task is not None and not task.done():

@@ -43,7 +43,29 @@ async def main(guest: GuestInterface) -> None:
             )
             text = guest.read_storage(0x3100, answer.ry1).decode("cp037")
             guest.write(f"DIAG60 {size.rx:X} DIAG08 CC={answer.cc} RC={answer.ry} {text}")
+        elif word == "SMSGON":
+            code, _ = await guest.cp("SET SMSG ON")
+            guest.write(f"SMSG ON RC={code}")
+        elif word == "WAITSMSG":
+            sender, text = await guest.next_smsg()
+            guest.write(f"SMSG FROM {sender}: {text}")
+        elif word.startswith("NET "):
+            await network(guest, int(word.split()[1]))
         elif word == "BOOM":
             raise RuntimeError("the echo guest was asked to fail")
         else:
             guest.write(f"ECHO: {line}")
+
+
+async def network(guest: GuestInterface, port: int) -> None:
+    """Connect to a TCP port on this host, send a line, show the answer (OPTION NETWORK)."""
+    try:
+        reader, writer = await guest.open_connection("127.0.0.1", port)
+    except PermissionError as refused:
+        guest.write(f"NET REFUSED: {refused}")
+        return
+    writer.write(b"HELLO FROM THE GUEST\n")
+    await writer.drain()
+    answer = await reader.readline()
+    writer.close()
+    guest.write(f"NET ANSWER: {answer.decode().strip()}")

@@ -8,15 +8,19 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from directory.passwords import hash_password
 from tests.integration.conftest import VMServer, make_test_directory
 from tests.integration.telnet import TTY
 
 
 @pytest.fixture(scope="module")
 def guest_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
+    directory = make_test_directory() + (
+        "USER DAVE " + hash_password("DAVEPW", log2_n=4) + " 4M 16M G\n OPTION NETWORK\n"
+    )
     server = VMServer(
         tmp_path_factory.mktemp("guests"),
-        make_test_directory(),
+        directory,
         env={"VM370_GUESTS": "ECHO=tests.cp.echo_guest:main"},
     )
     yield server
@@ -83,3 +87,48 @@ def test_bad_guest_configuration_is_refused(tmp_path: Path) -> None:
         VMServer(
             tmp_path / "bad", make_test_directory(), env={"VM370_GUESTS": "X=no.such.module:main"}
         )
+
+
+def test_smsg_msgnoh_and_the_network_grant(guest_server: VMServer) -> None:
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(100)
+            connection.sendall(b"HELLO GUEST\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    dave = TTY(guest_server.port)
+    dave.logon("DAVE", "DAVEPW")
+    dave.send("IPL ECHO")
+    dave.expect("ECHO READY")
+    dave.send(f"net {port}")
+    dave.expect("NET ANSWER: HELLO GUEST")
+    bob = TTY(guest_server.port)
+    bob.logon("BOB", "BOBPW")
+    bob.send("IPL ECHO")
+    bob.expect("ECHO READY")
+    bob.send(f"net {port}")
+    bob.expect("NET REFUSED: BOB IS NOT AUTHORIZED FOR NETWORK ACCESS")
+    operator = TTY(guest_server.port)
+    operator.logon("OPERATOR", "OPPW")
+    operator.send("SMSG DAVE hello")
+    operator.expect("DAVE NOT RECEIVING; SMSG OFF")
+    dave.send("smsgon")
+    dave.expect("SMSG ON RC=0")
+    dave.send("waitsmsg")
+    operator.send("SMSG DAVE Mixed Case Text")
+    dave.expect("SMSG FROM OPERATOR: Mixed Case Text")
+    operator.send("MSGNOH BOB FROM NODEA(CAROL): hi")
+    bob.expect("\nFROM NODEA\\(CAROL\\): hi")
+    bob.send("#CP MSGNOH OPERATOR x")
+    bob.expect("\\?CP: MSGNOH")
+    for tty in (dave, bob, operator):
+        tty.send("#CP LOGOFF")
+        tty.expect(pexpect.EOF)
+    listener.close()

@@ -80,3 +80,35 @@ async def warning(ctx: CommandContext) -> None:
     if not receiver.settings.wng:
         raise CPError("MSG", 57, f"{receiver.userid} NOT RECEIVING; WNG OFF", "W")
     deliver(ctx.system, "WNG", sender, receiver, text)
+
+
+def message_text(ctx: CommandContext) -> str:
+    parts = ctx.text.split(None, 1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+@command("MSGNOH", classes="B", syntax="MSGNOH userid|*|OPerator msgtext")
+async def msgnoh(ctx: CommandContext) -> None:
+    """A message shown without the ``MSG FROM`` header (for service machines such as RSCS)."""
+    if not ctx.operands:
+        raise operand_missing("MSG")
+    receiver = resolve_target(ctx, ctx.operands[0], "MSG")
+    if receiver.session is None:
+        raise CPError("MSG", 57, f"{receiver.userid} NOT RECEIVING; DISCONNECTED", "W")
+    if not receiver.settings.msg:
+        raise CPError("MSG", 57, f"{receiver.userid} NOT RECEIVING; MSG OFF", "W")
+    receiver.write(message_text(ctx))
+
+
+@command("SMSG", minimum=2, syntax="SMsg userid|* msgtext")
+async def smsg(ctx: CommandContext) -> None:
+    """A special message for a virtual machine that receives them (SET SMSG ON)."""
+    if not ctx.operands:
+        raise operand_missing("MSG")
+    receiver = resolve_target(ctx, ctx.operands[0], "MSG")
+    vm = receiver.vm
+    # SMSG reaches a guest through VMCF; vm370's Python guests get it on their guest
+    # interface. An S/370 guest has no VMCF here, so it is never receiving.
+    if not receiver.settings.smsg or vm is None or vm.guest_name is None:
+        raise CPError("MSG", 57, f"{receiver.userid} NOT RECEIVING; SMSG OFF", "W")
+    vm.smsg.put_nowait((sender_name(ctx), message_text(ctx)))

@@ -21,9 +21,10 @@ FLAGS = {
     "MSG": ("msg", 3),
     "PAGEX": ("pagex", 5),
     "RUN": ("run", 3),
+    "SMSG": ("smsg", 4),
     "WNG": ("wng", 3),
 }
-NOT_BUILT = ("ASSIST", "NOTRANS", "SMSG")
+NOT_BUILT = ("ASSIST", "NOTRANS")
 
 
 def on_off(value: str | None) -> bool:
