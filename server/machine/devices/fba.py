@@ -12,6 +12,11 @@ as :func:`~server.machine.devices.base.store_error_sense` expects), or
 :class:`MemoryBlockStore` for tests.  Every write reaches the store before
 the command ends.  Violations of the command sequence, of the extent and of
 the file mask end with unit check, command reject (sense byte 0 X'80').
+A Write writes every located block (data short of them is padded with
+zeros); Read IPL must be the first command of the program (or follow
+another Read IPL) and a Read right after it reads the blocks after block 0.
+Residual counts follow Hercules (a rejected Define Extent or Locate has taken
+its data: residual zero).
 """
 
 from __future__ import annotations
@@ -129,7 +134,12 @@ class MemoryBlockStore:
 
 
 class _Reject(Exception):
-    pass
+    """Command reject; ``after_data``: the command took its control data first
+    (Define Extent, Locate), so the residual count is zero (as Hercules)."""
+
+    def __init__(self, after_data: bool = False) -> None:
+        super().__init__("command reject")
+        self.after_data = after_data
 
 
 class FbaDevice(Device):
@@ -156,8 +166,8 @@ class FbaDevice(Device):
         previous, self.previous = self.previous, opcode
         try:
             return self._dispatch(opcode, data, count, previous)
-        except _Reject:
-            return self.reject(0, count)
+        except _Reject as reject:
+            return self.reject(0, 0 if reject.after_data else count)
         except Exception as error:  # noqa: BLE001 - a store's error becomes unit check
             sense = store_error_sense(error)
             if sense is None:
@@ -183,11 +193,13 @@ class FbaDevice(Device):
             return transfer(count, self._read_located())
         # -- WRITE --
         if opcode == WRITE:
-            if previous != LOCATE or self.operation not in _WRITES:
+            if previous != LOCATE or self.operation not in (OP_WRITE, OP_WRITE_VERIFY):
                 raise _Reject()
             return self._write(data, count)
-        # -- READ IPL --
+        # -- READ IPL: the first command, or after another Read IPL --
         if opcode == READ_IPL:
+            if previous not in (0, READ_IPL):
+                raise _Reject()
             self.extent = (0, 0, self.store.blocks - 1)
             self.operation, self.next_block, self.located = OP_READ, 1, 0
             return transfer(count, self.store.read_blocks(0, 1))
@@ -198,29 +210,30 @@ class FbaDevice(Device):
 
     def _define_extent(self, data: bytes, count: int) -> CCWResult:
         if self.extent is not None or count < 16 or data[0] & MASK_RESERVED:
-            raise _Reject()
+            raise _Reject(after_data=True)
         origin, first, last = (int.from_bytes(data[i : i + 4], "big") for i in (4, 8, 12))
         if last < first or origin + last - first >= self.store.blocks:
-            raise _Reject()
+            raise _Reject(after_data=True)
         self.extent = (origin, first, last)
         self.file_mask = data[0]
         return consumed(count, 16)
 
     def _locate(self, data: bytes, count: int) -> CCWResult:
-        if self.extent is None or count < 8 or data[0] & 0xE0:
-            raise _Reject()
+        if self.extent is None or count < 8 or data[0] & 0xF0:
+            raise _Reject(after_data=True)
         operation = data[0] & 0x0F
         blocks = int.from_bytes(data[2:4], "big")
         first = int.from_bytes(data[4:8], "big")
         origin, extent_first, extent_last = self.extent
         if operation not in _READS + _WRITES or not blocks:
-            raise _Reject()
+            raise _Reject(after_data=True)
         if first < extent_first or first + blocks - 1 > extent_last:
-            raise _Reject()
-        if operation in _WRITES and self.file_mask & MASK_WRITE == MASK_INHIBIT_WRITES:
-            raise _Reject()
-        if operation in _WRITES and self.store.read_only:
-            raise _Reject()
+            raise _Reject(after_data=True)
+        mask = self.file_mask & MASK_WRITE
+        if operation in _WRITES and (mask == MASK_INHIBIT_WRITES or self.store.read_only):
+            raise _Reject(after_data=True)
+        if operation == OP_FORMAT and mask == 0:  # X'00' allows all writes but formatting
+            raise _Reject(after_data=True)
         self.operation = operation
         self.next_block = origin + first - extent_first
         self.located = blocks
@@ -233,11 +246,9 @@ class FbaDevice(Device):
         return self.store.read_blocks(first, blocks)
 
     def _write(self, data: bytes, count: int) -> CCWResult:
+        """Every located block is written; data short of them is padded with zeros."""
         length = self.located * BLOCK
-        payload = data[:length]
-        blocks = -(-len(payload) // BLOCK)
-        payload = payload.ljust(blocks * BLOCK, b"\0")
-        self.store.write_blocks(self.next_block, payload)
-        self.next_block += blocks
-        self.located -= blocks
+        self.store.write_blocks(self.next_block, data[:length].ljust(length, b"\0"))
+        self.next_block += self.located
+        self.located = 0
         return consumed(count, length)
