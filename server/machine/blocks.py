@@ -8,13 +8,15 @@ at the first branch, at the first instruction without a template, or after
 the registers list, storage and keys in locals; a block whose final branch
 goes back to its own start becomes a ``while`` loop bounded by the budget
 (a fused self-loop).  Blocks are used only in real mode with PSW key 0 and
-no low-address protection (``cpu.fast`` and key 0), where the templates' inline
-storage fast paths are exact; anything else goes through the interpreter.
+no low-address protection (``cpu.fast``), where the templates' inline storage
+fast paths are exact; anything else goes through the interpreter.
 
 Template language: Python statements (4-space indentation) with
 ``{r1} {r2} {r3} {x2} {b2} {d2} {b1} {d1} {i} {i2} {l} {l1} {l2}`` (as the
 interpreter function receives them), ``{ea1}``/``{ea2}`` (the 24-bit
 effective-address expression), ``{next}`` (the next instruction's address),
+``{F:a,3}`` and ``{S:a,3}`` (conditions to append to a fast path's test:
+fetch and store protection of bytes a .. a+3; empty with PSW key 0),
 ``{call}`` (a call of the instruction's interpreter function: the slow path),
 and two directives on a line of their own: ``@branch EXPR`` (leave the block
 for EXPR; for the block's last instruction only) and ``@exit`` (leave after
@@ -68,7 +70,28 @@ def _address_expression(index: int, base: int, displacement: int) -> str:
     return f"({' + '.join(terms)} + {displacement}) & 0xFFFFFF"
 
 
-def _fields(definition: isa.Instruction, data: bytes, address: int) -> dict[str, Any]:
+class _AccessCheck:
+    """``{F:a,3}`` / ``{S:a,3}`` in a template: key-controlled protection of the
+    bytes a .. a+3, checked through the CPU's per-2K-block permission tables
+    (nothing to check with PSW key 0)."""
+
+    def __init__(self, table: str | None) -> None:
+        self.table = table
+
+    def __format__(self, spec: str) -> str:
+        if self.table is None:
+            return ""
+        address, extra = spec.split(",")
+        first = f" and {self.table}[{address} >> 11]"
+        return first if extra == "0" else f"{first} and {self.table}[{address} + {extra} >> 11]"
+
+
+_UNCHECKED = {"F": _AccessCheck(None), "S": _AccessCheck(None)}
+_CHECKED = {"F": _AccessCheck("fok"), "S": _AccessCheck("sok")}
+
+
+def _fields(definition: isa.Instruction, data: bytes, address: int,
+            checked: bool) -> dict[str, Any]:
     values = isa.operands(definition.format.name, data)
     arguments = ", ".join(str(value) for value in values)
     names = {
@@ -78,6 +101,7 @@ def _fields(definition: isa.Instruction, data: bytes, address: int) -> dict[str,
         "SS2": ("l1", "l2", "b1", "d1", "b2", "d2"),
     }[definition.format.name]
     fields: dict[str, Any] = dict(zip(names, values, strict=True))
+    fields.update(_CHECKED if checked else _UNCHECKED)
     fields["next"] = address + len(data)
     if "r3" in fields:
         fields["r3odd"] = fields["r3"] | 1
@@ -147,6 +171,7 @@ def _source(parts: list[tuple[str, dict[str, Any]]], start: int) -> tuple[str, l
         final.append(line)
     head = ["def _block(cpu, budget):",
             "    r = cpu.r; mem = cpu.mem; keys = cpu.skeys; lines = cpu.code_lines",
+            "    fok = cpu.fetch_ok; sok = cpu.store_ok",
             "    size = cpu.size; lim2 = size - 2; lim4 = size - 4; lim8 = size - 8",
             "    " + load, "    n = 0", "    try:", "        while True:"]
     tail = [f"            nia = {parts[-1][1]['next']}", f"            done = {count}",
@@ -193,7 +218,12 @@ def _ends_block(template: str) -> bool:
 
 
 def build(cpu: CPU, start: int) -> Block:
-    """Compile (or wrap) the block at real address ``start`` and remember it."""
+    """Compile (or wrap) the block at real address ``start`` and remember it.
+
+    With a nonzero PSW key the block checks protection and goes into
+    ``cpu.checked_blocks``; with key 0 into ``cpu.blocks``.
+    """
+    checked = bool(cpu.key)
     parts: list[tuple[str, dict[str, Any]]] = []
     functions: dict[str, Any] = {}
     info: Info = []
@@ -210,7 +240,7 @@ def build(cpu: CPU, start: int) -> Block:
         if not cacheable or definition is None or definition.template is None:
             break
         cpu.decode(address)  # caches it and marks its bytes as code
-        fields = _fields(definition, data, address)
+        fields = _fields(definition, data, address, checked)
         template = definition.template
         if not isinstance(template, str):
             template = template(fields)
@@ -226,7 +256,7 @@ def build(cpu: CPU, start: int) -> Block:
     else:
         entry = cpu.decode(start)
         block = (_single(entry[0], entry[1]), [(start, entry[1])], [0])
-    cpu.blocks[start] = block
+    (cpu.checked_blocks if checked else cpu.blocks)[start] = block
     for instruction_address, _ in block[1]:
         cpu.block_owner.setdefault(instruction_address, set()).add(start)
     return block
@@ -238,7 +268,12 @@ def execute(cpu: CPU, budget: int) -> int:
     count = 0
     ia = cpu.ia
     block: Block | None = None
-    blocks_get = cpu.blocks.get
+    if cpu.key:
+        if cpu.permissions_key != cpu.key:
+            cpu.refresh_permissions()
+        blocks_get = cpu.checked_blocks.get
+    else:
+        blocks_get = cpu.blocks.get
     cpu.block_tail = False
     while True:
         try:

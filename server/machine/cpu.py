@@ -72,7 +72,11 @@ class CPU:
         self.code_lines = bytearray(self.size >> 8)  # 256-byte lines holding cached code
         self.code_maps: dict[int, bytearray] = {}  # block -> bytes covered by cached code
         self.icache: dict[int, Entry] = {}
-        self.blocks: dict[int, blocks.Block] = {}
+        self.blocks: dict[int, blocks.Block] = {}  # compiled for PSW key 0
+        self.checked_blocks: dict[int, blocks.Block] = {}  # compiled with key checks
+        self.fetch_ok = bytes(len(storage.keys))  # per 2K block, for the PSW key
+        self.store_ok = bytes(len(storage.keys))
+        self.permissions_key = -1  # the key fetch_ok/store_ok were computed for
         self.block_owner: dict[int, set[int]] = {}  # instruction -> blocks holding it
         self.block_done = 0  # set by a block that raised: instructions completed
         self.block_line = 0  # and the source line of the one that raised
@@ -142,9 +146,18 @@ class CPU:
         self.tlb.clear()
         self.tlb_protected.clear()
 
+    def refresh_permissions(self) -> None:
+        """Recompute which 2K blocks the PSW key may fetch from and store into."""
+        key = self.key
+        self.fetch_ok = bytes(self.skeys.translate(_FETCH_TABLES[key]))
+        self.store_ok = bytes(self.skeys.translate(_STORE_TABLES[key]))
+        self.permissions_key = key
+
     def flush_icache(self) -> None:
         self.icache.clear()
         self.blocks.clear()
+        self.checked_blocks.clear()
+        self.permissions_key = -1
         self.block_owner.clear()
         self.code_lines[:] = bytes(len(self.code_lines))
         self.code_maps.clear()
@@ -343,6 +356,7 @@ class CPU:
                 self._mark_code(address, entry[1], 0)
                 for start in self.block_owner.pop(address, ()):
                     self.blocks.pop(start, None)
+                    self.checked_blocks.pop(start, None)
 
     def _mark_code(self, real: int, length: int, value: int) -> None:
         for address in range(real, real + length):
@@ -439,8 +453,7 @@ class CPU:
     def execute(self, budget: int) -> int:
         """Run up to ``budget`` instructions; stop early after a PSW swap or a break."""
         executed = 0
-        if self.block_mode and self.fast and not self.key and self.profile is None \
-                and not self.psw_invalid:
+        if self.block_mode and self.fast and self.profile is None and not self.psw_invalid:
             executed = blocks.execute(self, budget)
             if not self.block_tail:
                 return executed
@@ -507,6 +520,19 @@ class CPU:
         if entry is not None:
             self.last_ilc = entry[1] >> 1
         return executed + total + count
+
+
+def _permission_table(key: int, store: bool) -> bytes:
+    """Storage-key byte -> 1 when PSW ``key`` may access the block."""
+    table = bytearray(256)
+    for block_key in range(256):
+        matches = key == 0 or block_key >> 4 == key
+        table[block_key] = int(matches or (not store and not block_key & FETCH_PROTECT))
+    return bytes(table)
+
+
+_FETCH_TABLES = [_permission_table(key, False) for key in range(16)]
+_STORE_TABLES = [_permission_table(key, True) for key in range(16)]
 
 
 def _raise(code: int) -> None:

@@ -97,6 +97,8 @@ def set_storage_key(cpu: CPU, r1: int, r2: int) -> None:
     address = _key_block(cpu, r2)
     cpu.skeys[address >> 11] = cpu.r[r1] & 0xFE
     cpu.invalidate(address, 2048)
+    cpu.permissions_key = -1  # compiled blocks check keys through these tables
+    raise SliceBreak()
 
 
 @instruction(0x09, "ISK", Format.RR, privileged=True)

@@ -133,7 +133,7 @@ def store_halfword(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
 
 
 @instruction(0x42, "STC", Format.RX, template="""a = {ea2}
-if a < size and not lines[a >> 8]:
+if a < size{S:a,0} and not lines[a >> 8]:
     keys[a >> 11] |= 6
     mem[a] = r[{r1}] & 0xFF
 else:
@@ -147,7 +147,7 @@ def store_character(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
 
 
 @instruction(0x43, "IC", Format.RX, template="""a = {ea2}
-if a < size:
+if a < size{F:a,0}:
     keys[a >> 11] |= 4
     r[{r1}] = r[{r1}] & 0xFFFFFF00 | mem[a]
 else:

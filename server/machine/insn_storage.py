@@ -22,8 +22,8 @@ M24 = 0xFFFFFF
 
 MVC_TEMPLATE = """a = {ea1}
 b = {ea2}
-if a + {l} < size and b + {l} < size and not 0 < a - b <= {l} and not lines[a >> 8] \\
-        and not lines[a + {l} >> 8]:
+if a + {l} < size and b + {l} < size{F:b,{l}}{S:a,{l}} and not 0 < a - b <= {l} \\
+        and not lines[a >> 8] and not lines[a + {l} >> 8]:
     keys[b >> 11] |= 4; keys[b + {l} >> 11] |= 4
     keys[a >> 11] |= 6; keys[a + {l} >> 11] |= 6
     mem[a:a + {l} + 1] = mem[b:b + {l} + 1]
@@ -33,7 +33,7 @@ else:
 """
 CLC_TEMPLATE = """a = {ea1}
 b = {ea2}
-if a + {l} < size and b + {l} < size:
+if a + {l} < size and b + {l} < size{F:a,{l}}{F:b,{l}}:
     keys[b >> 11] |= 4; keys[b + {l} >> 11] |= 4
     keys[a >> 11] |= 4; keys[a + {l} >> 11] |= 4
     x = mem[a:a + {l} + 1]
@@ -44,7 +44,7 @@ else:
     @exit
 """
 MVI_TEMPLATE = """a = {ea1}
-if a < size and not lines[a >> 8]:
+if a < size{S:a,0} and not lines[a >> 8]:
     keys[a >> 11] |= 6
     mem[a] = {i2}
 else:
@@ -52,7 +52,7 @@ else:
     @exit
 """
 CLI_TEMPLATE = """a = {ea1}
-if a < size:
+if a < size{F:a,0}:
     keys[a >> 11] |= 4
     x = mem[a]
     cpu.cc = 0 if x == {i2} else 1 if x < {i2} else 2
@@ -61,7 +61,7 @@ else:
     @exit
 """
 TM_TEMPLATE = """a = {ea1}
-if a < size:
+if a < size{F:a,0}:
     keys[a >> 11] |= 4
     x = mem[a] & {i2}
     cpu.cc = 0 if not x else 3 if x == {i2} else 1

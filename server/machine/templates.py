@@ -1,9 +1,10 @@
 """Shared source fragments for the block compiler's instruction templates.
 
 Each fragment is template text (see ``blocks.py``): storage fast paths that
-are exact in real mode with key 0 (addressing checked inline, reference and
-change bits set, stores into code leave the block), with the interpreter
-function (``{call}``) as the slow path.
+are exact in real mode (addressing checked inline, key-controlled
+protection through ``{F:address,extra}`` and ``{S:address,extra}`` when the
+PSW key is not zero, reference and change bits set, stores into code leave
+the block), with the interpreter function (``{call}``) as the slow path.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ ARITH_CC = "cpu.cc = 0 if not s else 1 if s & 0x80000000 else 2"
 def fetch_word(target: str, address: str = "{ea2}") -> str:
     """Load the word at ``address`` into ``target`` or fall back to the interpreter."""
     return f"""a = {address}
-if a <= lim4:
+if a <= lim4{{F:a,3}}:
     keys[a >> 11] |= 4; keys[a + 3 >> 11] |= 4
     {target} = U32(mem, a)[0]
 else:
@@ -26,7 +27,7 @@ else:
 def with_word(body: str) -> str:
     """``body`` runs with the second-operand word in ``b`` (RX instructions)."""
     return f"""a = {{ea2}}
-if a <= lim4:
+if a <= lim4{{F:a,3}}:
     keys[a >> 11] |= 4; keys[a + 3 >> 11] |= 4
     b = U32(mem, a)[0]
 {_indent(body)}
@@ -39,7 +40,7 @@ else:
 def with_half(body: str) -> str:
     """``body`` runs with the sign-extended second-operand halfword in ``b``."""
     return f"""a = {{ea2}}
-if a <= lim2:
+if a <= lim2{{F:a,1}}:
     keys[a >> 11] |= 4; keys[a + 1 >> 11] |= 4
     b = U16(mem, a)[0]
     if b & 0x8000:
@@ -112,7 +113,7 @@ cpu.cc = 1 if s else 0
 
 def store_word(value: str) -> str:
     return f"""a = {{ea2}}
-if a <= lim4 and not lines[a >> 8] and not lines[a + 3 >> 8]:
+if a <= lim4{{S:a,3}} and not lines[a >> 8] and not lines[a + 3 >> 8]:
     keys[a >> 11] |= 6; keys[a + 3 >> 11] |= 6
     P32(mem, a, {value})
 else:

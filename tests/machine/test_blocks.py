@@ -4,7 +4,8 @@ Random programs built from the instructions that have templates (plus a few
 that do not, to end blocks) run once with compiled blocks and once with the
 interpreter only; PSW, registers, storage, storage keys and the instruction
 count must be identical.  Programs branch backwards (fused self-loops),
-store into their own code, overflow, and take program interruptions.
+store into their own code, overflow, and take program interruptions, under
+PSW key 0 and under a nonzero key with protected and fetch-protected blocks.
 """
 
 from __future__ import annotations
@@ -94,7 +95,10 @@ def run(program: bytes, seed: int, blocks: bool) -> Machine:
     machine.set_gpr(11, rng.randrange(0, 0x40))
     machine.set_gpr(12, DATA)
     mask = rng.choice(["00", "0F", "08"])
-    machine.set_psw(bytes.fromhex(f"00000000{mask}000200"))
+    key = rng.choice([0, 0, 3])
+    machine.set_key(DATA, rng.choice([0x00, 0x30, 0x38, 0x50, 0x58]))
+    machine.set_key(DATA + 0x800, rng.choice([0x30, 0x58]))
+    machine.set_psw(bytes.fromhex(f"00{key:X}00000{mask}000200"))
     reason = machine.run(limit=4000)
     assert isinstance(reason, Stop)
     return machine
