@@ -20,6 +20,9 @@ A third program runs 20 FBA channel programs on a 3370 at 200 (Define Extent,
 Locate, Read, Write with a short count, every kind of reject, Read IPL, Read
 Device Characteristics, Sense ID, NOP) and compares CSWs, sense, data and blocks.
 
+Last, an IPL from a card deck in a 3505 at 00C: the IPL card, a card of CCWs,
+the program, then data cards the program reads to the end-of-file unit exception.
+
 Hercules displays only the first 16K or so of a long storage range; the data
 written by the long Write CKD at the end of the image is compared on the track.
 
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -45,7 +49,8 @@ from server.machine import Machine, Stop
 from server.machine.channel import Channel
 from server.machine.devices.ckd import CkdDevice
 from server.machine.devices.fba import FbaDevice
-from server.machine.devices.unitrecord import MemorySpool, Printer
+from server.machine.devices.unitrecord import MemorySpool, Printer, Reader
+from server.machine.ipl import ipl
 from tests.machine.oracle import hercules as hercules_module
 from tests.machine.oracle.program import Program, assemble, parse
 from tests.tools import require_tool
@@ -830,3 +835,94 @@ def test_fba_storage_and_blocks_agree(fba_runs: tuple[Program, bytes, bytes, Pat
     with FbaImage.open(hercules_file, geometry=geometry) as hercules_image, \
             FbaImage.open(machine_file, geometry=geometry) as machine_image:
         assert hercules_image.read_blocks(0, 2000) == machine_image.read_blocks(0, 2000)
+
+
+# -- IPL from a card deck in a 3505 at 00C ----------------------------------------------
+
+READER_SOURCE = r"""        .text
+        .org    0x400
+start:  mvc     0x78(8,%r0),iopsw
+        l       %r13,resptr
+        l       %r12,bufptr
+loop:   st      %r12,ccw
+        mvi     ccw,0x02
+        la      %r1,ccw
+        st      %r1,0x48
+        xc      0x40(8,%r0),0x40
+        .insn   s,0x9c000000,0x00c(%r0)
+        balr    %r15,0
+        st      %r15,0(%r13)
+        bc      8,1f
+        b       2f
+1:      lpsw    waitpsw
+ioint:  clc     0x3a(2,%r0),devaddr
+        bne     1b
+2:      mvc     4(8,%r13),0x40
+        la      %r13,12(%r13)
+        la      %r12,80(%r12)
+        tm      0x44,0x01               # unit exception: end of file
+        bo      done
+        tm      0x44,0x02
+        bo      done
+        b       loop
+done:   lpsw    donepsw
+        .balign 8
+iopsw:  .long   0x00000000, ioint
+waitpsw: .long  0xFE020000, 0
+donepsw: .long  0x00020000, 0x0000EE00
+ccw:    .long   0x02000000, 0x20000050
+resptr: .long   0x2000
+bufptr: .long   0x3000
+devaddr: .short 0x000C
+"""
+
+
+def _ipl_deck(image: bytes) -> list[bytes]:
+    """IPL card (PSW, read card 2 to X'100', TIC), card 2 (CCWs reading the program
+    cards to X'400'), the program cards, then three data cards."""
+    program = image[0x400:]
+    cards = [program[i : i + 80].ljust(80, b"\0") for i in range(0, len(program), 80)]
+    ccws = b"".join(
+        struct.pack(">IBxH", 0x02000000 | 0x400 + 80 * number,
+                    0x20 | (0x40 if number < len(cards) - 1 else 0), 80)
+        for number in range(len(cards)))
+    first = (struct.pack(">II", 0, 0x400) + struct.pack(">IBxH", 0x02000100, 0x60, 80)
+             + struct.pack(">IBxH", 0x08000100, 0, 1))
+    data = [f"CARD {number}".ljust(80).encode("cp037") for number in range(3)]
+    return [first.ljust(80, b"\0"), ccws.ljust(80, b"\0"), *cards, *data]
+
+
+def test_ipl_from_a_card_deck_agrees(tmp_path: Path) -> None:
+    """IPL 00C, then the program reads the data cards to the end-of-file unit exception."""
+    for tool in ("hercules", "s390x-linux-gnu-as", "s390x-linux-gnu-ld",
+                 "s390x-linux-gnu-objcopy"):
+        require_tool(tool)
+    source = tmp_path / "reader.s"
+    source.write_text(READER_SOURCE)
+    deck = _ipl_deck(assemble(parse(source)).image)
+    deck_file = tmp_path / "deck.bin"
+    deck_file.write_bytes(b"".join(deck))
+    window = Program(name="reader", source=source)
+    window.image = bytes(0x3200)  # low storage, program, results at X'2000', cards at X'3000'
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hercules_module, "CONFIG",
+                      hercules_module.CONFIG + f"000C 3505 {deck_file} ebcdic eof\n")
+        with hercules_module.Hercules() as hercules:
+            hercules.send("sysclear")
+            hercules.sync()
+            hercules.send("ipl 00c")
+            assert hercules.wait_for("HHCCP011I", 10.0)
+            state = hercules.capture(window)
+    machine = Machine(storage_size=hercules_module.STORAGE_MB << 20)
+    channel = Channel(machine.cpu)
+    machine.channel = channel
+    spool = MemorySpool()
+    spool.add_reader_file(deck)
+    channel.attach(0x00C, Reader(spool))
+    assert ipl(machine, channel, 0x00C) == bytes.fromhex("0000000C00000400")
+    assert machine.run(100_000) is Stop.DISABLED_WAIT
+    theirs = bytes(state.storage.get(a, 0) for a in range(0x3200))
+    ours = machine.read(0, 0x3200)
+    assert [hex(a) for a in range(0x3200) if theirs[a] != ours[a] and not _ignored(a)] == []
+    assert ours[0x2000 + 36 + 8] == 0x0D  # the fourth read: channel end, device end, UE
+    assert [machine.gpr(12), machine.gpr(13)] == state.gprs[12:14]
