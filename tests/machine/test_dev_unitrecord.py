@@ -116,6 +116,21 @@ def test_punch_cards_and_close() -> None:
     assert output.closed
     bench.run(ccw(0x01, 0x2000, 0, 80))
     assert len(spool.output) == 2  # a new file after CLOSE
+    taken = punch.take_file()
+    assert taken is spool.output[1] and not spool.output[1].closed
+    assert punch.take_file() is None
+
+
+def test_reader_take_file_leaves_it_open() -> None:
+    spool = MemorySpool()
+    first = spool.add_reader_file([card("A"), card("B")])
+    spool.add_reader_file([card("C")])
+    reader = Reader(spool)
+    bench = Bench(reader)
+    bench.run(ccw(0x02, 0x2000, 0, 80))
+    assert reader.take_file() is first and not first.closed
+    bench.run(ccw(0x02, 0x2000, 0, 80))
+    assert bench.machine.read(0x2000, 80) == card("C")
 
 
 def test_printer_carriage_control_records() -> None:

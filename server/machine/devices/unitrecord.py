@@ -31,7 +31,13 @@ Sense ID gives control unit 2821 model 1 and the device type with model 1
 The device side of spooling is the :class:`SpoolBridge` protocol below: the
 spool system implements it per virtual device, deciding which file a
 reader gets and where an output file goes; :class:`MemorySpool` is the
-in-memory implementation for tests.
+in-memory implementation for tests.  Devices run inside the CPU's slice and
+never wait, so the bridge answers at once: ``open_input`` returns a file only
+when its records can be read without waiting (an asynchronous store loads
+them first, then calls :meth:`Reader.file_arrived`), and an output file's
+``write`` only collects the record.  CP completes output files on CLOSE,
+either through the device's ``close`` or by taking the file
+(:meth:`Punch.take_file`) and closing it in its own coroutine.
 """
 
 from __future__ import annotations
@@ -235,6 +241,12 @@ class Reader(UnitRecord):
             self.file.close()
             self.file = None
 
+    def take_file(self) -> SpoolInputFile | None:
+        """Detach the file being read without closing it (CP closes it itself, e.g. with
+        an awaited database call); the next read opens the next file."""
+        spool_file, self.file = self.file, None
+        return spool_file
+
     def halt(self) -> None:
         self.pending_count = None
 
@@ -277,6 +289,12 @@ class Punch(UnitRecord):
         if self.file is not None:
             self.file.close()
             self.file = None
+
+    def take_file(self) -> SpoolOutputFile | None:
+        """Detach the file being written without closing it (CP completes it itself, e.g.
+        ``await store.close(writer)``); the next write opens a new file."""
+        spool_file, self.file = self.file, None
+        return spool_file
 
 
 class Punch3525(Punch):
