@@ -386,6 +386,7 @@ class Channel:
 
     def _continue(self, program: _Program, result: CCWResult) -> None:
         program.fetched = 0
+        program.queue_end = not program.ipl  # run_program has returned: interrupt now
         ccw = self._finish(program, result)
         self._run(program, ccw)
 

@@ -436,6 +436,14 @@ def test_run_program_returns_csw_without_interruption() -> None:
                                                             None)
 
 
+def test_run_program_that_waits_ends_with_an_interruption() -> None:
+    machine, channel, device = setup(ccw(0x02, 0x2000, SLI, 80))
+    device.pending = True
+    assert channel.run_program(DEV, 0x1000).csw is None
+    device.complete(transfer(80, b"late"))
+    assert ending(channel) == make_csw(0, 0x1008, CE_DE, 0, 76)
+
+
 def test_device_exception_becomes_unit_check() -> None:
     class Broken(Scripted):
         def command(self, opcode: int, flags: int, data: bytes, count: int) -> CCWResult:
