@@ -183,6 +183,7 @@ class Channel:
             program.device.halt()
         self.running.clear()
         self.interrupts.clear()
+        self.last_sense.clear()
         for device in self.devices.values():
             device.reset()
 
