@@ -20,6 +20,9 @@ A third program runs 20 FBA channel programs on a 3370 at 200 (Define Extent,
 Locate, Read, Write with a short count, every kind of reject, Read IPL, Read
 Device Characteristics, Sense ID, NOP) and compares CSWs, sense, data and blocks.
 
+The I/O instructions themselves (SIO, TIO, HIO, CLRIO, TCH, STIDC condition codes
+and stored CSWs) are compared on the 3350 too.
+
 Last, an IPL from a card deck in a 3505 at 00C: the IPL card, a card of CCWs,
 the program, then data cards the program reads to the end-of-file unit exception.
 
@@ -47,6 +50,7 @@ from server.dasd.geometry import fba_geometry
 from server.dasd.minidisk import CkdMinidisk, FbaMinidisk
 from server.machine import Machine, Stop
 from server.machine.channel import Channel
+from server.machine.devices.base import CE_DE
 from server.machine.devices.ckd import CkdDevice
 from server.machine.devices.fba import FbaDevice
 from server.machine.devices.unitrecord import MemorySpool, Printer, Reader
@@ -316,3 +320,56 @@ def test_ipl_from_a_card_deck_agrees(tmp_path: Path) -> None:
     assert [hex(a) for a in range(0x3200) if theirs[a] != ours[a] and not _ignored(a)] == []
     assert ours[0x2000 + 36 + 8] == 0x0D  # the fourth read: channel end, device end, UE
     assert [machine.gpr(12), machine.gpr(13)] == state.gprs[12:14]
+
+
+# -- the I/O instructions -----------------------------------------------------------
+
+IO_SOURCE = (PROGRAMS / "io_instructions.s").read_text()
+IO_STEPS = ["SIO", "TIO pending", "TIO idle", "SIO", "SIO pending", "HIO idle", "SIO",
+            "CLRIO pending", "TIO after CLRIO", "TCH 1", "TCH 3", "SIO no device", "STIDC 1"]
+SIO_PENDING = 4  # GA22-7000 "Start I/O": an interruption condition pending for the device
+# gives condition code 1 with busy and its status in the CSW (and clears it); Hercules
+# 3.13 starts the operation (condition code 0).
+
+
+def test_io_instructions_agree(tmp_path: Path) -> None:
+    """Condition codes and stored CSWs of the I/O instructions (disabled for I/O).
+
+    Hercules runs the disk with ``syncio`` (the I/O completes within SIO) and the
+    program waits a while after each SIO, so the outcome does not depend on timing.
+    """
+    for tool in ("hercules", "dasdinit", "s390x-linux-gnu-as", "s390x-linux-gnu-ld",
+                 "s390x-linux-gnu-objcopy"):
+        require_tool(tool)
+    source = tmp_path / "io_instructions.s"
+    source.write_text(IO_SOURCE)
+    program = assemble(parse(source))
+    theirs_file, ours_file = tmp_path / "hercules.3350", tmp_path / "machine.3350"
+    subprocess.run(["dasdinit", "-a", str(theirs_file), "3350", "VOL001", "3"], check=True,
+                   capture_output=True)
+    shutil.copy(theirs_file, ours_file)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hercules_module, "CONFIG",
+                      hercules_module.CONFIG + f"{DISK:04X} 3350 {theirs_file} syncio\n")
+        with hercules_module.Hercules() as hercules:
+            state = hercules.run(program)
+    assert state.waited, state.note
+    machine = Machine(storage_size=hercules_module.STORAGE_MB << 20)
+    channel = Channel(machine.cpu)
+    machine.channel = channel
+    with CkdImage.open(ours_file) as image:
+        channel.attach(DISK, CkdDevice(CkdMinidisk(image, 0, image.cylinders)))
+        machine.load(0, program.image)
+        machine.set_psw(program.image[:8])
+        assert machine.run(10_000_000) is Stop.DISABLED_WAIT
+    results = 0x1000
+    for step, name in enumerate(IO_STEPS):
+        at = results + 12 * step
+        theirs = bytes(state.storage.get(a, 0) for a in range(at, at + 12))
+        ours = machine.read(at, 12)
+        if step == SIO_PENDING:
+            assert ours[0] >> 4 & 3 == 1 and ours[8] == 0x10 | CE_DE, ours.hex()
+            continue
+        assert (ours[0] >> 4 & 3, ours[4:].hex()) == (theirs[0] >> 4 & 3, theirs[4:].hex()), name
+    stidc = results + 12 * len(IO_STEPS)
+    assert machine.read(stidc, 4) == bytes(state.storage.get(a, 0) for a in range(stidc, stidc + 4))
