@@ -43,6 +43,9 @@ async def prepare_directory(store: DirectoryStore, config: Config) -> bool:
 
 def register_guests(system: System, config: Config) -> None:
     """Python guests by IPL name: the built-in ones, then any the configuration adds."""
+    import guests.cms.nucleus
+
+    system.register_guest("CMS", guests.cms.nucleus.main)
     for name, target in config.guests.items():
         module_name, _, function = target.partition(":")
         try:

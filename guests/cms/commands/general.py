@@ -1,0 +1,166 @@
+"""CP, EXEC, QUERY, SET and GLOBAL (reference/cp-cms.md 10.5, 10.10, 10.13, 10.17,
+10.21, 9.3).
+
+QUERY and SET options CMS does not know are passed to CP, as R6 does: from
+an EXEC an unknown one then gives return code -3. The ``name = value``
+layout of the QUERY answers is (unverified). ``SET RDYMSG R6`` chooses
+Release 6's terse ready message ``R; T=...`` (a vm370 choice beside LMSG and
+SMSG).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from guests.cms.commands import command
+from guests.cms.commands.access import disk_line
+from guests.cms.commands.common import CommandError, invalid_parameter
+from guests.cms.plist import Call
+
+if TYPE_CHECKING:
+    from guests.cms.nucleus import Cms
+
+SWITCHES = ("IMPEX", "IMPCP", "ABBREV", "PROTECT", "REDTYPE", "RELPAGE", "AUTOREAD")
+LIBRARIES = ("MACLIB", "TXTLIB", "DOSLIB")
+UNKNOWN_CP_COMMAND = 1
+
+
+@command("CP", 2, "CPC")
+async def cp(cms: Cms, call: Call) -> int:
+    text = call.text if not call.from_exec else " ".join(call.args)
+    if not text.strip():
+        return 0  # CP mode on request is not available through the guest interface yet
+    code, _ = await cms.guest.cp(text, capture=False)
+    if code == UNKNOWN_CP_COMMAND and not call.from_exec:
+        return -1
+    return code
+
+
+@command("EXEC", 2, "EXC")
+async def exec_command(cms: Cms, call: Call) -> int:
+    if not call.args:
+        raise CommandError(1, "NO FILENAME SPECIFIED")
+    return await cms.run_exec(call.args[0], call.args[1:])
+
+
+async def _pass_to_cp(cms: Cms, verb: str, call: Call) -> int:
+    text = call.text if not call.from_exec else " ".join(call.args)
+    code, lines = await cms.guest.cp(f"{verb} {text}".strip())
+    cms.console.type(*lines)
+    if code and call.from_exec:
+        return -3
+    return code
+
+
+def _query_disk(cms: Cms, which: str) -> list[str]:
+    disks = cms.disks.search_order()
+    if which == "MAX":
+        writable = [disk for disk in disks if not disk.read_only]
+        disks = [max(writable, key=lambda disk: disk.disk.free_blocks)] if writable else []
+    elif which == "R/W":
+        disks = [disk for disk in disks if not disk.read_only]
+    elif which != "*":
+        accessed = cms.disks.get(which)
+        if accessed is None:
+            raise CommandError(69, f"DISK '{which}' NOT ACCESSED", rc=36)
+        disks = [accessed]
+    return [disk_line(accessed) for accessed in disks]
+
+
+def _query_search(cms: Cms) -> list[str]:
+    lines = []
+    for accessed in cms.disks.search_order():
+        state = "R/O" if accessed.read_only else "R/W"
+        parent = f"/{accessed.parent}" if accessed.parent else ""
+        lines.append(
+            f"{accessed.disk.label:<6} {accessed.vaddr:03X}  {accessed.letter}{parent:<2}  {state}"
+        )
+    return lines
+
+
+def _query_answer(cms: Cms, option: str, operands: list[str]) -> list[str] | None:
+    settings = cms.settings
+    if option in SWITCHES:
+        return [f"{option} = {'ON' if settings.on(option) else 'OFF'}"]
+    if option == "RDYMSG":
+        return [f"RDYMSG = {settings.rdymsg}"]
+    if option == "BLIP":
+        return ["BLIP = OFF"]
+    if option in LIBRARIES:
+        names = {"MACLIB": settings.maclibs, "TXTLIB": settings.txtlibs}.get(option, [])
+        return [f"{option} = {' '.join(names) if names else 'NONE'}"]
+    if option == "LIBRARY":
+        return [f"{name} = {' '.join(libs) or 'NONE'}" for name, libs in
+                (("MACLIB", settings.maclibs), ("TXTLIB", settings.txtlibs))]  # fmt: skip
+    if option == "DISK":
+        return _query_disk(cms, operands[0] if operands else "*")
+    if option == "SEARCH":
+        return _query_search(cms)
+    if option in ("FILEDEF", "DLBL"):
+        return [f"NO USER DEFINED {option}'S IN EFFECT"]
+    if option == "SYNONYM":
+        return ["NO SYNONYMS IN EFFECT"]
+    if option == "CMSLEVEL":
+        return ["VM/370 CMS RELEASE 6"]
+    return None
+
+
+@command("QUERY", 1, "QRY")
+async def query(cms: Cms, call: Call) -> int:
+    if not call.operands:
+        raise CommandError(47, "NO FUNCTION SPECIFIED")
+    option = call.operands[0]
+    answer = _query_answer(cms, option, call.operands[1:])
+    if answer is None:
+        return await _pass_to_cp(cms, "QUERY", call)
+    stack = [word for word in call.options if word in ("STACK", "FIFO", "LIFO")]
+    for line in answer:
+        if stack:
+            cms.console.stack_line(line, lifo="LIFO" in stack)
+        else:
+            cms.console.type(line)
+    return 0
+
+
+def _on_off(value: list[str]) -> bool:
+    if len(value) != 1 or value[0] not in ("ON", "OFF"):
+        raise invalid_parameter(value[0] if value else "")
+    return value[0] == "ON"
+
+
+@command("SET", 3, "SET")
+async def set_command(cms: Cms, call: Call) -> int:
+    if not call.operands:
+        raise CommandError(47, "NO FUNCTION SPECIFIED")
+    function, value = call.operands[0], call.operands[1:]
+    settings = cms.settings
+    if function in SWITCHES:
+        settings.switches[function] = _on_off(value)
+    elif function == "RDYMSG":
+        if len(value) != 1 or value[0] not in ("LMSG", "SMSG", "R6"):
+            raise invalid_parameter(value[0] if value else "")
+        settings.rdymsg = value[0]
+    elif function in ("BLIP", "INPUT", "OUTPUT", "LDRTBLS", "ABEND", "UPSI", "NONSHARE"):
+        if not value:
+            raise invalid_parameter(function)
+    else:
+        return await _pass_to_cp(cms, "SET", call)
+    return 0
+
+
+@command("GLOBAL", 6, "GLB")
+async def global_command(cms: Cms, call: Call) -> int:
+    if not call.operands or call.operands[0] not in LIBRARIES:
+        raise invalid_parameter(call.operands[0] if call.operands else "")
+    kind, names = call.operands[0], call.operands[1:]
+    if len(names) > 8:
+        raise invalid_parameter(names[8])
+    missing = [name for name in names if cms.disks.find(name, kind) is None]
+    for name in missing:
+        cms.console.error("GLB", 2, "W", f"FILE '{name} {kind} *' NOT FOUND")
+    chosen = [name for name in names if name not in missing]
+    target = {"MACLIB": cms.settings.maclibs, "TXTLIB": cms.settings.txtlibs}.get(
+        kind, cms.settings.doslibs
+    )
+    target[:] = chosen
+    return 28 if missing else 0

@@ -1,0 +1,38 @@
+"""Commands a user can name that this CMS does not provide yet.
+
+Program development (LOAD, INCLUDE, START, GENMOD, LOADMOD, the SVC 202
+program interface) and the unit-record commands (PRINT, PUNCH, READCARD,
+DISK) need the virtual CPU and devices behind them; EDIT has its own issue.
+Each answers with a CMS-style message and return code 1 instead of falling
+through to CP as an unknown command.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from guests.cms.commands import command
+from guests.cms.commands.common import CommandError
+from guests.cms.plist import Call
+
+if TYPE_CHECKING:
+    from guests.cms.nucleus import Cms
+
+LATER = (
+    ("LOAD", 4, "LIO"), ("INCLUDE", 2, "LIO"), ("START", 5, "LIO"), ("GENMOD", 3, "MOD"),
+    ("LOADMOD", 5, "MOD"), ("MODMAP", 3, "MOD"), ("PRINT", 2, "PRT"), ("PUNCH", 2, "PUN"),
+    ("READCARD", 4, "RDC"), ("DISK", 4, "DSK"), ("EDIT", 1, "EDI"), ("SORT", 4, "SRT"),
+    ("COMPARE", 3, "CMP"), ("FILEDEF", 2, "FLD"), ("SYNONYM", 3, "SYN"), ("DDR", 3, "DDR"),
+    ("DEBUG", 5, "DBG"), ("SVCTRACE", 4, "OVR"),
+)  # fmt: skip
+
+
+def _register(name: str, shortest: int, module: str) -> None:
+    async def handler(cms: Cms, call: Call) -> int:
+        raise CommandError(0, f"{name} IS NOT AVAILABLE IN THIS CMS YET", rc=1)
+
+    command(name, shortest, module)(handler)
+
+
+for _name, _shortest, _module in LATER:
+    _register(_name, _shortest, _module)

@@ -1,0 +1,290 @@
+"""The CMS nucleus: IPL, the command loop and command resolution (DMSINI, DMSINT, DMSITS).
+
+reference/cp-cms.md 9.1 (IPL: the version line, the default disks, PROFILE
+EXEC), 9.2 (the ready message), 9.3 (command line processing) and 9.6
+(return codes). Resolution of a line typed at the terminal:
+
+1. scan into 8-character tokens, upper case;
+2. implied EXEC (``SET IMPEX ON``): ``name EXEC`` on an accessed disk runs;
+3. SVC 202: a nucleus or transient command of that name, a ``name MODULE``
+   file (programs cannot run yet: a CMS message says so), a system
+   abbreviation (``SET ABBREV ON``); otherwise return code -3;
+4. implied CP (``SET IMPCP ON``): the line goes to CP;
+5. ``UNKNOWN CP/CMS COMMAND`` and ``Ready(-0003)``.
+
+Inside an EXEC neither implied EXEC nor implied CP applies. ``Cms`` also
+implements the EXEC 1 interpreter's ``ExecHost``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from guests.cms.commands import COMMANDS, abbreviation, lookup
+from guests.cms.console import Console, ConsoleGuest, Halted
+from guests.cms.diag import DiskNotAttached, NotDasd, cpu_microseconds
+from guests.cms.disks import AccessedDisk, DiagnoseDisks, DiskProvider, DiskTable
+from guests.cms.exec1 import ExecFile, ExecSession, format_return_code
+from guests.cms.fs import CmsDisk, CmsFsError
+from guests.cms.fs.errors import NotCmsDisk
+from guests.cms.plist import Call, tokenize
+from server.cp.abi import GuestInterface
+
+__all__ = ["VERSION_LINE", "Cms", "CmsGuest", "Settings", "main", "run_cms"]
+
+log = logging.getLogger("vm370.cms")
+
+# The nucleus's version identification (DMSINI611R), fixed when "the nucleus was written".
+VERSION_LINE = "CMS VERSION 6.0 - 11/22/26 00:00"
+DEFAULT_DISKS = ((0x190, "S", None), (0x191, "A", None), (0x192, "D", None), (0x19E, "Y", "S"))
+NOT_FOUND = -3
+
+
+class CmsGuest(ConsoleGuest, Protocol):
+    """What CMS uses of ``GuestInterface``."""
+
+    @property
+    def userid(self) -> str: ...
+
+    @property
+    def parm(self) -> str: ...
+
+    async def cp(self, text: str, capture: bool = True) -> tuple[int, list[str]]: ...
+
+
+@dataclass
+class Settings:
+    """CMS SET values (reference/cp-cms.md 10.21)."""
+
+    switches: dict[str, bool] = field(
+        default_factory=lambda: {
+            "IMPEX": True, "IMPCP": True, "ABBREV": True, "PROTECT": True,
+            "REDTYPE": False, "RELPAGE": True, "AUTOREAD": True, "BLIP": False,
+        }
+    )  # fmt: skip
+    rdymsg: str = "LMSG"  # LMSG, SMSG, or R6 for Release 6's terse "R;"
+    txtlibs: list[str] = field(default_factory=list)
+    maclibs: list[str] = field(default_factory=list)
+    doslibs: list[str] = field(default_factory=list)
+
+    def on(self, name: str) -> bool:
+        return self.switches.get(name, False)
+
+
+class Cms:
+    """One CMS virtual machine: its console, disks, settings and EXEC processor."""
+
+    def __init__(self, guest: CmsGuest, provider: DiskProvider | None = None) -> None:
+        self.guest = guest
+        self.console = Console(guest)
+        self.disks = DiskTable()
+        self.provider: DiskProvider = provider or DiagnoseDisks(guest)
+        self.settings = Settings()
+        self.exec_session = ExecSession(self)
+        self._last_cpu = cpu_microseconds(guest)[:2]
+
+    # ---- IPL ----------------------------------------------------------------------------
+    async def ipl(self) -> int:
+        """The version line, the default disks, then PROFILE EXEC; its return code."""
+        self.console.type(VERSION_LINE)
+        for vaddr, letter, parent in DEFAULT_DISKS:
+            self.access_at_ipl(vaddr, letter, parent)
+        if self.disks.find("PROFILE", "EXEC") is None:
+            return 0
+        try:
+            return await self.exec_session.run("PROFILE", [])
+        except Halted:
+            return 0
+
+    def access_at_ipl(self, vaddr: int, letter: str, parent: str | None) -> None:
+        """Access one default disk; only a missing A-disk or a bad disk is reported."""
+        try:
+            device = self.provider.attach(vaddr)
+        except (DiskNotAttached, NotDasd):
+            if letter == "A":
+                self.console.error("ACC", 113, "S", f"{letter}({vaddr:03X}) NOT ATTACHED")
+            return
+        try:
+            disk = CmsDisk.access(device, mode_letter=letter, read_only=letter in "SY")
+        except NotCmsDisk:
+            self.console.error("ACC", 112, "S", f"DISK '{letter}({vaddr:03X})' DEVICE ERROR")
+            return
+        except CmsFsError as error:
+            self.console.message(error.message("ACC"))
+            return
+        self.disks.by_letter[letter] = AccessedDisk(vaddr, letter, disk, parent)
+        if disk.read_only and letter != "S":
+            self.console.error("ACC", 723, "I", f"{letter} ({vaddr:03X}) R/O")
+
+    # ---- the command loop -----------------------------------------------------------
+    async def run(self) -> None:
+        """IPL, then read and run command lines forever."""
+        self.ready(await self.ipl())
+        while True:
+            line = await self.console.read()
+            if not line.strip():
+                continue
+            self.ready(await self.terminal_line(line))
+
+    async def terminal_line(self, line: str) -> int:
+        """One line typed at the terminal (or read from the stack as a command)."""
+        try:
+            return await self.resolve(line, from_exec=False)
+        except Halted:
+            return 0
+
+    def ready(self, return_code: int) -> None:
+        """``Ready; T=v.vv/t.tt hh:mm:ss`` (``Ready(rc);`` for a non-zero code)."""
+        self.console.ready()
+        virtual, total, clock = cpu_microseconds(self.guest)
+        used_virtual = (virtual - self._last_cpu[0]) / 1_000_000
+        used_total = (total - self._last_cpu[1]) / 1_000_000
+        self._last_cpu = (virtual, total)
+        word = "R" if self.settings.rdymsg == "R6" else "Ready"
+        code = f"({format_return_code(return_code)})" if return_code else ""
+        if self.settings.rdymsg == "SMSG":
+            self.console.type(f"{word}{code};")
+            return
+        self.console.type(f"{word}{code}; T={used_virtual:.2f}/{used_total:.2f} {clock}")
+
+    async def resolve(self, line: str, *, from_exec: bool, nomsg: bool = False) -> int:
+        """Resolve and run one command line (9.3)."""
+        tokens = tokenize(line)
+        if not tokens:
+            return 0
+        name, args = tokens[0], tokens[1:]
+        text = _after_first_word(line).upper()
+        if not from_exec and self.settings.on("IMPEX"):
+            if self.disks.find(name, "EXEC") is not None:
+                return await self.run_exec(name, args)
+        return_code = await self.svc202(Call(name, args, text, from_exec, nomsg))
+        if return_code != NOT_FOUND or from_exec:
+            return return_code
+        if self.settings.on("IMPCP"):
+            code, lines = await self.guest.cp(line.strip().upper())
+            if code != 1:
+                self.console.type(*lines)
+                return code
+        self.console.type("UNKNOWN CP/CMS COMMAND")
+        return NOT_FOUND
+
+    async def svc202(self, call: Call) -> int:
+        """The SVC 202 search: command, MODULE file, abbreviation; -3 if none."""
+        spec = lookup(call.name)
+        if spec is None and self.disks.find(call.name, "MODULE") is not None:
+            self.console.error("ITS", 999, "E", f"'{call.name} MODULE' CANNOT BE RUN YET")
+            return 1
+        if spec is None and self.settings.on("ABBREV"):
+            spec = abbreviation(call.name)
+        if spec is None:
+            return NOT_FOUND
+        call.name = spec.name
+        try:
+            return await spec.handler(self, call)
+        except CmsFsError as error:
+            self.console.message(error.message(spec.module))
+            return error.rc
+        except Halted:
+            raise
+        except Exception:
+            log.exception("CMS command %s failed", spec.name)
+            self.console.error("ITP", 143, "T", f"PROGRAM CHECK IN SYSTEM ROUTINE {spec.name}")
+            return 256
+
+    async def run_exec(self, name: str, args: Sequence[str]) -> int:
+        return await self.exec_session.run(name, list(args))
+
+    def commands(self) -> list[str]:
+        return sorted(COMMANDS)
+
+    # ---- ExecHost ---------------------------------------------------------------------
+    async def command(self, plist: Sequence[str], *, nomsg: bool) -> int:
+        tokens = [token for token in plist]
+        if not tokens:
+            return 0
+        text = " ".join(tokens[1:])
+        return await self.svc202(Call(tokens[0], tokens[1:], text, True, nomsg))
+
+    async def read_exec_file(self, filename: str) -> ExecFile | None:
+        found = self.disks.find(filename, "EXEC")
+        if found is None:
+            return None
+        accessed, entry = found
+        records = accessed.disk.read(entry.fn, entry.ft)
+        text = [record.decode("cp037", errors="replace") for record in records]
+        return ExecFile(text, entry.recfm, entry.lrecl, entry.mode)
+
+    async def read_line(self) -> str:
+        return await self.console.read()
+
+    async def checkpoint(self) -> None:
+        await self.console.checkpoint()
+
+    def type_line(self, text: str) -> None:
+        self.console.type(text)
+
+    def error_message(self, message_id: str, text: str) -> None:
+        self.console.message(f"{message_id} {text}")
+
+    def stack_line(self, text: str, *, lifo: bool) -> None:
+        self.console.stack_line(text, lifo=lifo)
+
+    def stacked_lines(self) -> int:
+        return len(self.console.stack)
+
+    def immediate(self, command: str) -> None:
+        self.console.immediate(command)
+
+    def typing_halted(self) -> bool:
+        return self.console.typing_halted
+
+    def punch_card(self, card: str) -> None:
+        """The virtual punch is not driven yet: the card is dropped."""
+
+    def disk_type(self, mode: str) -> str:
+        return "CMS" if mode[:1] in self.disks else "NA"
+
+    def first_rw_disk(self) -> str | None:
+        accessed = self.disks.first_read_write()
+        return accessed.letter if accessed else None
+
+    def roomiest_rw_disk(self) -> str | None:
+        writable = [disk for disk in self.disks.search_order() if not disk.read_only]
+        if not writable:
+            return None
+        return max(writable, key=lambda accessed: accessed.disk.free_blocks).letter
+
+    def dos_active(self) -> bool:
+        return False
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        virtual, total, _ = cpu_microseconds(self.guest)
+        return virtual / 1_000_000, total / 1_000_000
+
+    def time_of_day(self) -> str:
+        return cpu_microseconds(self.guest)[2]
+
+
+def _after_first_word(line: str) -> str:
+    stripped = line.strip()
+    if stripped.startswith("("):
+        return stripped
+    parts = stripped.split(None, 1)
+    rest = parts[1] if len(parts) > 1 else ""
+    word = parts[0] if parts else ""
+    if "(" in word:  # "LISTFILE(DATE": the option list starts inside the first word
+        return word[word.index("(") :] + (" " + rest if rest else "")
+    return rest
+
+
+async def run_cms(guest: CmsGuest, provider: DiskProvider | None = None) -> None:
+    """Run CMS in a virtual machine with the given disks (the test seam)."""
+    await Cms(guest, provider).run()
+
+
+async def main(guest: GuestInterface) -> None:
+    """``IPL CMS``: the entry point registered with CP."""
+    await run_cms(guest)
