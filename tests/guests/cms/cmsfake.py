@@ -13,8 +13,8 @@ from collections import deque
 
 from guests.cms.diag import DiskNotAttached
 from guests.cms.fs import BlockDevice, CmsDisk, MemoryBlockDevice
-from guests.cms.nucleus import Cms
-from server.cp.abi import DiagnoseResult
+from guests.cms.nucleus import Cms, run_cms
+from server.cp.abi import DiagnoseResult, GuestInterface
 
 
 class SessionOver(Exception):
@@ -116,7 +116,9 @@ def standard_disks() -> MemoryDisks:
     return disks
 
 
-def put_file(disks: MemoryDisks, vaddr: int, fn: str, ft: str, lines: list[str], **kw: object) -> None:
+def put_file(
+    disks: MemoryDisks, vaddr: int, fn: str, ft: str, lines: list[str], **kw: object
+) -> None:
     device = disks.devices[vaddr]
     was = device.read_only
     device.read_only = False
@@ -133,3 +135,23 @@ async def session(disks: MemoryDisks, *lines: str, emsg: str = "ON") -> list[str
     except SessionOver:
         pass
     return guest.output
+
+
+_USER_DISKS: dict[str, MemoryDisks] = {}
+LOOP_EXEC = ["&CONTROL OFF", "&I = 0", "-TOP", "&I = &I + 1", "&GOTO -TOP"]
+
+
+def user_disks(userid: str) -> MemoryDisks:
+    """The in-memory disks of a user, kept for the life of the server process."""
+    if userid not in _USER_DISKS:
+        disks = standard_disks()
+        put_file(disks, 0x190, "LOOP", "EXEC", LOOP_EXEC, recfm="V")
+        if userid == "BOB":
+            put_file(disks, 0x191, "PROFILE", "EXEC", ["&TYPE BOB'S PROFILE RAN"], recfm="V")
+        _USER_DISKS[userid] = disks
+    return _USER_DISKS[userid]
+
+
+async def memory_main(guest: GuestInterface) -> None:
+    """``IPL CMS`` with in-memory disks (registered by telnet tests through VM370_GUESTS)."""
+    await run_cms(guest, user_disks(guest.userid))
