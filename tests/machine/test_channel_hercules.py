@@ -57,6 +57,7 @@ from server.machine.devices.unitrecord import MemorySpool, Printer, Reader
 from server.machine.ipl import ipl
 from tests.machine.oracle import hercules as hercules_module
 from tests.machine.oracle.program import Program, assemble, parse
+from tests.machine.oracle.state import State
 from tests.tools import require_tool
 
 pytestmark = pytest.mark.hercules
@@ -286,6 +287,22 @@ def _ipl_deck(image: bytes) -> list[bytes]:
     return [first.ljust(80, b"\0"), ccws.ljust(80, b"\0"), *cards, *data]
 
 
+def _hercules_ipl(hercules: hercules_module.Hercules, window: Program, reload: str) -> State:
+    """IPL 00C and capture the state at the disabled wait.  Just after start-up Hercules
+    may refuse the reset or the IPL (its CPU thread is not stopped yet): then stop,
+    reload the deck and try again."""
+    for _attempt in range(5):
+        hercules.send(reload)
+        hercules.send("sysclear")
+        hercules.sync()
+        hercules.send("ipl 00c")
+        if hercules.wait_for("HHCCP011I", 2.0):
+            return hercules.capture(window)
+        hercules.send("stop")
+        hercules.sync()
+    raise AssertionError("Hercules did not IPL from 00C")
+
+
 def test_ipl_from_a_card_deck_agrees(tmp_path: Path) -> None:
     """IPL 00C, then the program reads the data cards to the end-of-file unit exception."""
     for tool in ("hercules", "s390x-linux-gnu-as", "s390x-linux-gnu-ld",
@@ -302,11 +319,7 @@ def test_ipl_from_a_card_deck_agrees(tmp_path: Path) -> None:
         patch.setattr(hercules_module, "CONFIG",
                       hercules_module.CONFIG + f"000C 3505 {deck_file} ebcdic eof\n")
         with hercules_module.Hercules() as hercules:
-            hercules.send("sysclear")
-            hercules.sync()
-            hercules.send("ipl 00c")
-            assert hercules.wait_for("HHCCP011I", 10.0)
-            state = hercules.capture(window)
+            state = _hercules_ipl(hercules, window, f"devinit 000c {deck_file} ebcdic eof")
     machine = Machine(storage_size=hercules_module.STORAGE_MB << 20)
     channel = Channel(machine.cpu)
     machine.channel = channel
