@@ -33,9 +33,19 @@ Simplifications (documented, deliberate):
 * SIO presents every device ending (even an immediate command's) by an
   interruption; only CAW and first-CCW program checks, and a first command
   the device ends in initial status (unit check without channel end: a
-  unit-record device's command reject) are stored by SIO (condition code 1).  SIOF reports those
-  by an interruption too (its condition code is 0), with deferred condition
-  code 1 in the CSW.
+  unit-record device's command reject) are stored by SIO (condition code
+  1).  SIOF reports those by an interruption too (its condition code is 0),
+  with deferred condition code 1 in the CSW.
+* SIO to a device with an ending still pending gives condition code 1, the
+  CSW holding busy and that status, and clears it (Hercules 3.13 starts the
+  operation instead).  HIO/HDV of a waiting program: condition code 1, the
+  CSW stored, and channel end and device end presented later; CLRIO: the
+  same without the later interruption.
+
+Immediate commands (a control that moves no data) keep their count as the
+residual and never indicate incorrect length; nor does a command rejected in
+initial status.  tests/machine/test_channel_hercules.py compares all of this
+with Hercules.
 
 The I/O interruption's CSW is stored by the CPU (interrupts.py); the CSWs of
 TIO, CLRIO, HIO, HDV and SIO's condition code 1 are stored here.
