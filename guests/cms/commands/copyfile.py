@@ -148,14 +148,16 @@ def _reformat(
     records: list[bytes], entry: FstEntry, options: CopyOptions
 ) -> tuple[list[bytes], str, int]:
     recfm = options.values.get("RECFM", entry.recfm)
-    lrecl = int(options.values.get("LRECL", entry.lrecl))
+    longest = max((len(record) for record in records), default=1)
+    lrecl = int(options.values.get("LRECL", entry.lrecl if recfm == entry.recfm else longest))
     fill = bytes([options.fill])
     result = []
     for record in records:
         if recfm == "F":
             record = record[:lrecl].ljust(lrecl, fill)
         else:
-            record = record[:lrecl]
+            if "LRECL" in options.values:
+                record = record[:lrecl]
             if options.has("TRUNC"):
                 record = record.rstrip(fill) or record[:1]
         result.append(record)
@@ -288,6 +290,8 @@ async def _copy_group(
             data, recfm, lrecl = unpack(data)
             entry = FstEntry(source.fn, source.ft, source.mode, recfm, lrecl, len(data), 0, 0)
         records.extend(data)
+        if source.lrecl > entry.lrecl and not options.has("UNPACK"):
+            entry = source
         await cms.checkpoint()
     records = [_translate(record, options) for record in _select(records, options)]
     records, recfm, lrecl = _reformat(records, entry, options)
