@@ -16,6 +16,8 @@ from guests.cms.fs import BlockDevice, CmsDisk, MemoryBlockDevice
 from guests.cms.nucleus import Cms, run_cms
 from server.cp.abi import DiagnoseResult, GuestInterface
 
+ATTENTION = "<attention>"  # in FakeGuest lines: the user signals attention after the line before
+
 
 class SessionOver(Exception):
     """The test supplied no more console lines."""
@@ -41,6 +43,9 @@ class FakeGuest:
             raise SessionOver
         line = self.lines.popleft()
         self.output.append(f"> {line}")
+        if self.lines and self.lines[0] == ATTENTION:
+            self.lines.popleft()
+            self.pending_attention = True
         return line
 
     @property
