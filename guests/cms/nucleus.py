@@ -94,10 +94,7 @@ class Cms:
             self.access_at_ipl(vaddr, letter, parent)
         if self.disks.find("PROFILE", "EXEC") is None:
             return 0
-        try:
-            return await self.exec_session.run("PROFILE", [])
-        except Halted:
-            return 0
+        return await self.terminal_line("EXEC PROFILE")
 
     def access_at_ipl(self, vaddr: int, letter: str, parent: str | None) -> None:
         """Access one default disk; only a missing A-disk or a bad disk is reported."""
@@ -135,6 +132,13 @@ class Cms:
             return await self.resolve(line, from_exec=False)
         except Halted:
             return 0
+        except CmsFsError as error:  # an EXEC file that cannot be read
+            self.console.message(error.message("EXT"))
+            return error.rc
+        except Exception:
+            log.exception("CMS failed on %r", line)
+            self.console.error("ITP", 143, "T", "PROGRAM CHECK IN SYSTEM ROUTINE DMSINT")
+            return 256
 
     def ready(self, return_code: int) -> None:
         """``Ready; T=v.vv/t.tt hh:mm:ss`` (``Ready(rc);`` for a non-zero code)."""
