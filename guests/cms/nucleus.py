@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from guests.cms.commands import COMMANDS, abbreviation, lookup
+from guests.cms.commands.synonym import resolve_synonym
 from guests.cms.console import Console, ConsoleGuest, Halted
 from guests.cms.diag import DiskNotAttached, NotDasd, cpu_microseconds
 from guests.cms.disks import AccessedDisk, DiagnoseDisks, DiskProvider, DiskTable
@@ -66,6 +67,10 @@ class Settings:
         }
     )  # fmt: skip
     rdymsg: str = "LMSG"  # LMSG, SMSG, or R6 for Release 6's terse "R;"
+    synonyms: dict[str, tuple[str, int]] = field(
+        default_factory=dict
+    )  # SYNONYM: name -> (command, shortest)
+    standard_abbreviations: bool = True  # SYNONYM (STD / NOSTD
     txtlibs: list[str] = field(default_factory=list)
     maclibs: list[str] = field(default_factory=list)
     doslibs: list[str] = field(default_factory=list)
@@ -161,6 +166,8 @@ class Cms:
             return 0
         name, args = tokens[0], tokens[1:]
         text = _after_first_word(line).upper()
+        if not from_exec:
+            name = resolve_synonym(self, name)
         if not from_exec and self.settings.on("IMPEX"):
             if self.disks.find(name, "EXEC") is not None:
                 return await self.run_exec(name, args)
@@ -181,7 +188,7 @@ class Cms:
         if spec is None and self.disks.find(call.name, "MODULE") is not None:
             self.console.error("ITS", 999, "E", f"'{call.name} MODULE' CANNOT BE RUN YET")
             return 1
-        if spec is None and self.settings.on("ABBREV"):
+        if spec is None and self.settings.on("ABBREV") and self.settings.standard_abbreviations:
             spec = abbreviation(call.name)
         if spec is None:
             return NOT_FOUND

@@ -65,6 +65,7 @@ from guests.cms.commands import (  # noqa: E402  (the modules register themselve
     files,
     general,
     later,
+    synonym,
 )
 
-__all__ += ["access", "copyfile", "files", "general", "later"]
+__all__ += ["access", "copyfile", "files", "general", "later", "synonym"]

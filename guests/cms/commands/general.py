@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from guests.cms.commands import command
 from guests.cms.commands.access import disk_line
 from guests.cms.commands.common import CommandError, invalid_parameter
+from guests.cms.commands.synonym import synonym_lines
 from guests.cms.plist import Call
 
 if TYPE_CHECKING:
@@ -99,7 +100,10 @@ def _query_answer(cms: Cms, option: str, operands: list[str]) -> list[str] | Non
     if option in ("FILEDEF", "DLBL"):
         return [f"NO USER DEFINED {option}'S IN EFFECT"]
     if option == "SYNONYM":
-        return ["NO SYNONYMS IN EFFECT"]
+        which = operands[0] if operands else "ALL"
+        if which not in ("ALL", "SYSTEM", "USER"):
+            raise invalid_parameter(which)
+        return synonym_lines(cms, which)
     if option == "CMSLEVEL":
         return ["VM/370 CMS RELEASE 6"]
     return None

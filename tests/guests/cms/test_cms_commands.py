@@ -166,3 +166,22 @@ async def test_invalid_operands(disks: MemoryDisks) -> None:
     assert after(output, "set impex maybe")[0] == "DMSSET070E INVALID PARAMETER 'MAYBE'"
     assert after(output, "erase a b q9")[0] == "DMSERS048E INVALID MODE 'Q9'"
     assert after(output, "access 9999 b")[0] == "DMSACC017E INVALID DEVICE ADDRESS '9999'"
+
+
+async def test_user_synonyms_and_nostd(disks: MemoryDisks) -> None:
+    put_file(disks, 0x191, "MY", "SYNONYM", ["LISTFILE  DIR  1".ljust(80), "TYPE SHOW".ljust(80)])
+    put_file(disks, 0x191, "BAD", "SYNONYM", ["LISTFILE".ljust(80)])
+    output = await session(
+        disks, "synonym my", "d data", "show data file", "query synonym user",
+        "synonym my (nostd", "l", "synonym bad", "synonym (clear std", "dir",
+    )  # fmt: skip
+    assert after(output, "d data")[0] == "DATA     FILE     A1"
+    assert after(output, "show data file")[0] == "ALPHA"
+    assert after(output, "query synonym user")[:3] == [
+        "SYSTEM COMMAND   USER SYNONYM     SHORTEST FORM",
+        "LISTFILE         DIR              D",
+        "TYPE             SHOW             SHOW",
+    ]
+    assert after(output, "l")[0] == "UNKNOWN CP/CMS COMMAND"  # NOSTD: no system abbreviations
+    assert after(output, "synonym bad")[0].startswith("DMSSYN056E FILE 'BAD SYNONYM A1'")
+    assert after(output, "dir")[0] == "UNKNOWN CP/CMS COMMAND"
