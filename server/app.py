@@ -21,7 +21,9 @@ from server.config import Config, ConfigError
 from server.cp import commands as _commands  # noqa: F401  (registers every CP command)
 from server.cp.system import System
 from server.cp.timefmt import Clock
+from server.dasd.fileio import SyncPolicy
 from server.dasd.provision import ensure_volumes
+from server.dasd.volumes import VolumeRegistry
 from server.terminal.server import start_terminal_server
 from spool.model import SpoolLimits
 from spool.store import SpoolStore
@@ -78,6 +80,7 @@ async def serve(config: Config) -> int:
         data_dir=config.data_dir,
         spool=spool,
     )
+    system.volumes = VolumeRegistry(config.data_dir, sync=SyncPolicy(config.dasd_sync))
     try:
         register_guests(system, config)
     except ConfigError as error:

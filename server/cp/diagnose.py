@@ -10,9 +10,10 @@ terminal (X'08', the CP command) are queued for CP: the instruction
 completes, the slice stops, and the machine runs again only once CP has
 put the results in place.
 
-Codes whose devices do not exist yet in a virtual machine (X'14' reader
-files, X'18' DASD I/O, X'20' general I/O) answer as CP does for a device
-that is not there: condition code 3.
+X'18' and X'20' run the guest's channel program synchronously on its
+virtual device (no interruption); X'14' (reader spool files) answers as CP
+does for a reader that is not there (condition code 3) until the virtual
+reader is bound to the spool.
 """
 
 from __future__ import annotations
@@ -25,12 +26,22 @@ from server.machine import Machine
 from server.machine.cpu import Stop
 
 if TYPE_CHECKING:
+    from server.cp.vdevices import VirtualDevice
     from server.cp.vm import VirtualMachine
 
 CODEPAGE = "cp037"
 RESPONSE_TO_BUFFER = 0x40  # flag byte (bits 0-7) of Ry for DIAGNOSE X'08'
 NO_SUCH_SEGMENT = 44
 PAGE = 4096
+# DIAGNOSE X'24' class, type and feature bytes (reference/diagnose.md §1 examples; the
+# VM/370 VDEVTYPC/VDEVTYPE codes for the other devices are unverified).
+DEVICE_CODES = {
+    "3215": (0x80, 0x00, 0x82),
+    "3350": (0x04, 0x08, 0x00),
+    "3330": (0x04, 0x04, 0x00),
+    "2314": (0x04, 0x01, 0x00),
+    "3340": (0x04, 0x02, 0x00),
+}
 
 
 @dataclass
@@ -60,8 +71,8 @@ class DiagnoseService:
             0x0C: self.pseudo_timer,
             0x10: self.release_pages,
             0x14: self.no_device,
-            0x18: self.no_device,
-            0x20: self.no_device,
+            0x18: self.dasd_io,
+            0x20: self.general_io,
             0x24: self.device_type,
             0x3C: self.directory_update,
             0x4C: self.accounting,
@@ -179,9 +190,74 @@ class DiagnoseService:
         self.set_cc(machine, 3)
         return True
 
+    def _run_chain(self, machine: Machine, address: int, chain: int) -> bytes | None:
+        """Run a channel program synchronously; the ending CSW, or None if none came."""
+        result = self.vm.channel.run_program(address, chain & 0xFFFFFF, key=0)
+        return result.csw
+
+    def dasd_io(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'18': standard DASD I/O, synchronous. R15: 1 no such device, 2 not DASD,
+        5 the channel program failed (program or protection check), 13 unit check."""
+        address = self.reg(machine, rx) & 0xFFF
+        virtual = self.vm.devices.get(address)
+        if virtual is None or virtual.kind != "DASD":
+            self.set_reg(machine, 15, 1 if virtual is None else 2)
+            self.set_cc(machine, 3)
+            return True
+        csw = self._run_chain(machine, address, self.reg(machine, ry))
+        return self._chain_ended(machine, csw)
+
+    def _chain_ended(self, machine: Machine, csw: bytes | None) -> bool:
+        if csw is None:
+            self.set_reg(machine, 15, 5)
+            self.set_cc(machine, 3)
+        elif csw[5]:
+            self.set_reg(machine, 15, 5)
+            self.set_cc(machine, 3)
+        elif csw[4] & 0x02:  # unit check
+            self.set_reg(machine, 15, 13)
+            self.set_cc(machine, 3)
+        else:
+            self.set_reg(machine, 15, 0)
+            self.set_cc(machine, 0)
+        return True
+
+    def general_io(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'20': synchronous I/O on any device: cc 0 done, 2 unit exception, 3 error
+        with the first sense bytes in Ry's low halfword."""
+        address = self.reg(machine, rx) & 0xFFF
+        if address not in self.vm.devices:
+            self.set_cc(machine, 3)
+            return True
+        result = self.vm.channel.run_program(address, self.reg(machine, ry) & 0xFFFFFF, key=0)
+        csw = result.csw
+        if csw is None or csw[5] or csw[4] & 0x02:
+            sense = (result.sense or b"\0\0").ljust(2, b"\0")[:2]
+            self.set_reg(machine, ry, self.reg(machine, ry) & 0xFFFF0000 | sense[0] << 8 | sense[1])
+            self.set_cc(machine, 3)
+        else:
+            self.set_cc(machine, 2 if csw[4] & 0x01 else 0)
+        return True
+
     def device_type(self, machine: Machine, rx: int, ry: int) -> bool:
-        """X'24': class and type of a virtual device; cc 3 when it is not there."""
-        self.set_cc(machine, 3)
+        """X'24': class and type of a virtual device (Rx = -1: the console); cc 3 if absent."""
+        value = self.reg(machine, rx)
+        console = self.vm.console()
+        if value == 0xFFFFFFFF and console is not None:
+            virtual: VirtualDevice | None = next(
+                (v for v in self.vm.devices.values() if v.device is console), None
+            )
+        else:
+            virtual = self.vm.devices.get(value & 0xFFF)
+        if virtual is None:
+            self.set_cc(machine, 3)
+            return True
+        if value == 0xFFFFFFFF:
+            self.set_reg(machine, rx, virtual.address)
+        code = DEVICE_CODES.get(virtual.device_type, (0x00, 0x00, 0x00))
+        self.set_reg(machine, ry, code[0] << 24 | code[1] << 16)
+        self.set_reg(machine, ry + 1, code[0] << 24 | code[1] << 16 | code[2])
+        self.set_cc(machine, 0)
         return True
 
     def directory_update(self, machine: Machine, rx: int, ry: int) -> bool:

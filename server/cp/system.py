@@ -23,17 +23,28 @@ from server.cp.abi import GuestInterface, GuestMain
 from server.cp.dispatcher import Dispatcher
 from server.cp.guestcmd import run_guest_command
 from server.cp.lineedit import EditSymbols
-from server.cp.messages import not_available
+from server.cp.messages import CPError, not_available
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
 from server.cp.user import User
+from server.cp.vdevices import READ_ONLY_MODES, console_device, minidisk_device
 from server.cp.vm import RunState, VirtualMachine
+from server.dasd.volumes import VolumeRegistry
 from server.machine.cpu import Stop
+from server.machine.ipl import IplError
 from spool.store import SpoolStore
 
 if TYPE_CHECKING:
     from server.cp.session import Session
 
 log = logging.getLogger(__name__)
+
+
+def device_address(token: str) -> int | None:
+    """A virtual device address (1-3 hex digits), or None for a name."""
+    if 1 <= len(token) <= 3 and all(c in "0123456789ABCDEF" for c in token):
+        return int(token, 16)
+    return None
+
 
 CPLEVEL = "VM/370 RELEASE 6 (VM370 0.1.0)"
 
@@ -123,6 +134,7 @@ class System:
         self.dispatcher.on_cp_request = self._guest_cp_request
         self._guest_work: set[asyncio.Task[None]] = set()
         self.guests: dict[str, GuestMain] = {}
+        self.volumes: VolumeRegistry | None = None  # set by the composition root
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:
@@ -206,18 +218,73 @@ class System:
         """Make ``IPL name`` start a guest written in Python (done by the composition root)."""
         self.guests[name.upper()] = main
 
-    def ipl(self, user: User, target: str, parm: str = "", stop: bool = False) -> None:
-        """IPL a registered guest by name (devices and saved systems come with their issues)."""
+    async def configure_devices(self, user: User) -> None:
+        """The virtual devices of the directory entry: console, MDISKs and LINKs."""
+        vm, entry = user.vm, user.entry
+        if vm is None:
+            return
+        if entry.console is not None:
+            vm.attach(console_device(entry.console.address, user))
+        if self.volumes is None:
+            return
+        for disk in entry.mdisks:
+            read_only = disk.mode.startswith("R")  # the owner's primary access mode
+            virtual = minidisk_device(self.volumes, user.userid, disk, disk.address, read_only)
+            if virtual is not None:
+                vm.attach(virtual)
+        for link in entry.links:
+            owner = await self.store.get_user(link.userid)
+            linked = owner.minidisk(link.target_address) if owner is not None else None
+            if linked is None:
+                user.write(
+                    f"DMKLNK107E {link.userid} {link.target_address:03X} NOT LINKED; "
+                    "NOT IN CP DIRECTORY"
+                )
+                continue
+            virtual = minidisk_device(
+                self.volumes, link.userid, linked, link.address, link.mode in READ_ONLY_MODES
+            )
+            if virtual is not None:
+                vm.attach(virtual)
+
+    def ipl(
+        self, user: User, target: str, parm: str = "", stop: bool = False, clear: bool = False
+    ) -> None:
+        """IPL a device (vaddr) or a guest registered by name."""
         vm = user.vm
         if vm is None:
             raise not_available("CFG", "VIRTUAL MACHINE")
         name = target.upper()
+        address = device_address(name)
+        if address is not None and name not in self.guests:
+            self._ipl_device(user, vm, address, clear, stop)
+            return
         main = self.guests.get(name)
         if main is None:
             raise not_available("CFG", f"IPL {name}")
         interface = GuestInterface(self, vm, name, parm)
         vm.start_guest(name, lambda: main(interface))
         if stop:  # IPL ... STOP: the guest waits for BEGIN
+            vm.stop()
+            user.console_state("CP READ")
+        else:
+            user.console_state("RUNNING")
+
+    def _ipl_device(
+        self, user: User, vm: VirtualMachine, address: int, clear: bool, stop: bool
+    ) -> None:
+        if address not in vm.devices:
+            raise CPError("CFG", 40, f"DEV {address:03X} DOES NOT EXIST")
+        try:
+            vm.ipl_device(address, clear)
+        except IplError as failure:
+            log.info("IPL %03X for %s failed: %s", address, user.userid, failure)
+            vm.stop()
+            user.console_state("CP READ")
+            raise CPError(
+                "DSP", 450, "CP ENTERED; VIRTUAL MACHINE NOT IN RUNNABLE STATE", "W"
+            ) from None
+        if stop:
             vm.stop()
             user.console_state("CP READ")
         else:

@@ -25,8 +25,12 @@ from typing import TYPE_CHECKING
 from server.cp.abi import ProgramEvent, stop_event
 from server.cp.diagnose import DiagnoseService
 from server.cp.timefmt import Clock
+from server.cp.vdevices import VirtualDevice
 from server.machine import Machine
+from server.machine.channel import Channel
 from server.machine.cpu import Stop
+from server.machine.devices import Console3215
+from server.machine.ipl import ipl
 
 if TYPE_CHECKING:
     from server.cp.dispatcher import Dispatcher
@@ -62,6 +66,7 @@ class VirtualMachine:
         self.accounting_records = 0
         self.storage_size = round_storage(user.entry.storage)
         self.max_storage = max(self.storage_size, user.entry.max_storage)
+        self.devices: dict[int, VirtualDevice] = {}
         self.machine = self._new_machine(self.storage_size)
         self.state = RunState.STOPPED
         self.interactive = False  # had terminal I/O since its last slice (VM/370's Q1)
@@ -85,7 +90,36 @@ class VirtualMachine:
         machine = Machine(storage_size=size)
         machine.set_psw(RESET_PSW)
         machine.diagnose_hook = self.diagnose
+        self.channel = Channel(machine.cpu)
+        machine.channel = self.channel
+        for virtual in self.devices.values():
+            virtual.device.reset()
+            self.channel.attach(virtual.address, virtual.device)
         return machine
+
+    # ---- devices -------------------------------------------------------------
+    def attach(self, virtual: VirtualDevice) -> None:
+        self.devices[virtual.address] = virtual
+        self.channel.attach(virtual.address, virtual.device)
+
+    def console(self) -> Console3215 | None:
+        for virtual in self.devices.values():
+            if isinstance(virtual.device, Console3215):
+                return virtual.device
+        return None
+
+    def io_posted(self) -> None:
+        """A device posted an interruption from outside a slice (a console line)."""
+        self.interactive = True
+        if self.state is RunState.WAITING:
+            self.dispatcher.wake(self)
+
+    def ipl_device(self, address: int, clear: bool) -> None:
+        """The architected IPL from a virtual device (reference/diagnose.md §2)."""
+        self.end_guest()
+        self.stop()
+        ipl(self.machine, self.channel, address, clear=clear)
+        self.begin()
 
     @property
     def userid(self) -> str:
@@ -138,6 +172,11 @@ class VirtualMachine:
     def console_input(self, line: str) -> bool:
         """A line for the guest's console; False when one is already waiting (NOT ACCEPTED)."""
         self.interactive = True
+        console = self.console()
+        if self.guest_name is None and console is not None:
+            console.enter(line)  # ends a pending read, or attention with the line kept
+            self.io_posted()
+            return True
         if self._reader is not None and not self._reader.done():
             self._reader.set_result(line)
             return True

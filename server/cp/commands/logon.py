@@ -74,6 +74,7 @@ async def _complete_logon(session: Session, userid: str, password: str, noipl: b
         _reconnect(session, existing)
         return
     user = system.add_user(entry, session)
+    await system.configure_devices(user)
     _logon_banner(session)
     if (files := await logon_files_line(system, user.userid)) is not None:
         session.write(files)

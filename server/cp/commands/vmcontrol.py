@@ -166,7 +166,7 @@ async def ipl(ctx: CommandContext) -> None:
         raise operand_missing("CFG")
     target = words[0].upper()
     parm = ""
-    stop = False
+    stop = clear = False
     for index, word in enumerate(words[1:], start=1):
         upper = word.upper()
         if upper == "PARM":
@@ -175,5 +175,6 @@ async def ipl(ctx: CommandContext) -> None:
         if upper not in ("CLEAR", "NOCLEAR", "STOP"):
             raise invalid_operand("CFG", word)
         stop = stop or upper == "STOP"
+        clear = clear or upper == "CLEAR"
     ctx.user.cp_read = False
-    ctx.system.ipl(ctx.user, target, parm, stop=stop)
+    ctx.system.ipl(ctx.user, target, parm, stop=stop, clear=clear)
