@@ -11,6 +11,7 @@ from server.cp.commands.spoolfiles import query_spool, spool_query_keyword
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, not_available, not_logged_on
 from server.cp.pfkeys import pf_number, query_pf_lines
+from server.cp.qvirtual import query_virtual
 from server.cp.registry import command
 from server.cp.system import CPLEVEL, System
 from server.cp.timefmt import connect_time, cpu_time, short_stamp, stamp
@@ -18,8 +19,6 @@ from server.cp.user import User
 
 NAMES_PER_LINE = 5
 NOT_BUILT = {
-    "VIRTUAL": "QUERY VIRTUAL",
-    "DASD": "QUERY DASD",
     "LINKS": "QUERY LINKS",
 }
 
@@ -134,9 +133,28 @@ async def query(ctx: CommandContext) -> None:
         ctx.reply(*query_pf_lines(user.terminal.pf, pf_number(first)))
     elif first == "PRIV":
         ctx.reply(f"PRIV = {user.classes}")
-    elif keyword(first, "STORAGE", 4) or (first == "VIRTUAL" and rest[:1] == ["STORAGE"]):
-        size = user.vm.storage_size if user.vm is not None else user.entry.storage
-        ctx.reply(f"STORAGE = {size // 1024:05d}K")
+    elif keyword(first, "VIRTUAL", 1):
+        ctx.reply(*query_virtual(user, rest[0] if rest else None))
+    elif first in (
+        "STORAGE",
+        "STOR",
+        "STORA",
+        "STORAG",
+        "DASD",
+        "DA",
+        "DAS",
+        "CONSOLE",
+        "CON",
+        "CONS",
+        "CONSO",
+        "CONSOL",
+        "CHANNELS",
+        "CHAN",
+        "CHANN",
+        "CHANNE",
+        "CHANNEL",
+    ):
+        ctx.reply(*query_virtual(user, first))
     elif first not in NOT_BUILT and (spool_keyword := spool_query_keyword(first)) is not None:
         await query_spool(ctx, spool_keyword, rest)
     elif first in NOT_BUILT:
