@@ -127,6 +127,7 @@ class Cms:
         self.ready(await self.ipl())
         while True:
             line = await self.console.read()
+            _ = self.guest.attention  # an attention while CMS was reading is spent
             if not line.strip():
                 continue
             self.ready(await self.terminal_line(line))

@@ -74,15 +74,7 @@ def _listfile_line(accessed: AccessedDisk, entry: FstEntry, level: int) -> str:
 
 
 def _header(level: int) -> str:
-    names = [
-        "FILENAME",
-        "FILETYPE",
-        "FM",
-        "FORMAT  LRECL   RECS",
-        "BLOCKS",
-        "DATE     TIME ",
-        "LABEL",
-    ]
+    names = ["FILENAME", "FILETYPE", "FM", "FORMAT    RECS", "BLOCKS", "DATE     TIME", "LABEL"]
     return " ".join(names[: 7 - level]).rstrip()
 
 

@@ -9,6 +9,7 @@ serves console input from ``lines``; reading past them ends the session with
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 
 from guests.cms.diag import DiskNotAttached
@@ -31,6 +32,7 @@ class FakeGuest:
         self.emsg = emsg
         self.cp_commands: list[str] = []
         self.pending_attention = False
+        self.armed = False
         self.userid = "ALICE"
         self.parm = ""
         self.cpu = 0
@@ -45,7 +47,7 @@ class FakeGuest:
         self.output.append(f"> {line}")
         if self.lines and self.lines[0] == ATTENTION:
             self.lines.popleft()
-            self.pending_attention = True
+            self.armed = True  # the attention comes while the command runs
         return line
 
     @property
@@ -54,7 +56,9 @@ class FakeGuest:
         return pending
 
     async def checkpoint(self) -> None:
-        return None
+        if self.armed:
+            self.armed, self.pending_attention = False, True
+        await asyncio.sleep(0)
 
     async def cp(self, text: str, capture: bool = True) -> tuple[int, list[str]]:
         self.cp_commands.append(text)
