@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Coroutine
 from typing import Any, Protocol
 
-from guests.cms.fs.device import BLOCK_SIZE, block_records, cms_geometry
+from guests.cms.fs.device import BLOCK_SIZE, block_records, cms_geometry, track_records
 from guests.cms.fs.errors import BlockIOError
 from server.cp.abi import DiagnoseRefused, DiagnoseResult
 
@@ -43,8 +43,11 @@ SECTOR_ARGUMENT = 0x4050
 TIMER_AREA = 0x4080  # doubleword aligned, 32 bytes
 BUFFER = 0x4100  # one 800-byte block
 MESSAGE_AREA = 0x4800
+FORMAT_AREA = 0x10000  # a track's CCWs, then its count fields and zero data
 
 SEEK, SET_SECTOR, NOP, SEARCH_ID_EQUAL, TIC = 0x07, 0x23, 0x03, 0x31, 0x08
+SET_FILE_MASK, SEARCH_HA_EQUAL, WRITE_R0, WRITE_CKD = 0x1F, 0x39, 0x15, 0x1D
+ALLOW_ALL_WRITES = 0xC0
 READ_DATA, WRITE_DATA = 0x06, 0x05
 CHAIN_COMMAND, SLI = 0x40, 0x20
 CLASS_DASD = 0x04
@@ -211,3 +214,26 @@ class DiagnoseDevice:
             result = self._issue(WRITE_DATA, piece.cylinder, piece.head, piece.record, piece.length)
             self._check(result, block, "WRITING")
             at += piece.length
+
+    def format_track(self, cylinder: int, head: int) -> bool:
+        """Write R0 and the keyless records of ``track_records`` on one track, as FORMAT
+        does before it writes the label (DIAGNOSE X'20', general I/O). False when CP
+        refuses the channel program; the track is then left as it was."""
+        cchh = cylinder.to_bytes(2, "big") + head.to_bytes(2, "big")
+        records = track_records(self._device_type, head)
+        data_at = FORMAT_AREA + 8 * (5 + len(records))
+        chain = bytearray()
+        chain += _ccw(SET_FILE_MASK, data_at, CHAIN_COMMAND, 1)
+        chain += _ccw(SEEK, data_at + 8, CHAIN_COMMAND, 6)
+        chain += _ccw(SEARCH_HA_EQUAL, data_at + 16, CHAIN_COMMAND, 4)
+        chain += _ccw(TIC, FORMAT_AREA + 16, 0, 0)
+        chain += _ccw(WRITE_R0, data_at + 24, CHAIN_COMMAND, 16)
+        area = bytearray([ALLOW_ALL_WRITES]) + bytes(7) + bytes(2) + cchh + bytes(2) + cchh
+        area += bytes(4) + cchh + bytes([0, 0, 0, 8]) + bytes(8)
+        for index, (record, length) in enumerate(records):
+            flags = CHAIN_COMMAND if index < len(records) - 1 else 0
+            chain += _ccw(WRITE_CKD, data_at + len(area), flags, 8 + length)
+            area += cchh + bytes([record, 0]) + length.to_bytes(2, "big") + bytes(length)
+        self._guest.write_storage(FORMAT_AREA, bytes(chain) + bytes(area))
+        result = diagnose_now(self._guest, 0x20, rx=self.vaddr, ry=FORMAT_AREA)
+        return result.cc == 0

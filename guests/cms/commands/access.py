@@ -22,9 +22,9 @@ from guests.cms.commands.common import (
     not_accessed,
     numeric,
 )
-from guests.cms.diag import DiskNotAttached, NotDasd
+from guests.cms.diag import DiagnoseDevice, DiskNotAttached, NotDasd
 from guests.cms.disks import AccessedDisk
-from guests.cms.fs import BlockDevice, CmsDisk
+from guests.cms.fs import BlockDevice, CmsDisk, cms_geometry
 from guests.cms.fs.errors import NotCmsDisk
 from guests.cms.plist import Call
 
@@ -224,12 +224,24 @@ async def format_disk(cms: Cms, call: Call) -> int:
         return 0
     cms.console.error("FOR", 733, "I", f"FORMATTING DISK '{letter}'")
     _make_room(cms, vaddr, letter, read_only=False)
+    if isinstance(device, DiagnoseDevice):
+        await _format_tracks(cms, device, cylinders or device.cylinders)
     disk = CmsDisk.format(device, label, cylinders=cylinders, mode_letter=letter)
     cms.disks.by_letter[letter] = AccessedDisk(vaddr, letter, disk)
     cms.console.error(
         "FOR", 732, "I", f"'{disk.cylinders}' CYLINDERS FORMATTED ON DISK '{letter}({vaddr:03X})'"
     )
     return 0
+
+
+async def _format_tracks(cms: Cms, device: DiagnoseDevice, cylinders: int) -> None:
+    """Write the 800-byte records on every track; stop quietly if CP refuses."""
+    heads = cms_geometry(device.device_type).heads
+    for cylinder in range(cylinders):
+        for head in range(heads):
+            if not device.format_track(cylinder, head):
+                return  # CP does not let us: the tracks are used as they are
+        await cms.checkpoint()
 
 
 async def _format_option(

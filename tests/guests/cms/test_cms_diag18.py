@@ -45,6 +45,12 @@ class ChannelGuest:
             if rx != 0x191:
                 return DiagnoseResult(3, rx, rx1, ry, ry1, r15)
             return DiagnoseResult(0, rx, rx1, 0x04000000 | self.type_byte << 16, ry1, r15)
+        if code == 0x20:
+            csw = self.channel.run_program(0x191, ry).csw
+            assert csw is not None
+            return DiagnoseResult(
+                0 if csw[4] & ~STATUS_MODIFIER == CE_DE else 3, rx, rx1, ry, ry1, r15
+            )
         assert code == 0x18 and rx == 0x191 and r15 == 1
         self.issued += 1
         seek = self.machine.read(int.from_bytes(self.machine.read(ry + 1, 3), "big"), 6)
@@ -87,3 +93,13 @@ def test_unformatted_track_is_an_io_error() -> None:
     device = DiagnoseDevice(guest, 0x191, 0x3350)
     with pytest.raises(BlockIOError, match="READING BLOCK 3 ON 191"):
         device.read_block(3)
+
+
+def test_format_tracks_then_cms_format() -> None:
+    guest = ChannelGuest(MODEL_3350, 2, 0x08)
+    guest.blocks.store.tracks.clear()  # a new minidisk: home addresses and R0 only
+    device = DiagnoseDevice(guest, 0x191, 0x3350)
+    assert all(device.format_track(cylinder, head) for cylinder in range(2) for head in range(30))
+    disk = CmsDisk.format(device, "NEWDSK", clock=clock)
+    disk.write("A", "B", [b"\xc1" * 80] * 500, recfm="F")
+    assert CmsDisk.access(guest.blocks).read("A", "B") == [b"\xc1" * 80] * 500
