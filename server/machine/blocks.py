@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from server.machine.cpu import CPU
 
 MAX_INSTRUCTIONS = 24
+MAX_CACHED_SOURCES = 20_000  # compiled functions shared by all CPUs, by source text
 BlockFunction = Callable[[Any, int], int]
 Info = list[tuple[int, int]]  # (address, length) of each instruction in the block
 # A block: its function, its instructions, and per source line the instruction index.
@@ -190,6 +191,8 @@ def _source(parts: list[tuple[str, dict[str, Any]]], start: int) -> tuple[str, l
 def _compile(source: str, functions: dict[str, Any]) -> BlockFunction:
     function = _CODE_CACHE.get(source)
     if function is None:
+        if len(_CODE_CACHE) >= MAX_CACHED_SOURCES:
+            _CODE_CACHE.clear()
         namespace = dict(_NAMESPACE)
         namespace.update(functions)
         exec(compile(source, "<s370 block>", "exec"), namespace)  # noqa: S102

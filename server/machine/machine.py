@@ -37,12 +37,18 @@ DiagnoseHook = Callable[["Machine", int, int, int], bool]
 
 
 class Machine:
-    """One System/370: ``storage_size`` bytes of storage and a CPU."""
+    """One System/370: ``storage_size`` bytes of storage and a CPU.
 
-    def __init__(self, storage_size: int = 1 << 20, instructions_per_us: float = 1.0) -> None:
+    ``compile_blocks=False`` runs everything through the interpreter (the
+    block compiler, ``blocks.py``, must give identical results).
+    """
+
+    def __init__(self, storage_size: int = 1 << 20, instructions_per_us: float = 1.0,
+                 compile_blocks: bool = True) -> None:
         self.storage = Storage(storage_size)
         self.cpu = CPU(self.storage)
         self.cpu.timers.set_rate(instructions_per_us, 0)
+        self.cpu.block_mode = compile_blocks
         self._svc_hook: SvcHook | None = None
         self._diagnose_hook: DiagnoseHook | None = None
 
