@@ -20,8 +20,8 @@ The decorator puts the function into the 256-entry opcode table (or the
 second-level table for ``B2xx``, ``E5xx`` and the ``9Cxx``-``9Fxx`` I/O group,
 where the second byte is masked with :data:`SECOND_LEVEL`), and the
 disassembler and TRACE read mnemonic and format from the same entry.  The
-module must be imported for its instructions to exist: ``cpu.py`` imports
-every instruction module (decimal and floating-point ones included).
+module must be imported for its instructions to exist: add it to
+``instructions.py``, which ``machine.py`` imports.
 
 Arguments by format (after ``cpu``); ``x2``, ``b1`` and ``b2`` are *register
 list indexes* in which a zero field has been replaced by 16, and ``cpu.r[16]``
