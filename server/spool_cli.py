@@ -86,6 +86,9 @@ def add_spool_parser(commands: Any, common: Common) -> None:
     punch.add_argument("--copies", type=int, default=1)
     punch.add_argument("--dist", default="")
     punch.add_argument("--hold", action="store_true")
+    punch.add_argument(
+        "--binary", action="store_true", help="the file is 80-byte EBCDIC cards, taken as they are"
+    )
 
 
 def run_spool(arguments: argparse.Namespace, config: Config) -> int:
@@ -204,7 +207,18 @@ async def _punch(store: SpoolStore, arguments: argparse.Namespace) -> None:
         if await directory.get_user(userid) is None:
             raise SpoolCommandError(f"{userid} is not in the CP directory")
     writer = store.open_output(originator, settings)
+    if arguments.binary:
+        for image in _cards(arguments.file):
+            writer.write(image)
+        print(close_notice(await store.close(writer)))
+        return
     to_record = card if settings.record_format is RecordFormat.CARD else print_line
     for line in _lines(arguments.file):
         writer.write(to_record(line))
     print(close_notice(await store.close(writer)))
+
+
+def _cards(path: str) -> list[bytes]:
+    """80-byte binary cards (a short last card is padded with blanks)."""
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    return [data[i : i + 80].ljust(80, b"\x40") for i in range(0, len(data), 80)]

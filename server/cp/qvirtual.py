@@ -28,6 +28,8 @@ def device_line(user: User, virtual: VirtualDevice) -> list[str]:
             f"CONS {virtual.address:03X} ON {where}   TERM   STOP",
             f"     {virtual.address:03X} CL T NOCONT NOHOLD COPY 01    READY",
         ]
+    if virtual.unit is not None:
+        return unit_record_lines(user, virtual)
     access = "R/O" if virtual.read_only else "R/W"
     return [
         f"DASD {virtual.address:03X} {virtual.device_type} {virtual.volser:<6} {access} "
@@ -84,3 +86,26 @@ def query_address(user: User, token: str) -> list[str]:
     if virtual is None:
         raise CPError("CQG", 40, f"DEV {address:03X} DOES NOT EXIST")
     return device_line(user, virtual)
+
+
+def unit_record_lines(user: User, virtual: VirtualDevice) -> list[str]:
+    """``RDR 00C CL * NOCONT NOHOLD EOF READY``, ``PUN 00D CL A NOCONT NOHOLD COPY 01 READY``."""
+    unit = virtual.unit
+    assert unit is not None
+    address = f"{virtual.address:03X}"
+    if unit.reader is not None:
+        reader = unit.reader
+        return [
+            f"RDR  {address} CL {reader.spool_class or '*'} "
+            f"{'CONT' if reader.cont else 'NOCONT'} {'HOLD' if reader.hold else 'NOHOLD'} "
+            f"{'EOF' if reader.eof else 'NOEOF'} READY"
+        ]
+    output = unit.output
+    assert output is not None
+    destination = f"TO {output.to}" if output.to else f"FOR {output.for_user or user.userid}"
+    return [
+        f"{unit.kind.value:<4} {address} CL {output.spool_class} "
+        f"{'CONT' if output.cont else 'NOCONT'} {'HOLD' if output.hold else 'NOHOLD'} "
+        f"COPY {output.copies:02d} READY",
+        f"     {address} {destination} DIST {output.dist or user.userid}",
+    ]

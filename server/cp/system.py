@@ -24,19 +24,29 @@ from server.cp.dispatcher import Dispatcher
 from server.cp.guestcmd import run_guest_command
 from server.cp.lineedit import EditSymbols
 from server.cp.messages import CPError, not_available
+from server.cp.spooldev import make_unit_record
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
 from server.cp.user import User
-from server.cp.vdevices import READ_ONLY_MODES, console_device, minidisk_device
+from server.cp.vdevices import (
+    READ_ONLY_MODES,
+    VirtualDevice,
+    console_device,
+    minidisk_device,
+)
 from server.cp.vm import RunState, VirtualMachine
 from server.dasd.volumes import VolumeRegistry
 from server.machine.cpu import Stop
 from server.machine.ipl import IplError
+from spool.model import DeviceType, SpoolFile
 from spool.store import SpoolStore
 
 if TYPE_CHECKING:
     from server.cp.session import Session
 
 log = logging.getLogger(__name__)
+
+
+SPOOL_KINDS = {"READER": DeviceType.RDR, "PUNCH": DeviceType.PUN, "PRINTER": DeviceType.PRT}
 
 
 def device_address(token: str) -> int | None:
@@ -225,6 +235,21 @@ class System:
             return
         if entry.console is not None:
             vm.attach(console_device(entry.console.address, user))
+        if self.spool is not None:
+            for statement in entry.spool:
+                kind = SPOOL_KINDS[statement.kind.value]
+                unit = make_unit_record(
+                    self, self.spool, user, statement.address, kind, statement.spool_class
+                )
+                vm.attach(
+                    VirtualDevice(
+                        statement.address,
+                        kind.value,
+                        unit.device,
+                        device_type=statement.device_type,
+                        unit=unit,
+                    )
+                )
         if self.volumes is None:
             return
         for disk in entry.mdisks:
@@ -247,7 +272,7 @@ class System:
             if virtual is not None:
                 vm.attach(virtual)
 
-    def ipl(
+    async def ipl(
         self, user: User, target: str, parm: str = "", stop: bool = False, clear: bool = False
     ) -> None:
         """IPL a device (vaddr) or a guest registered by name."""
@@ -257,6 +282,9 @@ class System:
         name = target.upper()
         address = device_address(name)
         if address is not None and name not in self.guests:
+            virtual = vm.devices.get(address)
+            if virtual is not None and virtual.unit is not None and virtual.unit.reader:
+                await virtual.unit.reader.prepare()  # the deck must be there for the IPL read
             self._ipl_device(user, vm, address, clear, stop)
             return
         main = self.guests.get(name)
@@ -269,6 +297,29 @@ class System:
             user.console_state("CP READ")
         else:
             user.console_state("RUNNING")
+
+    async def spool_arrived(self, spool_file: SpoolFile) -> None:
+        """A closed file reached a reader queue: tell its owner; a waiting reader reads it."""
+        from server.cp.commands.spoolfiles import notify_arrival
+
+        notify_arrival(self, spool_file)
+        owner = self.find_user(spool_file.owner)
+        if owner is None or owner.vm is None:
+            return
+        for virtual in owner.vm.devices.values():
+            if virtual.unit is not None and virtual.unit.reader is not None:
+                virtual.unit.reader.stage()
+
+    async def close_spool_files(self, user: User) -> None:
+        """LOGOFF closes the open output files (cp-cms.md 4.4)."""
+        if user.vm is None:
+            return
+        for virtual in list(user.vm.devices.values()):
+            output = virtual.unit.output if virtual.unit is not None else None
+            if output is not None and output.is_open:
+                spool_file = await output.close(force=True)
+                if spool_file is not None:
+                    await self.spool_arrived(spool_file)
 
     def _ipl_device(
         self, user: User, vm: VirtualMachine, address: int, clear: bool, stop: bool

@@ -24,6 +24,7 @@ from server.dasd.volumes import VolumeRegistry
 from server.machine.devices import CkdDevice, Console3215, Device, FbaDevice
 
 if TYPE_CHECKING:
+    from server.cp.spooldev import UnitRecord
     from server.cp.user import User
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class VirtualDevice:
     cylinders: int = 0
     owner: str = ""  # the directory entry that owns a minidisk (LINKs)
     device_type: str = ""
+    unit: UnitRecord | None = None  # a spooled reader, punch or printer
 
 
 class TerminalBridge:

@@ -59,6 +59,7 @@ class VMServer:
         env: dict[str, str] | None = None,
     ) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = data_dir
         direct = data_dir / "TEST.DIRECT"
         direct.write_text(directory_text)
         self.log: list[str] = []

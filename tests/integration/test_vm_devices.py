@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,3 +124,107 @@ def test_links_and_a_missing_link(device_server: VMServer) -> None:
 def test_volumes_for_the_directory_exist(device_server: VMServer, tmp_path: Path) -> None:
     assert device_server.alive()
     assert not any("Traceback" in line for line in device_server.log)
+
+
+DECK_IPL = bytes.fromhex("000000000000020002000200200000500000000000000000")
+DECK_PROGRAM = bytes.fromhex(
+    "41100230 50100048 9C000009 9D000009 4770020C"
+    " 41100238 50100048 9C000009 9D000009 47700220 82000248 00000000"
+    " 0900024020000005 0A00030020000050 C8C5D3D3D6404040 000200000000DECC".replace(" ", "")
+)
+
+
+@pytest.fixture(scope="module")
+def spool_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
+    directory = make_test_directory() + (
+        "USER GINA " + hash_password("GINAPW", log2_n=4) + " 1M 16M G\n"
+        " CONSOLE 009 3215\n SPOOL 00C 2540 READER *\n SPOOL 00D 2540 PUNCH A\n"
+        " SPOOL 00E 1403 A\n"
+        "USER HUGO " + hash_password("HUGOPW", log2_n=4) + " 1M 16M G\n"
+        " CONSOLE 009 3215\n SPOOL 00C 2540 READER *\n"
+    )
+    server = VMServer(tmp_path_factory.mktemp("spooldev"), directory)
+    yield server
+    server.stop()
+
+
+def punch_from_host(server: VMServer, data: bytes, to: str, tmp_path: Path) -> None:
+    deck = tmp_path / "deck.bin"
+    deck.write_bytes(data)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "spool",
+            "punch",
+            str(deck),
+            "--to",
+            to,
+            "--binary",
+            "--data-dir",
+            str(server.data_dir),
+            "--name",
+            "HELLO",
+            "DECK",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_ipl_a_card_deck_from_the_reader(spool_server: VMServer, tmp_path: Path) -> None:
+    punch_from_host(spool_server, DECK_IPL.ljust(80, b"\x40") + DECK_PROGRAM, "GINA", tmp_path)
+    tty = TTY(spool_server.port)
+    tty.send("LOGON GINA GINAPW")
+    tty.expect("FILES: 001 RDR,  NO PRT,  NO PUN")
+    tty.expect("LOGON AT")
+    tty.send("QUERY VIRTUAL 00C")
+    tty.expect("RDR  00C CL \\* NOCONT NOHOLD EOF READY")
+    tty.send("IPL 00C")
+    tty.expect("\nHELLO\r\n")
+    tty.send("from the deck")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000DECC'")
+    tty.send("D T300.10")
+    tty.expect(r"\*from the deck")
+    tty.send("QUERY RDR")  # the deck is still the reader's open file
+    tty.expect("GINA     0001 A RDR 00000002 01 NONE")
+    tty.send("CLOSE RDR")  # NOHOLD NOCONT: released
+    tty.send("QUERY RDR")
+    tty.expect("NO RDR FILES")
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)
+
+
+def test_punch_to_another_user_close_and_read(spool_server: VMServer) -> None:
+    hugo = TTY(spool_server.port)
+    hugo.logon("HUGO", "HUGOPW")
+    gina = TTY(spool_server.port)
+    gina.logon("GINA", "GINAPW")
+    card = "HELLO HUGO".encode("cp037").hex().upper()
+    # 200: LA 1,300 / ST 1,48 / SIO 00D / TIO 00D / BC 7,20C / LPSW 600
+    gina.send("STORE S200 41100300 50100048 9C00000D 9D00000D 4770020C 82000600")
+    gina.send(f"STORE S300 0100040000000050#STORE S400 {card}#STORE S600 000200000000EEEE")
+    gina.send("SPOOL PUNCH TO HUGO CLASS B#BEGIN 200")
+    gina.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000EEEE'")
+    gina.send("CLOSE PUNCH")
+    gina.expect(r"PUN FILE (\d{4})  TO  HUGO     COPY 01 NOHOLD")
+    hugo.expect(r"RDR FILE \d{4} FROM GINA     PUN COPY 01 NOHOLD")
+    hugo.send("QUERY RDR ALL")
+    hugo.expect(r"GINA     \d{4} B PUN 00000001")
+    # HUGO's guest reads the card: SIO read on 00C into 500, then a disabled wait.
+    hugo.send("STORE S200 41100300 50100048 9C00000C 9D00000C 4770020C 82000600")
+    hugo.send("STORE S300 0200050000000050#STORE S600 000200000000FFFF#BEGIN 200")
+    hugo.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000FFFF'")
+    hugo.send("D T500.10")
+    hugo.expect(r"\*HELLO HUGO")
+    gina.send("SPOOL PRINTER CLASS Q#SPOOL 00E COPY 3#SPOOL CONSOLE START")
+    gina.expect("CONSOLE SPOOLING NOT AVAILABLE")
+    gina.send("SPOOL 0FF CLASS A")
+    gina.expect("DEV 0FF DOES NOT EXIST")
+    for tty in (gina, hugo):
+        tty.send("LOGOFF")
+        tty.expect(pexpect.EOF)

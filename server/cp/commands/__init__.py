@@ -5,10 +5,21 @@ from server.cp.commands import (
     message,
     query,
     setcmd,
+    spoolcmd,
     spoolfiles,
     system,
     terminal,
     vmcontrol,
 )
 
-__all__ = ["logon", "message", "query", "setcmd", "spoolfiles", "system", "terminal", "vmcontrol"]
+__all__ = [
+    "logon",
+    "message",
+    "query",
+    "setcmd",
+    "spoolcmd",
+    "spoolfiles",
+    "system",
+    "terminal",
+    "vmcontrol",
+]

@@ -84,7 +84,7 @@ async def _complete_logon(session: Session, userid: str, password: str, noipl: b
     )
     if entry.ipl is not None and not noipl:
         try:
-            system.ipl(user, entry.ipl.target, entry.ipl.parm or "")
+            await system.ipl(user, entry.ipl.target, entry.ipl.parm or "")
         except CPError as failure:
             session.error(failure.message)
 
@@ -117,6 +117,7 @@ def _reconnect(session: Session, user: User) -> None:
 async def logoff(ctx: CommandContext) -> None:
     hold = _hold_operand(ctx)
     session = ctx.session
+    await ctx.system.close_spool_files(ctx.user)
     lines = ctx.system.logoff(ctx.user)
     session.write(*lines)
     if hold:

@@ -177,4 +177,4 @@ async def ipl(ctx: CommandContext) -> None:
         stop = stop or upper == "STOP"
         clear = clear or upper == "CLEAR"
     ctx.user.cp_read = False
-    ctx.system.ipl(ctx.user, target, parm, stop=stop, clear=clear)
+    await ctx.system.ipl(ctx.user, target, parm, stop=stop, clear=clear)
