@@ -107,6 +107,7 @@ class CPU:
         self.consumed = 0
         self.last_ilc = 0  # ILC of the last instruction, stored by I/O and external swaps
         self.profile: dict[str, int] | None = None
+        self.trace: Callable[[int, bytes], None] | None = None  # (address, instruction)
         self.stop_request: Stop | None = None
         self.svc_hook: Callable[[int], bool] | None = None
         self.diagnose_hook: Callable[[int, int, int], bool] | None = None
@@ -415,6 +416,8 @@ class CPU:
             call = partial(_synchronized, self, call)
         if self.profile is not None:
             call = partial(_counted, self.profile, definition.mnemonic, call)
+        if self.trace is not None:
+            call = partial(_traced, self, data, call)
         return (call, len(data))
 
     # -- execution ------------------------------------------------------------------
@@ -453,7 +456,8 @@ class CPU:
     def execute(self, budget: int) -> int:
         """Run up to ``budget`` instructions; stop early after a PSW swap or a break."""
         executed = 0
-        if self.block_mode and self.fast and self.profile is None and not self.psw_invalid:
+        if self.block_mode and self.fast and self.profile is None and self.trace is None \
+                and not self.psw_invalid:
             executed = blocks.execute(self, budget)
             if not self.block_tail:
                 return executed
@@ -549,6 +553,14 @@ def _synchronized(cpu: CPU, call: Callable[[], None]) -> None:
     if not cpu.sync_armed:
         raise SyncPoint()
     cpu.sync_armed = False
+    call()
+
+
+def _traced(cpu: CPU, data: bytes, call: Callable[[], None]) -> None:
+    trace = cpu.trace
+    if trace is not None:
+        # The CPU has already stepped past the instruction (past EX for a target).
+        trace((cpu.ia - (4 if cpu.executing else len(data))) & 0xFFFFFF, data)
     call()
 
 

@@ -28,12 +28,14 @@ import server.machine.instructions  # noqa: F401 - registers every instruction
 from server.machine import interrupts, psw
 from server.machine.channel_hook import ChannelHook
 from server.machine.cpu import CPU, Stop
+from server.machine.disasm import disassemble
 from server.machine.storage import Storage
 
 SLICE = 50_000
 
 SvcHook = Callable[["Machine", int], bool]
 DiagnoseHook = Callable[["Machine", int, int, int], bool]
+TraceHook = Callable[["Machine", int, bytes, str], None]
 
 
 class Machine:
@@ -171,6 +173,17 @@ class Machine:
     @property
     def profile(self) -> dict[str, int]:
         return dict(self.cpu.profile or {})
+
+    def set_trace(self, trace: TraceHook | None) -> None:
+        """Call ``trace(machine, address, instruction, text)`` before every
+        instruction (CP's TRACE); ``text`` is the disassembly.  Tracing runs
+        the interpreter only; None switches it off."""
+        if trace is None:
+            self.cpu.trace = None
+        else:
+            self.cpu.trace = lambda address, data: trace(self, address, data,
+                                                         disassemble(data, address))
+        self.cpu.flush_icache()
 
     # -- running ---------------------------------------------------------------------
 
