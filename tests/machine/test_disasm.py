@@ -46,11 +46,11 @@ def test_profile_counts_per_mnemonic() -> None:
 
 def test_trace_sees_every_instruction_with_its_disassembly() -> None:
     seen: list[tuple[int, str]] = []
-    machine = prepare("41100002 44000300 46100200")  # EX of LA 2,1(2) at X'300'
+    machine = prepare("41100002 44000300 46100204")  # EX of LA 2,1(2) at X'300'
     machine.load(0x300, bytes.fromhex("41202001"))
     machine.set_trace(lambda _machine, address, _data, text: seen.append((address, text)))
     machine.run(1000)
     assert seen[:4] == [(0x200, "LA    1,X'002'"), (0x204, "EX    0,X'300'"),
-                        (0x204, "LA    2,X'001'(,2)"), (0x208, "BCT   1,X'200'")]
+                        (0x204, "LA    2,X'001'(,2)"), (0x208, "BCT   1,X'204'")]
     assert machine.gpr(2) == 2
     machine.set_trace(None)
