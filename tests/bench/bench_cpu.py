@@ -153,7 +153,7 @@ def machine_run(program: Program, iterations: int) -> Figure:
 
 def machine_figure(program: Program, seconds: float, repeat: int) -> Figure:
     """Best Machine rate over ``repeat`` runs of about ``seconds`` each."""
-    probe = machine_run(program, 2_000)
+    probe = machine_run(program, 20_000)  # large enough to amortise block compilation
     iterations = max(int(probe.mips * 1e6 * seconds / LOOPS[program.name]), 1000)
     runs = [machine_run(program, iterations) for _ in range(repeat)]
     return max(runs, key=lambda figure: figure.mips)
