@@ -58,6 +58,21 @@ def register_guests(system: System, config: Config) -> None:
         log.info("guest %s registered from %s", name, target)
 
 
+async def autolog_at_start(system: System, store: DirectoryStore, config: Config) -> None:
+    """Log on the service machines (RSCS by default) as CP does at its IPL."""
+    for userid in config.autolog:
+        entry = await store.get_user(userid)
+        if entry is None or not entry.can_logon:
+            log.warning("AUTOLOG %s: not in the directory (or NOLOG); not logged on", userid)
+            continue
+        if entry.ipl is not None and entry.ipl.target.upper() not in system.guests:
+            log.warning(
+                "AUTOLOG %s: IPL %s is not available; not logged on", userid, entry.ipl.target
+            )
+            continue
+        await system.autolog(entry)
+
+
 async def serve(config: Config) -> int:
     """Run the system until it shuts down; returns the process exit code."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -90,6 +105,8 @@ async def serve(config: Config) -> int:
     listener = await start_terminal_server(
         system, config.host, config.port, config.prelogon_timeout
     )
+    system.guest_settings = config.sections
+    await autolog_at_start(system, store, config)
     log.info("VM/370 ONLINE at %s:%d, node %s", config.host, listener.port, config.node)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

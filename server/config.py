@@ -41,6 +41,8 @@ class Config:
     spool_user_records: int | None = None  # spool records one user may originate
     spool_system_records: int | None = None  # spool records the whole system holds
     guests: dict[str, str] = field(default_factory=dict)  # IPL name -> "module:function"
+    autolog: list[str] = field(default_factory=lambda: ["RSCS"])  # logged on at start-up
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)  # e.g. [rscs]
 
     @property
     def database(self) -> str:
@@ -75,6 +77,11 @@ def _convert(name: str, value: Any) -> Any:
     try:
         if name == "guests":
             return _guests(value)
+        if name == "autolog":
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                raise ValueError(value)
+            return [item.strip().upper() for item in items if item.strip()]
         if name == "port":
             port = int(value)
             if not 0 <= port <= 65535:
@@ -89,6 +96,8 @@ def _convert(name: str, value: Any) -> Any:
             return limit
         if name in ("data_dir", "directory"):
             return Path(str(value)).expanduser()
+        if name == "sections":
+            return value
         if name in ("node", "operator"):
             return str(value).upper()
         if name == "dasd_sync":
@@ -110,10 +119,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: {error.strerror}") from error
     system = table.get("system", {})
     merged = {k: v for k, v in table.items() if not isinstance(v, dict) or k == "guests"}
+    sections = {
+        k.lower(): v
+        for k, v in table.items()
+        if isinstance(v, dict) and k not in ("system", "guests")
+    }
     merged.update(system if isinstance(system, dict) else {})
     unknown = sorted(set(merged) - KEYS)
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+    if sections:
+        merged["sections"] = sections
     return merged
 
 

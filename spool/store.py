@@ -264,6 +264,15 @@ async def _free_spoolid(session: AsyncSession, last: int) -> int:
     raise SpoolFull("SPOOL SPACE FULL; NO SPOOLID AVAILABLE")
 
 
+@dataclass(frozen=True)
+class NetworkOrigin:
+    """Where a file received from the network was created (RSCS fills it in)."""
+
+    node: str
+    userid: str
+    network_id: str | None = None
+
+
 class SpoolStore:
     """Spool files in a database; every method opens and closes its own session."""
 
@@ -298,8 +307,11 @@ class SpoolStore:
         hold: bool | None = None,
         dist: str | None = None,
         name: FileName | None = None,
+        origin: NetworkOrigin | None = None,
     ) -> SpoolFile:
-        """CLOSE: the open file becomes a spool file, in one transaction."""
+        """CLOSE: the open file becomes a spool file, in one transaction.
+
+        ``origin`` is given by RSCS for a file that came from another node."""
         if writer.finished:
             raise SpoolError("FILE ALREADY CLOSED")
         chunks = writer.sealed_chunks()
@@ -309,6 +321,9 @@ class SpoolStore:
             spoolid = await _free_spoolid(session, control.last_spoolid)
             position = control.serial * POSITION_STEP
             row = self._file_row(writer, spoolid, position, hold, dist, name)
+            if origin is not None:
+                row.origin_node, row.origin_userid = origin.node, origin.userid
+                row.network_id = origin.network_id
             session.add(row)
             await session.flush()
             session.add_all(

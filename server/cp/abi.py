@@ -21,9 +21,11 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from server.machine.cpu import Stop
+from spool.model import Disposition, OutputSettings, SpoolFile
+from spool.store import NetworkOrigin, SpoolStore
 
 if TYPE_CHECKING:
     from server.cp.system import System
@@ -50,6 +52,14 @@ class NetworkRefused(PermissionError):
 
 class DiagnoseRefused(Exception):
     """The DIAGNOSE code or its operands are invalid (a specification exception on a CPU)."""
+
+
+@dataclass(frozen=True)
+class ReaderFile:
+    """A spool file in the guest's reader: its attributes and its records."""
+
+    spool_file: SpoolFile
+    records: list[bytes]
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,58 @@ class GuestInterface:
 
         Messages arrive only while the guest has issued ``SET SMSG ON``."""
         return await self._vm.smsg.get()
+
+    # ---- configuration and saved state -------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The system configuration's section for this guest (``[rscs]`` for RSCS)."""
+        return dict(self._system.guest_settings.get(self.name.lower(), {}))
+
+    async def load_state(self) -> dict[str, Any]:
+        """What this guest saved with :meth:`save_state` (for its userid), or {}."""
+        return await self._system.guest_state.load(self.userid, self.name)
+
+    async def save_state(self, state: dict[str, Any]) -> None:
+        """Keep ``state`` (JSON-serialisable) across restarts, committed before returning."""
+        await self._system.guest_state.save(self.userid, self.name, state)
+
+    # ---- spool files (the virtual reader and punch, as DIAGNOSE X'14' serves them) --
+    async def next_reader_file(self, spool_class: str | None = None) -> ReaderFile | None:
+        """The first readable file in this machine's reader (class ``None`` = any)."""
+        store = self._spool()
+        spool_file = await store.next_reader_file(self.userid, spool_class)
+        if spool_file is None:
+            return None
+        records = [record async for record in store.records(spool_file.spoolid)]
+        return ReaderFile(spool_file, records)
+
+    async def finish_reader_file(self, reader_file: ReaderFile, keep: bool = False) -> None:
+        """Done with a reader file: purged, or (``keep``) left in the reader, unheld."""
+        disposition = Disposition.KEEP if keep else Disposition.PURGE
+        await self._spool().finish_reader(reader_file.spool_file.spoolid, disposition)
+
+    async def wait_reader_file(self) -> None:
+        """Wait until a file arrives in this machine's reader (or return at once if one is
+        there: call :meth:`next_reader_file` after)."""
+        await self._vm.reader_arrival.wait()
+        self._vm.reader_arrival.clear()
+
+    async def send_file(
+        self, records: list[bytes], settings: OutputSettings, origin: NetworkOrigin | None = None
+    ) -> SpoolFile:
+        """Punch or print a whole file and close it (``settings.to``: a user's reader)."""
+        store = self._spool()
+        writer = store.open_output(self.userid, settings)
+        for record in records:
+            writer.write(record)
+        spool_file = await store.close(writer, origin=origin)
+        await self._system.spool_arrived(spool_file)
+        return spool_file
+
+    def _spool(self) -> SpoolStore:
+        if self._system.spool is None:
+            raise RuntimeError("this system has no spool")
+        return self._system.spool
 
     # ---- the network (a CP grant: directory OPTION NETWORK) ---------------------
     def _network_granted(self) -> None:

@@ -15,13 +15,14 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from directory.model import UserEntry
 from directory.store import DirectoryStore
 from server.cp.abi import GuestInterface, GuestMain
 from server.cp.dispatcher import Dispatcher
 from server.cp.guestcmd import run_guest_command
+from server.cp.gueststate import GuestStateStore
 from server.cp.lineedit import EditSymbols
 from server.cp.messages import CPError, not_available
 from server.cp.spooldev import make_unit_record
@@ -145,6 +146,8 @@ class System:
         self._guest_work: set[asyncio.Task[None]] = set()
         self.guests: dict[str, GuestMain] = {}
         self.volumes: VolumeRegistry | None = None  # set by the composition root
+        self.guest_settings: dict[str, dict[str, Any]] = {}  # config sections by guest name
+        self.guest_state = GuestStateStore(data_dir)
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:
@@ -179,12 +182,29 @@ class System:
         if operator is not None:
             operator.write(text)
 
-    def add_user(self, entry: UserEntry, session: Session) -> User:
+    def add_user(self, entry: UserEntry, session: Session | None) -> User:
+        """A new logged-on user; ``session`` None for AUTOLOG (disconnected)."""
         user = User(entry, self.clock.now())
         self.users[user.userid] = user
         user.vm = VirtualMachine(user, self.dispatcher, self.clock)
         self.peak_users = max(self.peak_users, self.user_count)
-        self.attach(user, session)
+        if session is not None:
+            self.attach(user, session)
+        return user
+
+    async def autolog(self, entry: UserEntry) -> User:
+        """AUTOLOG: log a user on disconnected and run its directory IPL (cp-cms.md 4.6)."""
+        user = self.add_user(entry, None)
+        user.terminal.symbols = user.terminal.symbols.off()
+        self.operator_console(f"AUTO LOGON  ***   {user.userid:<8} USERS = {self.user_count:03d}")
+        await self.configure_devices(user)
+        if entry.ipl is not None:
+            try:
+                await self.ipl(user, entry.ipl.target, entry.ipl.parm or "")
+            except CPError as failure:
+                self.operator_console(
+                    f"{user.userid}: {failure.message.code} {failure.message.text}"
+                )
         return user
 
     def attach(self, user: User, session: Session) -> None:
@@ -306,6 +326,7 @@ class System:
         owner = self.find_user(spool_file.owner)
         if owner is None or owner.vm is None:
             return
+        owner.vm.reader_arrival.set()
         for virtual in owner.vm.devices.values():
             if virtual.unit is not None and virtual.unit.reader is not None:
                 virtual.unit.reader.stage()

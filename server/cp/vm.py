@@ -85,6 +85,7 @@ class VirtualMachine:
         self.program_svc: int | None = None
         self.smsg: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
         self.guest_servers: list[asyncio.Server] = []  # listeners a guest opened
+        self.reader_arrival = asyncio.Event()  # a spool file reached this machine's reader
 
     def _new_machine(self, size: int) -> Machine:
         machine = Machine(storage_size=size)

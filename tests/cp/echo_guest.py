@@ -8,6 +8,7 @@ program run on the virtual CPU that ends with an SVC the guest services.
 from __future__ import annotations
 
 from server.cp.abi import GuestInterface
+from spool.model import FileName, OutputSettings
 
 # 2000: LA 1,7 / AR 1,1 / SVC 202 (the guest's "program done")
 PROGRAM = bytes.fromhex("411000071A110ACA")
@@ -51,6 +52,24 @@ async def main(guest: GuestInterface) -> None:
             guest.write(f"SMSG FROM {sender}: {text}")
         elif word.startswith("NET "):
             await network(guest, int(word.split()[1]))
+        elif word.startswith("SENDTO "):
+            settings = OutputSettings(to=word.split()[1], spool_class="A")
+            settings.name = FileName("ECHO", "DATA")
+            sent = await guest.send_file([b"\xc8\xc9".ljust(80, b"\x40")], settings)
+            guest.write(f"SENT {sent.spoolid:04d}")
+        elif word == "READFILE":
+            found = await guest.next_reader_file()
+            if found is None:
+                guest.write("READER EMPTY")
+            else:
+                await guest.finish_reader_file(found)
+                text = found.records[0][:2].decode("cp037")
+                guest.write(f"READ {found.spool_file.originator} {len(found.records)} {text}")
+        elif word == "STATE":
+            state = await guest.load_state()
+            state["count"] = state.get("count", 0) + 1
+            await guest.save_state(state)
+            guest.write(f"STATE {state['count']} {guest.settings.get('greeting', '-')}")
         elif word == "BOOM":
             raise RuntimeError("the echo guest was asked to fail")
         else:

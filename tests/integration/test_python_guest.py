@@ -17,9 +17,12 @@ from tests.integration.telnet import TTY
 def guest_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
     directory = make_test_directory() + (
         "USER DAVE " + hash_password("DAVEPW", log2_n=4) + " 4M 16M G\n OPTION NETWORK\n"
+        "USER SERVICE " + hash_password("SERVPW", log2_n=4) + " 4M 16M G\n IPL ECHO\n"
     )
+    data_dir = tmp_path_factory.mktemp("guests")
+    (data_dir / "vm370.toml").write_text('autolog = ["SERVICE"]\n[echo]\ngreeting = "hi"\n')
     server = VMServer(
-        tmp_path_factory.mktemp("guests"),
+        data_dir,
         directory,
         env={"VM370_GUESTS": "ECHO=tests.cp.echo_guest:main"},
     )
@@ -132,3 +135,27 @@ def test_smsg_msgnoh_and_the_network_grant(guest_server: VMServer) -> None:
         tty.send("#CP LOGOFF")
         tty.expect(pexpect.EOF)
     listener.close()
+
+
+def test_autolog_spool_files_and_saved_state(guest_server: VMServer) -> None:
+    assert any("AUTO LOGON  ***   SERVICE" in line for line in guest_server.log)
+    bob = TTY(guest_server.port)
+    bob.logon("BOB", "BOBPW")
+    bob.send("QUERY SERVICE")
+    bob.expect("SERVICE  - DSC")
+    bob.send("IPL ECHO")
+    bob.expect("ECHO READY")
+    bob.send("sendto BOB")
+    bob.expect(r"RDR FILE (\d{4}) FROM BOB")  # the arrival message comes first
+    bob.expect(r"SENT \d{4}")
+    bob.send("readfile")
+    bob.expect("READ BOB 1 HI")
+    bob.send("readfile")
+    bob.expect("READER EMPTY")
+    bob.send("state")
+    bob.expect("STATE 1 hi")
+    bob.send("state")
+    bob.expect("STATE 2 hi")
+    bob.send("#CP LOGOFF")
+    bob.expect(pexpect.EOF)
+    assert (guest_server.data_dir / "guests" / "BOB.ECHO.json").exists()

@@ -61,3 +61,19 @@ async def help_command(ctx: CommandContext) -> None:
     ctx.reply(f"CP COMMANDS FOR CLASSES {classes or 'ANY'}:")
     for start in range(0, len(names), 6):
         ctx.reply(" ".join(f"{name:<10}" for name in names[start : start + 6]).rstrip())
+
+
+@command("AUTOLOG", minimum=5, classes="A", syntax="AUTOLOG userid password")
+async def autolog(ctx: CommandContext) -> None:
+    """Log a user on without a terminal, running its directory IPL."""
+    if len(ctx.operands) != 2:
+        raise operand_missing("CFC")
+    userid, password = ctx.operands
+    system = ctx.system
+    if system.find_user(userid) is not None:
+        raise CPError("LOG", 54, f"{userid} ALREADY LOGGED ON")
+    entry = await system.store.authenticate(userid, password)
+    if entry is None:
+        raise CPError("LOG", 50, "PASSWORD INCORRECT - REINITIATE LOGON PROCEDURE")
+    await system.autolog(entry)
+    ctx.reply("COMMAND COMPLETE")
