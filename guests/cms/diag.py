@@ -52,9 +52,9 @@ READ_DATA, WRITE_DATA = 0x06, 0x05
 CHAIN_COMMAND, SLI = 0x40, 0x20
 CLASS_DASD = 0x04
 # VM/370 virtual device type byte (DIAGNOSE X'24' Ry byte 1) -> device type.
-DASD_TYPES = {0x80: 0x2311, 0x40: 0x2314, 0x10: 0x3330, 0x01: 0x3340, 0x08: 0x3350}
+DASD_TYPES = {0x80: 0x2311, 0x01: 0x2314, 0x04: 0x3330, 0x02: 0x3340, 0x08: 0x3350}
 NO_RPS = (0x2311, 0x2314, 0x2319)  # no Set Sector: a NOP takes its place
-CYLINDER_OUT_OF_RANGE = 4  # DIAGNOSE X'18' R15 for a seek beyond the minidisk (unverified)
+CYLINDER_OUT_OF_RANGE = 13  # DIAGNOSE X'18' R15: unit check (a seek beyond the minidisk)
 MAX_CYLINDERS = 1024
 
 
@@ -154,9 +154,13 @@ class DiagnoseDevice:
     def device_type(self) -> int:
         return self._device_type
 
+    def known_cylinders(self, cylinders: int) -> None:
+        """The minidisk's size as CP reports it (QUERY VIRTUAL)."""
+        self._cylinders = cylinders
+
     @property
     def cylinders(self) -> int:
-        """The minidisk's size, found by probing where seeks start to fail."""
+        """The minidisk's size; unless CP told it, found by probing where seeks fail."""
         if self._cylinders is None:
             low, high = 1, MAX_CYLINDERS
             while low < high:

@@ -29,17 +29,34 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 class DiskProvider(Protocol):
     """Virtual DASD by address; raises ``diag.DiskNotAttached`` or ``diag.NotDasd``."""
 
-    def attach(self, vaddr: int) -> BlockDevice: ...
+    async def attach(self, vaddr: int) -> BlockDevice: ...
+
+
+class CpGuest(DiagGuest, Protocol):
+    async def cp(self, text: str, capture: bool = True) -> tuple[int, list[str]]: ...
 
 
 class DiagnoseDisks:
-    """The real thing: the user's virtual DASD through DIAGNOSE X'24' and X'18'."""
+    """The real thing: the user's virtual DASD through DIAGNOSE X'24' and X'18'.
 
-    def __init__(self, guest: DiagGuest) -> None:
+    Whether the link is read-only and how many cylinders it has come from CP's
+    ``QUERY VIRTUAL vaddr`` (``DASD vaddr type volser R/O|R/W nnn CYL``).
+    """
+
+    def __init__(self, guest: CpGuest) -> None:
         self.guest = guest
 
-    def attach(self, vaddr: int) -> BlockDevice:
-        return DiagnoseDevice(self.guest, vaddr, device_type(self.guest, vaddr))
+    async def attach(self, vaddr: int) -> BlockDevice:
+        kind = device_type(self.guest, vaddr)
+        device = DiagnoseDevice(self.guest, vaddr, kind)
+        _, lines = await self.guest.cp(f"QUERY VIRTUAL {vaddr:03X}")
+        for line in lines:
+            words = line.split()
+            if len(words) >= 6 and words[0] == "DASD" and words[-1] == "CYL":
+                device.read_only = "R/O" in words
+                if words[-2].isdigit():
+                    device.known_cylinders(int(words[-2]))
+        return device
 
 
 @dataclass

@@ -30,7 +30,7 @@ from guests.cms.diag import DiskNotAttached, NotDasd, cpu_microseconds
 from guests.cms.disks import AccessedDisk, DiagnoseDisks, DiskProvider, DiskTable
 from guests.cms.exec1 import ExecFile, ExecSession, format_return_code
 from guests.cms.fs import CmsDisk, CmsFsError
-from guests.cms.fs.errors import NotCmsDisk
+from guests.cms.fs.errors import BlockIOError, NotCmsDisk
 from guests.cms.plist import Call, tokenize
 from server.cp.abi import GuestInterface
 
@@ -96,22 +96,22 @@ class Cms:
         """The version line, the default disks, then PROFILE EXEC; its return code."""
         self.console.type(VERSION_LINE)
         for vaddr, letter, parent in DEFAULT_DISKS:
-            self.access_at_ipl(vaddr, letter, parent)
+            await self.access_at_ipl(vaddr, letter, parent)
         if self.disks.find("PROFILE", "EXEC") is None:
             return 0
         return await self.terminal_line("EXEC PROFILE")
 
-    def access_at_ipl(self, vaddr: int, letter: str, parent: str | None) -> None:
+    async def access_at_ipl(self, vaddr: int, letter: str, parent: str | None) -> None:
         """Access one default disk; only a missing A-disk or a bad disk is reported."""
         try:
-            device = self.provider.attach(vaddr)
+            device = await self.provider.attach(vaddr)
         except (DiskNotAttached, NotDasd):
             if letter == "A":
                 self.console.error("ACC", 113, "S", f"{letter}({vaddr:03X}) NOT ATTACHED")
             return
         try:
             disk = CmsDisk.access(device, mode_letter=letter, read_only=letter in "SY")
-        except NotCmsDisk:
+        except (NotCmsDisk, BlockIOError):
             self.console.error("ACC", 112, "S", f"DISK '{letter}({vaddr:03X})' DEVICE ERROR")
             return
         except CmsFsError as error:

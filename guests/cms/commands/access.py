@@ -25,7 +25,7 @@ from guests.cms.commands.common import (
 from guests.cms.diag import DiagnoseDevice, DiskNotAttached, NotDasd
 from guests.cms.disks import AccessedDisk
 from guests.cms.fs import BlockDevice, CmsDisk, cms_geometry
-from guests.cms.fs.errors import NotCmsDisk
+from guests.cms.fs.errors import BlockIOError, NotCmsDisk
 from guests.cms.plist import Call
 
 if TYPE_CHECKING:
@@ -45,10 +45,10 @@ def parse_vaddr(text: str) -> int:
     return value
 
 
-def attach(cms: Cms, vaddr: int, letter: str, module: str) -> BlockDevice:
+async def attach(cms: Cms, vaddr: int, letter: str, module: str) -> BlockDevice:
     """The device at ``vaddr``; DMSxxx113S when there is none."""
     try:
-        return cms.provider.attach(vaddr)
+        return await cms.provider.attach(vaddr)
     except (DiskNotAttached, NotDasd):
         raise CommandError(113, f"{letter}({vaddr:03X}) NOT ATTACHED", 100, "S") from None
 
@@ -96,13 +96,13 @@ async def access(cms: Cms, call: Call) -> int:
         raise invalid_parameter(operands[2])
     if "ERASE" in options and parent is not None:
         raise conflicting("ERASE", f"{letter}/{parent}")
-    device = attach(cms, vaddr, letter, "ACC")
+    device = await attach(cms, vaddr, letter, "ACC")
     read_only = parent is not None or device.read_only
     try:
         disk = CmsDisk.access(
             device, mode_letter=letter, read_only=read_only, mode0="MODE0" in options
         )
-    except NotCmsDisk:
+    except (NotCmsDisk, BlockIOError):
         raise CommandError(112, f"DISK '{letter}({vaddr:03X})' DEVICE ERROR", 100, "S") from None
     _make_room(cms, vaddr, letter, read_only)
     if "ERASE" in options:
@@ -210,7 +210,7 @@ def _format_operands(call: Call) -> tuple[int, str, int | None, str | None]:
 @command("FORMAT", 6, "FOR")
 async def format_disk(cms: Cms, call: Call) -> int:
     vaddr, letter, cylinders, option = _format_operands(call)
-    device = attach(cms, vaddr, letter, "FOR")
+    device = await attach(cms, vaddr, letter, "FOR")
     if device.read_only:
         raise CommandError(37, f"DISK '{letter}({vaddr:03X})' IS READ/ONLY", rc=36)
     if option is not None:
@@ -249,7 +249,7 @@ async def _format_option(
 ) -> int:
     try:
         disk = CmsDisk.access(device, mode_letter=letter)
-    except NotCmsDisk:
+    except (NotCmsDisk, BlockIOError):
         raise CommandError(112, f"DISK '{letter}({vaddr:03X})' DEVICE ERROR", 100, "S") from None
     _make_room(cms, vaddr, letter, read_only=False)
     accessed = AccessedDisk(vaddr, letter, disk)

@@ -111,7 +111,7 @@ class MemoryDisks:
         self.devices[vaddr] = device
         return device
 
-    def attach(self, vaddr: int) -> BlockDevice:
+    async def attach(self, vaddr: int) -> BlockDevice:
         try:
             return self.devices[vaddr]
         except KeyError:

@@ -55,14 +55,14 @@ class ChannelGuest:
         self.issued += 1
         seek = self.machine.read(int.from_bytes(self.machine.read(ry + 1, 3), "big"), 6)
         if int.from_bytes(seek[2:4], "big") >= self.cylinders:
-            return DiagnoseResult(1, rx, rx1, ry, ry1, 4)  # seek beyond the minidisk
+            return DiagnoseResult(3, rx, rx1, ry, ry1, 13)  # seek beyond: unit check
         csw = self.channel.run_program(0x191, ry).csw
         assert csw is not None
         cc = 0 if csw[4] & ~STATUS_MODIFIER == CE_DE else 2
         return DiagnoseResult(cc, rx, rx1, ry, ry1, 0 if cc == 0 else 13)
 
 
-@pytest.mark.parametrize(("model", "type_byte"), [(MODEL_3350, 0x08), (MODEL_2314, 0x40)])
+@pytest.mark.parametrize(("model", "type_byte"), [(MODEL_3350, 0x08), (MODEL_2314, 0x01)])
 def test_format_write_and_read_back_through_diagnose(model: CkdModel, type_byte: int) -> None:
     guest = ChannelGuest(model, 3, type_byte)
     kind = device_type(guest, 0x191)
