@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 Fileid = tuple[str, str, str]
 PACK_MARK = b"\xcc\xcc\xcc"
 FLAGS = ("TYPE", "NOTYPE", "NEWDATE", "OLDDATE", "NEWFILE", "REPLACE", "PROMPT", "NOPROMPT",
-         "OVLY", "APPEND", "NOSPECS", "TRUNC", "NOTRUNC", "PACK", "UNPACK", "EBCDIC",
+         "OVLY", "APPEND", "SPECS", "NOSPECS", "TRUNC", "NOTRUNC", "PACK", "UNPACK", "EBCDIC",
          "UPCASE", "LOWCASE", "TRANS")  # fmt: skip
 VALUED = ("FROM", "FOR", "FRLABEL", "TOLABEL", "RECFM", "LRECL", "FILL")
 
@@ -54,6 +54,7 @@ class CopyOptions:
     values: dict[str, str] = field(default_factory=dict)
     fill: int = 0x40
     table: dict[int, int] = field(default_factory=dict)
+    specs: list[tuple[bytes | tuple[int, int], int]] = field(default_factory=list)
 
     def has(self, name: str) -> bool:
         return name in self.flags
@@ -116,6 +117,52 @@ async def _translation(cms: Cms, options: CopyOptions) -> None:
         raise CommandError(70, f"INVALID PARAMETER '{words[-1]}'")
     for at in range(0, len(words), 2):
         options.table[_character(words[at], "TRANS")] = _character(words[at + 1], "TRANS")
+
+
+async def _specifications(cms: Cms, options: CopyOptions) -> None:
+    """SPECS: read ``source column`` pairs (``nn-mm``, ``/text/``, ``hxx``), ``++`` continues."""
+    cms.console.error("CPY", 601, "R", "ENTER SPECIFICATION LIST:")
+    words: list[str] = []
+    while True:
+        line = (await cms.console.read()).upper().split()
+        more = bool(line) and line[-1] == "++"
+        words += line[:-1] if more else line
+        if not more:
+            break
+    if len(words) % 2 or len(words) > 40:
+        raise CommandError(70, f"INVALID PARAMETER '{words[-1] if words else ''}'")
+    for at in range(0, len(words), 2):
+        column = numeric(words[at + 1], "SPECS")
+        options.specs.append((_spec_source(words[at]), max(column, 1)))
+
+
+def _spec_source(word: str) -> bytes | tuple[int, int]:
+    if word[0].isdigit():
+        first, _, last = word.partition("-")
+        start = numeric(first, "SPECS")
+        return start, numeric(last, "SPECS") if last else start
+    if word[0] == "H" and len(word) > 1 and len(word) % 2 == 1:
+        try:
+            return bytes.fromhex(word[1:])
+        except ValueError:
+            pass
+    if len(word) >= 3 and word[-1] == word[0] and not word[0].isalnum():
+        return encode(word[1:-1])
+    raise CommandError(70, f"INVALID PARAMETER '{word}'")
+
+
+def _apply_specs(record: bytes, options: CopyOptions) -> bytes:
+    output = bytearray()
+    for source, column in options.specs:
+        if isinstance(source, tuple):
+            start, end = source
+            piece = record[start - 1 : end].ljust(end - start + 1, b"\x40")
+        else:
+            piece = source
+        if len(output) < column - 1:
+            output += bytes([options.fill]) * (column - 1 - len(output))
+        output[column - 1 : column - 1 + len(piece)] = piece
+    return bytes(output)
 
 
 def _select(records: list[bytes], options: CopyOptions) -> list[bytes]:
@@ -264,6 +311,8 @@ async def copyfile(cms: Cms, call: Call) -> int:
     options = parse_options(call.options)
     if options.has("TRANS"):
         await _translation(cms, options)
+    if options.has("SPECS"):
+        await _specifications(cms, options)
     single = len(call.operands) == 3 or output == ("=", "=", "=")
     replace = options.has("REPLACE") or (single and not options.has("NEWFILE"))
     found = _inputs(cms, inputs)
@@ -293,7 +342,10 @@ async def _copy_group(
         if source.lrecl > entry.lrecl and not options.has("UNPACK"):
             entry = source
         await cms.checkpoint()
-    records = [_translate(record, options) for record in _select(records, options)]
+    selected = _select(records, options)
+    if options.specs:
+        selected = [_apply_specs(record, options) for record in selected]
+    records = [_translate(record, options) for record in selected]
     records, recfm, lrecl = _reformat(records, entry, options)
     if options.has("PACK"):
         records, recfm, lrecl = pack(records, recfm, lrecl), "F", 1024

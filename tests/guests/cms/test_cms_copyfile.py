@@ -109,3 +109,11 @@ async def test_pack_and_unpack(disks: MemoryDisks) -> None:
 @given(st.lists(st.binary(min_size=1, max_size=300), min_size=1, max_size=20))
 def test_pack_round_trip(records: list[bytes]) -> None:
     assert unpack(pack(records, "V", 300)) == (records, "V", 300)
+
+
+async def test_specs_rearranges_columns(disks: MemoryDisks) -> None:
+    output = await session(
+        disks, "copyfile data file a sp file a (specs", "3-4 1 /-/ 3 ++", "h5C5C 6 ++", "1-1 10"
+    )
+    assert "DMSCPY601R ENTER SPECIFICATION LIST:" in output
+    assert text(disks, "SP", "FILE")[:2] == ["PH-  **  A", "TA-  **  B"]
