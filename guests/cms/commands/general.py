@@ -29,8 +29,9 @@ UNKNOWN_CP_COMMAND = 1
 @command("CP", 2, "CPC")
 async def cp(cms: Cms, call: Call) -> int:
     text = call.text if not call.from_exec else " ".join(call.args)
-    if not text.strip():
-        return 0  # CP mode on request is not available through the guest interface yet
+    if not text.strip():  # CP READ: DIAGNOSE X'08' with a length of zero
+        await cms.guest.diagnose(0x08, rx=0, ry=0)
+        return 0
     code, _ = await cms.guest.cp(text, capture=False)
     if code == UNKNOWN_CP_COMMAND and not call.from_exec:
         return -1
