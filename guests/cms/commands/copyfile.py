@@ -8,9 +8,10 @@ has ``*`` every input gets its own output, otherwise the inputs are joined.
 REPLACE is the default for a single fileid, NEWFILE otherwise (DMSCPY024E).
 
 Record options apply in this order: UNPACK, FRLABEL/FROM, TOLABEL/FOR, SPECS
-(``DMSCPY601R``: input columns ``nn-mm``, ``/text/`` or ``hxx`` placed at output
-columns), TRANS (``DMSCPY602R``)/UPCASE/LOWCASE, RECFM/LRECL (F records padded with the FILL character
-or cut; V records cut to LRECL, TRUNC drops trailing fill), PACK.
+(``DMSCPY601R``: input columns ``nn-mm``, ``/text/`` or ``hxx`` placed at
+output columns), TRANS (``DMSCPY602R``), UPCASE/LOWCASE, RECFM/LRECL (F records
+padded with the FILL character or cut; V records cut to LRECL, TRUNC drops
+trailing fill), PACK.
 The PACK format here is vm370's own compact encoding (F 1024 records),
 readable back by UNPACK; R6's exact packed layout is (unverified).
 """
