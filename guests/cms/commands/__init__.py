@@ -66,6 +66,7 @@ from guests.cms.commands import (  # noqa: E402  (the modules register themselve
     general,
     later,
     synonym,
+    utility,
 )
 
-__all__ += ["access", "copyfile", "files", "general", "later", "synonym"]
+__all__ += ["access", "copyfile", "files", "general", "later", "synonym", "utility"]

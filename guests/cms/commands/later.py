@@ -21,9 +21,8 @@ if TYPE_CHECKING:
 LATER = (
     ("LOAD", 4, "LIO"), ("INCLUDE", 2, "LIO"), ("START", 5, "LIO"), ("GENMOD", 3, "MOD"),
     ("LOADMOD", 5, "MOD"), ("MODMAP", 3, "MOD"), ("PRINT", 2, "PRT"), ("PUNCH", 2, "PUN"),
-    ("READCARD", 4, "RDC"), ("DISK", 4, "DSK"), ("EDIT", 1, "EDI"), ("SORT", 4, "SRT"),
-    ("COMPARE", 3, "CMP"), ("FILEDEF", 2, "FLD"), ("DDR", 3, "DDR"),
-    ("DEBUG", 5, "DBG"), ("SVCTRACE", 4, "OVR"),
+    ("READCARD", 4, "RDC"), ("DISK", 4, "DSK"), ("EDIT", 1, "EDI"), ("FILEDEF", 2, "FLD"),
+    ("DDR", 3, "DDR"), ("DEBUG", 5, "DBG"), ("SVCTRACE", 4, "OVR"),
 )  # fmt: skip
 
 

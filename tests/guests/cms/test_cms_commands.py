@@ -185,3 +185,30 @@ async def test_user_synonyms_and_nostd(disks: MemoryDisks) -> None:
     assert after(output, "l")[0] == "UNKNOWN CP/CMS COMMAND"  # NOSTD: no system abbreviations
     assert after(output, "synonym bad")[0].startswith("DMSSYN056E FILE 'BAD SYNONYM A1'")
     assert after(output, "dir")[0] == "UNKNOWN CP/CMS COMMAND"
+
+
+async def test_compare_and_sort(disks: MemoryDisks) -> None:
+    put_file(disks, 0x191, "NAMES", "LIST", ["ZOE   3", "ADAM  9", "MAX   1", "ADAM  2"], recfm="F")
+    output = await session(
+        disks, "sort names list a = sorted a", "1 4 7 7", "compare names list a = sorted =",
+        "compare names list a names list a", "sort names list a = = =",
+        "compare names list a = sorted a (col 6-6",
+    )  # fmt: skip
+    assert "DMSSRT604R ENTER SORT FIELDS:" in output
+    sorted_records = CmsDisk.access(disks.devices[0x191]).read("NAMES", "SORTED")
+    assert [r.decode("cp037") for r in sorted_records] == [
+        "ADAM  2",
+        "ADAM  9",
+        "MAX   1",
+        "ZOE   3",
+    ]
+    differences = after(output, "compare names list a = sorted =")
+    assert differences[0] == "DMSCMP179I COMPARING 'NAMES LIST A1' WITH 'NAMES SORTED A1'"
+    assert differences[1:3] == ["ZOE   3", "ADAM  2"]
+    assert differences[-2:] == [
+        "DMSCMP209W FILES DO NOT COMPARE",
+        "Ready(00004); T=0.01/0.01 01:02:03",
+    ]
+    assert after(output, "compare names list a names list a")[-1].startswith("Ready;")
+    assert after(output, "sort names list a = = =")[0] == "DMSSRT019E IDENTICAL FILEIDS"
+    assert after(output, "compare names list a = sorted a (col 6-6")[-1].startswith("Ready;")
