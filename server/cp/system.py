@@ -17,19 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from directory.model import UserEntry
+from directory.model import Minidisk, UserEntry
 from directory.store import DirectoryStore
 from server.cp.abi import GuestInterface, GuestMain
 from server.cp.dispatcher import Dispatcher
 from server.cp.guestcmd import run_guest_command
 from server.cp.gueststate import GuestStateStore
 from server.cp.lineedit import EditSymbols
+from server.cp.links import LinkRefused, LinkTable, describe
 from server.cp.messages import CPError, not_available
 from server.cp.spooldev import make_unit_record
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
 from server.cp.user import User
 from server.cp.vdevices import (
-    READ_ONLY_MODES,
     VirtualDevice,
     console_device,
     minidisk_device,
@@ -48,6 +48,10 @@ log = logging.getLogger(__name__)
 
 
 SPOOL_KINDS = {"READER": DeviceType.RDR, "PUNCH": DeviceType.PUN, "PRINTER": DeviceType.PRT}
+
+
+def not_in_directory(userid: str, address: int) -> CPError:
+    return CPError("LNK", 107, f"{userid} {address:03X} NOT LINKED; NOT IN CP DIRECTORY")
 
 
 def device_address(token: str) -> int | None:
@@ -148,6 +152,7 @@ class System:
         self.volumes: VolumeRegistry | None = None  # set by the composition root
         self.guest_settings: dict[str, dict[str, Any]] = {}  # config sections by guest name
         self.guest_state = GuestStateStore(data_dir)
+        self.links = LinkTable()
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:
@@ -231,6 +236,7 @@ class System:
             f"LOGOFF AT {stamp(self.clock.now())}" + (" BY SYSTEM" if forced else ""),
         ]
         user.logged_off = True
+        self.links.remove_user(user.userid)
         if user.vm is not None:
             user.vm.destroy()
         self.users.pop(user.userid, None)
@@ -270,27 +276,62 @@ class System:
                         unit=unit,
                     )
                 )
-        if self.volumes is None:
-            return
-        for disk in entry.mdisks:
-            read_only = disk.mode.startswith("R")  # the owner's primary access mode
-            virtual = minidisk_device(self.volumes, user.userid, disk, disk.address, read_only)
-            if virtual is not None:
-                vm.attach(virtual)
+        for disk in entry.mdisks:  # the owner's own disks, in the MDISK statement's mode
+            try:
+                self.link_minidisk(user, user.userid, disk, disk.address, disk.mode, logon=True)
+            except CPError as refused:
+                user.write(refused.message.code + " " + refused.message.text)
         for link in entry.links:
             owner = await self.store.get_user(link.userid)
             linked = owner.minidisk(link.target_address) if owner is not None else None
-            if linked is None:
-                user.write(
-                    f"DMKLNK107E {link.userid} {link.target_address:03X} NOT LINKED; "
-                    "NOT IN CP DIRECTORY"
-                )
-                continue
-            virtual = minidisk_device(
-                self.volumes, link.userid, linked, link.address, link.mode in READ_ONLY_MODES
+            try:
+                if linked is None:
+                    raise not_in_directory(link.userid, link.target_address)
+                self.link_minidisk(user, link.userid, linked, link.address, link.mode)
+            except CPError as refused:
+                user.write(refused.message.code + " " + refused.message.text)
+
+    def link_minidisk(
+        self, user: User, owner: str, disk: Minidisk, address: int, mode: str, logon: bool = False
+    ) -> str:
+        """Attach ``owner``'s minidisk at ``address`` in ``mode``; the LINKED response.
+
+        At LOGON one's own disk held R/W by someone else is forced R/O (cp-cms.md 5.19)."""
+        vm = user.vm
+        if vm is None or self.volumes is None:
+            raise not_available("LNK", "MINIDISKS")
+        if address in vm.devices:
+            raise CPError(
+                "LNK",
+                110,
+                f"{owner} {disk.address:03X} NOT LINKED; DASD {address:03X} ALREADY DEFINED",
             )
-            if virtual is not None:
-                vm.attach(virtual)
+        key = (owner, disk.address)
+        try:
+            write = self.links.decide(key, user.userid, mode)
+        except LinkRefused as refused:
+            if not (logon and owner == user.userid):
+                raise CPError(
+                    "LNK",
+                    104 if refused.access == "R/W" else 105,
+                    f"{owner} {disk.address:03X} NOT LINKED; {refused.access} BY "
+                    f"{describe(refused.holders)}",
+                ) from None
+            write = False  # one's own disk held R/W elsewhere: forced R/O
+            user.write(
+                f"DMKLNK101W DASD {address:03X} FORCED R/O; R/W BY {describe(refused.holders)}"
+            )
+        virtual = minidisk_device(self.volumes, owner, disk, address, not write)
+        if virtual is None:
+            raise CPError(
+                "LNK",
+                107,
+                f"{owner} {disk.address:03X} NOT LINKED; VOLUME {disk.volser} NOT AVAILABLE",
+            )
+        response = self.links.response(key, user.userid, address, write)
+        self.links.add(key, (user.userid, address), write)
+        vm.attach(virtual)
+        return response
 
     async def ipl(
         self, user: User, target: str, parm: str = "", stop: bool = False, clear: bool = False

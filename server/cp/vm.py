@@ -103,6 +103,11 @@ class VirtualMachine:
         self.devices[virtual.address] = virtual
         self.channel.attach(virtual.address, virtual.device)
 
+    def detach(self, address: int) -> None:
+        virtual = self.devices.pop(address, None)
+        if virtual is not None:
+            self.channel.detach(address)
+
     def console(self) -> Console3215 | None:
         for virtual in self.devices.values():
             if isinstance(virtual.device, Console3215):

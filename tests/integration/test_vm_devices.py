@@ -44,6 +44,7 @@ def device_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer
         "USER ERIN " + hash_password("ERINPW", log2_n=4) + " 1M 16M G\n"
         " CONSOLE 009 3215\n"
         " MDISK 200 3350 001 002 TESTV1 MR\n"
+        " MDISK 201 3350 003 001 TESTV1 W RPASS WPASS MPASS\n"
         "USER FRANK " + hash_password("FRANKPW", log2_n=4) + " 1M 16M G\n"
         " CONSOLE 01F 3215\n"
         " LINK ERIN 200 300 RR\n"
@@ -226,5 +227,39 @@ def test_punch_to_another_user_close_and_read(spool_server: VMServer) -> None:
     gina.send("SPOOL 0FF CLASS A")
     gina.expect("DEV 0FF DOES NOT EXIST")
     for tty in (gina, hugo):
+        tty.send("LOGOFF")
+        tty.expect(pexpect.EOF)
+
+
+def test_link_modes_passwords_detach_and_query_links(device_server: VMServer) -> None:
+    frank = TTY(device_server.port)
+    frank.logon("FRANK", "FRANKPW")
+    frank.send("LINK ERIN 201 401 RR")
+    frank.expect("ENTER READ PASSWORD:")
+    frank.send("rpass")
+    frank.expect("DASD 401 LINKED R/O")
+    frank.send("LINK TO ERIN 201 AS 402 W WRONG")
+    frank.expect("ERIN 201 NOT LINKED; PASSWORD INCORRECT")
+    frank.send("LINK ERIN 201 402 W WPASS")
+    frank.expect("DASD 402 LINKED R/W")
+    frank.send("LINK ERIN 200 403")
+    frank.expect("ERIN 200 NOT LINKED; NO READ PASSWORD")
+    frank.send("LINK ERIN 201 401 RR RPASS")
+    frank.expect("ERIN 201 NOT LINKED; DASD 401 ALREADY DEFINED")
+    erin = TTY(device_server.port)
+    erin.send("LOGON ERIN ERINPW")
+    erin.expect("DMKLNK101W DASD 201 FORCED R/O; R/W BY FRANK")
+    erin.expect("LOGON AT")
+    erin.send("QUERY LINKS 201")
+    erin.expect("ERIN 201 R/O, FRANK 401 R/O, FRANK 402 R/W")
+    erin.send("LINK * 201 210 M")
+    erin.expect("ERIN 201 NOT LINKED; R/W BY FRANK")  # her own disk is not forced by M
+    frank.send("DETACH 402")
+    frank.expect("DASD 402 DETACHED")
+    erin.send("LINK * 201 210 M")
+    erin.expect("DASD 210 LINKED R/W;R/O BY FRANK")
+    frank.send("DETACH 1F")
+    frank.expect("IS THE VIRTUAL CONSOLE")
+    for tty in (frank, erin):
         tty.send("LOGOFF")
         tty.expect(pexpect.EOF)

@@ -1,6 +1,7 @@
 """CP commands: importing this package registers every command with the registry."""
 
 from server.cp.commands import (
+    link,
     logon,
     message,
     query,
@@ -13,6 +14,7 @@ from server.cp.commands import (
 )
 
 __all__ = [
+    "link",
     "logon",
     "message",
     "query",

@@ -18,9 +18,7 @@ from server.cp.timefmt import connect_time, cpu_time, short_stamp, stamp
 from server.cp.user import User
 
 NAMES_PER_LINE = 5
-NOT_BUILT = {
-    "LINKS": "QUERY LINKS",
-}
+NOT_BUILT: dict[str, str] = {}
 
 
 def keyword(token: str, name: str, minimum: int) -> bool:
@@ -133,6 +131,10 @@ async def query(ctx: CommandContext) -> None:
         ctx.reply(*query_pf_lines(user.terminal.pf, pf_number(first)))
     elif first == "PRIV":
         ctx.reply(f"PRIV = {user.classes}")
+    elif keyword(first, "LINKS", 4):
+        from server.cp.commands.link import query_links
+
+        ctx.reply(*query_links(system, user, rest[0] if rest else None))
     elif keyword(first, "VIRTUAL", 1):
         ctx.reply(*query_virtual(user, rest[0] if rest else None))
     elif first in (
