@@ -32,7 +32,7 @@ from guests.cms.exec1 import ExecFile, ExecSession, format_return_code
 from guests.cms.fs import CmsDisk, CmsFsError
 from guests.cms.fs.errors import BlockIOError, NotCmsDisk
 from guests.cms.plist import Call, tokenize
-from server.cp.abi import GuestInterface
+from server.cp.abi import GuestInterface, ReaderFile
 
 __all__ = ["VERSION_LINE", "Cms", "CmsGuest", "Settings", "main", "run_cms"]
 
@@ -54,6 +54,10 @@ class CmsGuest(ConsoleGuest, Protocol):
     def parm(self) -> str: ...
 
     async def cp(self, text: str, capture: bool = True) -> tuple[int, list[str]]: ...
+
+    async def next_reader_file(self, spool_class: str | None = None) -> ReaderFile | None: ...
+
+    async def finish_reader_file(self, reader_file: ReaderFile, keep: bool = False) -> None: ...
 
 
 @dataclass

@@ -66,7 +66,8 @@ from guests.cms.commands import (  # noqa: E402  (the modules register themselve
     general,
     later,
     synonym,
+    unitrec,
     utility,
 )
 
-__all__ += ["access", "copyfile", "files", "general", "later", "synonym", "utility"]
+__all__ += ["access", "copyfile", "files", "general", "later", "synonym", "unitrec", "utility"]

@@ -1,8 +1,8 @@
 """Commands a user can name that this CMS does not provide yet.
 
 Program development (LOAD, INCLUDE, START, GENMOD, LOADMOD, the SVC 202
-program interface) and the unit-record commands (PRINT, PUNCH, READCARD,
-DISK) need the virtual CPU and devices behind them; EDIT has its own issue.
+program interface) needs the virtual CPU behind it, DISK DUMP/LOAD its card
+format; EDIT has its own issue.
 Each answers with a CMS-style message and return code 1 instead of falling
 through to CP as an unknown command.
 """
@@ -20,9 +20,8 @@ if TYPE_CHECKING:
 
 LATER = (
     ("LOAD", 4, "LIO"), ("INCLUDE", 2, "LIO"), ("START", 5, "LIO"), ("GENMOD", 3, "MOD"),
-    ("LOADMOD", 5, "MOD"), ("MODMAP", 3, "MOD"), ("PRINT", 2, "PRT"), ("PUNCH", 2, "PUN"),
-    ("READCARD", 4, "RDC"), ("DISK", 4, "DSK"), ("EDIT", 1, "EDI"), ("FILEDEF", 2, "FLD"),
-    ("DDR", 3, "DDR"), ("DEBUG", 5, "DBG"), ("SVCTRACE", 4, "OVR"),
+    ("LOADMOD", 5, "MOD"), ("MODMAP", 3, "MOD"), ("DISK", 4, "DSK"), ("EDIT", 1, "EDI"),
+    ("FILEDEF", 2, "FLD"), ("DDR", 3, "DDR"), ("DEBUG", 5, "DBG"), ("SVCTRACE", 4, "OVR"),
 )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from collections import deque
 from guests.cms.diag import DiskNotAttached
 from guests.cms.fs import BlockDevice, CmsDisk, MemoryBlockDevice
 from guests.cms.nucleus import Cms, run_cms
-from server.cp.abi import DiagnoseResult, GuestInterface
+from server.cp.abi import DiagnoseResult, GuestInterface, ReaderFile
 
 ATTENTION = "<attention>"  # in FakeGuest lines: the user signals attention after the line before
 
@@ -28,7 +28,10 @@ class FakeGuest:
     def __init__(self, *lines: str, emsg: str = "ON") -> None:
         self.lines = deque(lines)
         self.output: list[str] = []
-        self.storage = bytearray(0x10000)
+        self.storage = bytearray(0x40000)
+        self.unit_record: dict[int, list[tuple[int, bytes]]] = {}
+        self.reader: list[ReaderFile] = []
+        self.finished: list[ReaderFile] = []
         self.emsg = emsg
         self.cp_commands: list[str] = []
         self.pending_attention = False
@@ -72,6 +75,23 @@ class FakeGuest:
             self.output.append("DMKCFM001E UNKNOWN CP COMMAND")
         return 1, []
 
+    def _chain(self, address: int) -> list[tuple[int, bytes]]:
+        """(opcode, data) of each CCW of a chain, following command chaining."""
+        done: list[tuple[int, bytes]] = []
+        while True:
+            ccw = self.read_storage(address, 8)
+            data_at, count = int.from_bytes(ccw[1:4], "big"), int.from_bytes(ccw[6:8], "big")
+            done.append((ccw[0], self.read_storage(data_at, count)))
+            if not ccw[4] & 0x40:
+                return done
+            address += 8
+
+    async def next_reader_file(self, spool_class: str | None = None) -> ReaderFile | None:
+        return self.reader.pop(0) if self.reader else None
+
+    async def finish_reader_file(self, reader_file: ReaderFile, keep: bool = False) -> None:
+        self.finished.append(reader_file)
+
     def write_storage(self, address: int, data: bytes) -> None:
         self.storage[address : address + len(data)] = data
 
@@ -85,6 +105,9 @@ class FakeGuest:
             self.cpu += 10_000
             area = "11/22/26".encode("cp037") + "01:02:03".encode("cp037")
             self.write_storage(rx, area + self.cpu.to_bytes(8, "big") * 2)
+            return DiagnoseResult(0, rx, rx1, ry, ry1, r15)
+        if code == 0x20 and rx in (0x00D, 0x00E):
+            self.unit_record.setdefault(rx, []).extend(self._chain(ry))
             return DiagnoseResult(0, rx, rx1, ry, ry1, r15)
         if code == 0x5C:
             if self.emsg == "TEXT":
@@ -136,9 +159,12 @@ def put_file(
     device.read_only = was
 
 
-async def session(disks: MemoryDisks, *lines: str, emsg: str = "ON") -> list[str]:
+async def session(
+    disks: MemoryDisks, *lines: str, emsg: str = "ON", guest: FakeGuest | None = None
+) -> list[str]:
     """IPL CMS, type ``lines``, return the console output (input lines as ``> line``)."""
-    guest = FakeGuest(*lines, emsg=emsg)
+    guest = guest or FakeGuest(emsg=emsg)
+    guest.lines.extend(lines)
     try:
         await Cms(guest, disks).run()
     except SessionOver:

@@ -126,7 +126,7 @@ async def test_resolution_order(disks: MemoryDisks) -> None:
         "listfile data",
         "set abbrev off",
         "l data",
-        "print data file",
+        "load data file",
     )
     assert after(output, "listfile")[0] == "MY LISTFILE"  # implied EXEC comes first
     assert after(output, "exec system")[0] == "SYSTEM EXEC"
@@ -138,9 +138,7 @@ async def test_resolution_order(disks: MemoryDisks) -> None:
     ]
     assert after(output, "listfile data")[0] == "DATA     FILE     A1"
     assert after(output, "l data")[0] == "UNKNOWN CP/CMS COMMAND"
-    assert (
-        after(output, "print data file")[0] == "DMSPRT000E PRINT IS NOT AVAILABLE IN THIS CMS YET"
-    )
+    assert after(output, "load data file")[0] == "DMSLIO000E LOAD IS NOT AVAILABLE IN THIS CMS YET"
 
 
 async def test_ready_message_forms(disks: MemoryDisks) -> None:
