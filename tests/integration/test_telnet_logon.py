@@ -173,17 +173,18 @@ def test_class_g_user_cannot_force(vm_server: VMServer) -> None:
         tty.expect(pexpect.EOF)
 
 
-def test_automatic_ipl_is_reported_not_available(vm_server: VMServer) -> None:
+def test_automatic_ipl_at_logon_and_noipl(vm_server: VMServer) -> None:
     alice = TTY(vm_server.port)
     alice.logon("ALICE", "ALICEPW")
-    alice.expect("IPL CMS NOT AVAILABLE ON THIS SYSTEM")
-    alice.send("LOGOFF")
+    alice.expect("CMS VERSION 6.0")  # the directory's IPL CMS
+    alice.expect("Ready;")
+    alice.send("#CP LOGOFF")
     alice.expect(pexpect.EOF)
     noipl = TTY(vm_server.port)
     noipl.send("LOGON ALICE ALICEPW NOIPL")
     noipl.expect("LOGON AT")
     noipl.send("QUERY TIME")
-    index = noipl.expect(["NOT AVAILABLE", "TIME IS"])
+    index = noipl.expect(["CMS VERSION", "TIME IS"])
     assert index == 1
     noipl.send("LOGOFF")
     noipl.expect(pexpect.EOF)
