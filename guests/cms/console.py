@@ -97,12 +97,6 @@ class Console:
             return self.typed.popleft()
         return await self.guest.read()
 
-    async def read_terminal(self) -> str:
-        """A line from the terminal itself (past the stack), e.g. a FORMAT confirmation."""
-        if self.typed:
-            return self.typed.popleft()
-        return await self.guest.read()
-
     # ---- attention and immediate commands ---------------------------------------------
     async def checkpoint(self) -> None:
         """Yield to other users; take an attention; raise Halted after HX."""

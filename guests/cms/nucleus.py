@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from guests.cms.commands import COMMANDS, abbreviation, lookup
+from guests.cms.commands import abbreviation, lookup
 from guests.cms.commands.synonym import resolve_synonym
+from guests.cms.commands.unitrec import punch_cards
 from guests.cms.console import Console, ConsoleGuest, Halted
 from guests.cms.diag import DiskNotAttached, NotDasd, cpu_microseconds
 from guests.cms.disks import AccessedDisk, DiagnoseDisks, DiskProvider, DiskTable
@@ -213,9 +214,6 @@ class Cms:
     async def run_exec(self, name: str, args: Sequence[str]) -> int:
         return await self.exec_session.run(name, list(args))
 
-    def commands(self) -> list[str]:
-        return sorted(COMMANDS)
-
     # ---- ExecHost ---------------------------------------------------------------------
     async def command(self, plist: Sequence[str], *, nomsg: bool) -> int:
         tokens = [token for token in plist]
@@ -258,7 +256,11 @@ class Cms:
         return self.console.typing_halted
 
     def punch_card(self, card: str) -> None:
-        """The virtual punch is not driven yet: the card is dropped."""
+        """&PUNCH, &BEGPUNCH: one card on the virtual punch (closed by the user's CP CLOSE)."""
+        try:
+            punch_cards(self, [card.encode("cp037", errors="replace")])
+        except CmsFsError as error:
+            self.console.message(error.message("EXT"))
 
     def disk_type(self, mode: str) -> str:
         return "CMS" if mode[:1] in self.disks else "NA"

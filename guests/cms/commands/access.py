@@ -45,7 +45,7 @@ def parse_vaddr(text: str) -> int:
     return value
 
 
-async def attach(cms: Cms, vaddr: int, letter: str, module: str) -> BlockDevice:
+async def attach(cms: Cms, vaddr: int, letter: str) -> BlockDevice:
     """The device at ``vaddr``; DMSxxx113S when there is none."""
     try:
         return await cms.provider.attach(vaddr)
@@ -96,7 +96,7 @@ async def access(cms: Cms, call: Call) -> int:
         raise invalid_parameter(operands[2])
     if "ERASE" in options and parent is not None:
         raise conflicting("ERASE", f"{letter}/{parent}")
-    device = await attach(cms, vaddr, letter, "ACC")
+    device = await attach(cms, vaddr, letter)
     read_only = parent is not None or device.read_only
     try:
         disk = CmsDisk.access(
@@ -210,7 +210,7 @@ def _format_operands(call: Call) -> tuple[int, str, int | None, str | None]:
 @command("FORMAT", 6, "FOR")
 async def format_disk(cms: Cms, call: Call) -> int:
     vaddr, letter, cylinders, option = _format_operands(call)
-    device = await attach(cms, vaddr, letter, "FOR")
+    device = await attach(cms, vaddr, letter)
     if device.read_only:
         raise CommandError(37, f"DISK '{letter}({vaddr:03X})' IS READ/ONLY", rc=36)
     if option is not None:

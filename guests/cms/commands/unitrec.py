@@ -74,6 +74,12 @@ def _run(cms: Cms, vaddr: int, commands: list[tuple[int, bytes]], what: str) -> 
             )
 
 
+def punch_cards(cms: Cms, cards: list[bytes]) -> None:
+    """Cards (padded or cut to 80 columns) on the virtual punch."""
+    commands = [(WRITE, card[:CARD].ljust(CARD, b"\x40")) for card in cards]
+    _run(cms, PUNCH_ADDRESS, commands, "PUNCH")
+
+
 def _source(cms: Cms, operands: list[str]) -> tuple[AccessedDisk, FstEntry]:
     if len(operands) < 2:
         raise incomplete_fileid()
@@ -116,7 +122,7 @@ async def punch(cms: Cms, call: Call) -> int:
     cards = [record.ljust(CARD, b"\x40") for record in records]
     if header:
         cards.insert(0, read_card(entry, accessed.disk.label))
-    _run(cms, PUNCH_ADDRESS, [(WRITE, card) for card in cards], "PUNCH")
+    punch_cards(cms, cards)
     await _close(cms, PUNCH_ADDRESS, entry)
     return 0
 

@@ -75,3 +75,13 @@ async def test_readcard_named_and_star() -> None:
     assert disk.read("WHOLE", "FILE") == [card("WHOLE")]
     assert output[-2:] == ["DMSRDC701I NULL FILE", "Ready(00008); T=0.01/0.01 01:02:03"]
     assert len(guest.finished) == 2
+
+
+async def test_exec_punch_statements_use_the_virtual_punch() -> None:
+    disks = standard_disks()
+    put_file(
+        disks, 0x191, "CARDS", "EXEC", ["&PUNCH HELLO CARD", "&BEGPUNCH", "RAW", "&END"], recfm="V"
+    )
+    guest = FakeGuest()
+    await session(disks, "cards", guest=guest)
+    assert [data for _, data in guest.unit_record[0x00D]] == [card("HELLO CARD"), card("RAW")]
