@@ -2,13 +2,13 @@
 
 ``QUERY [Virtual] ALL|STORage|DAsd|CONsole|CHANnels|vaddr`` in the formats
 ``STORAGE = nnnnnK``, ``CONS vaddr ON LINE|GRAF raddr``, ``DASD vaddr type
-volser R/W|R/O nnn CYL`` and ``CHANNELS= SEL``. The spooled unit-record
-devices are not bound to the spool yet, so ``UR`` says so.
+volser R/W|R/O nnn CYL``, ``CHANNELS= SEL``, and (``UR``) the spooled
+reader, printer and punch with their SPOOL settings.
 """
 
 from __future__ import annotations
 
-from server.cp.messages import CPError, invalid_operand, not_available
+from server.cp.messages import CPError, invalid_operand
 from server.cp.user import User
 from server.cp.vdevices import VirtualDevice
 
@@ -48,6 +48,10 @@ def devices_of(user: User, kind: str) -> list[str]:
     return lines
 
 
+def unit_records(user: User) -> list[str]:
+    return [*devices_of(user, "RDR"), *devices_of(user, "PRT"), *devices_of(user, "PUN")]
+
+
 def full_form(token: str) -> str | None:
     minimums = {"ALL": 3, "STORAGE": 4, "DASD": 2, "CONSOLE": 3, "CHANNELS": 4, "UR": 2}
     for form in FORMS:
@@ -69,9 +73,10 @@ def query_virtual(user: User, operand: str | None) -> list[str]:
     if form == "CHANNELS":
         return ["CHANNELS= SEL"]
     if form == "UR":
-        raise not_available("CQG", "VIRTUAL UNIT RECORD DEVICES")
+        return unit_records(user) or ["NO UNIT RECORD DEVICES"]
     return [
         storage_line(user),
+        *unit_records(user),
         *devices_of(user, "DASD"),
         *devices_of(user, "CONS"),
         "CHANNELS= SEL",

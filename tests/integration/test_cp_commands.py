@@ -31,8 +31,8 @@ def test_query_time_set_terminal_cplevel_priv(vm_server: VMServer) -> None:
     tty.expect("VM/370 RELEASE 6")
     tty.send("Q PRIV")
     tty.expect("PRIV = G")
-    tty.send("Q LINKS")
-    tty.expect("QUERY LINKS NOT AVAILABLE ON THIS SYSTEM")
+    tty.send("Q TRACE")  # not a QUERY keyword: taken as a userid
+    tty.expect("TRACE NOT LOGGED ON")
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
 
