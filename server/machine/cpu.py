@@ -497,6 +497,7 @@ class CPU:
                 break
             except ProgramCheck as check:
                 count += 1
+                looping = self.psw_invalid
                 if isinstance(check, ProgramCheckIlc):
                     ilc = check.ilc
                     self.ia = ia if check.nullify else (ia + check.advance) & 0xFFFFFF
@@ -505,6 +506,10 @@ class CPU:
                     if check.nullify:
                         self.ia = ia
                 interrupts.program(self, check.code, ilc)
+                if looping and self.psw_invalid:
+                    # The program new PSW is invalid too: the CPU would loop
+                    # taking program interruptions; stop it as a check-stop.
+                    self.stop_request = Stop.CHECK_STOP
                 break
             except SupervisorCall as call:
                 count += 1

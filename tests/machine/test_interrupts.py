@@ -199,3 +199,10 @@ def test_monitor_call_with_class_enabled() -> None:
     assert program_check(machine)[0] == 0x40
     assert machine.read(0x95, 1) == b"\x03"
     assert machine.read(0x9D, 3) == bytes.fromhex("000123")
+
+
+def test_invalid_program_new_psw_is_a_check_stop() -> None:
+    machine = prepare("0000")  # operation exception
+    machine.load(0x68, bytes.fromhex("800A0000 00000000"))  # invalid EC PSW
+    assert machine.run(10_000) is Stop.CHECK_STOP
+    assert machine.instructions_executed < 10
