@@ -128,6 +128,11 @@ class Dispatcher:
         vm.last_stop = reason
         if vm.state is not RunState.RUNNING:
             return  # CP stopped it meanwhile (attention, LOGOFF)
+        if vm.stop_message is not None:  # CP stopped it on purpose (ADSTOP)
+            vm.state = RunState.STOPPED
+            if self.on_stop is not None:
+                self.on_stop(vm, reason)
+            return
         if vm.program is not None and reason not in (Stop.BUDGET, Stop.WAIT, Stop.DIAGNOSE):
             vm.program_stopped(reason)  # a Python guest's program: the guest takes over
             return

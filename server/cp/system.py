@@ -428,7 +428,9 @@ class System:
     def _vm_stopped(self, vm: VirtualMachine, reason: Stop) -> None:
         """A guest stopped itself: say why on its console; the user is in CP mode."""
         psw = vm.machine.psw().hex().upper()
-        if reason is Stop.DISABLED_WAIT:
+        if vm.stop_message is not None:
+            text, vm.stop_message = vm.stop_message, None
+        elif reason is Stop.DISABLED_WAIT:
             text = f"CP ENTERED; DISABLED WAIT PSW '{psw[:8]} {psw[8:]}'"
         else:
             text = f"CP ENTERED; CHECK-STOP STATE, PSW '{psw[:8]} {psw[8:]}'"

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 # The PSW SYSTEM RESET and CLEAR leave: BC mode, disabled, wait state.
 RESET_PSW = bytes.fromhex("0002000000000000")
 MIN_STORAGE = 8 * 1024
+ADSTOP_SVC = 0xB3  # the SVC CP plants for ADSTOP (reference/cp-cms.md 5.2)
 
 
 class RunState(enum.Enum):
@@ -86,11 +87,14 @@ class VirtualMachine:
         self.smsg: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
         self.guest_servers: list[asyncio.Server] = []  # listeners a guest opened
         self.reader_arrival = asyncio.Event()  # a spool file reached this machine's reader
+        self.adstop: tuple[int, bytes] | None = None  # address, the halfword under SVC B3
+        self.stop_message: str | None = None  # why CP stopped the machine (ADSTOP)
 
     def _new_machine(self, size: int) -> Machine:
         machine = Machine(storage_size=size)
         machine.set_psw(RESET_PSW)
         machine.diagnose_hook = self.diagnose
+        machine.svc_hook = self._svc
         self.channel = Channel(machine.cpu)
         machine.channel = self.channel
         for virtual in self.devices.values():
@@ -102,6 +106,20 @@ class VirtualMachine:
     def attach(self, virtual: VirtualDevice) -> None:
         self.devices[virtual.address] = virtual
         self.channel.attach(virtual.address, virtual.device)
+
+    def set_adstop(self, address: int) -> None:
+        """ADSTOP: an SVC X'B3' planted at ``address`` stops the machine there."""
+        self.clear_adstop()
+        original = self.machine.read(address, 2)
+        self.machine.load(address, bytes((0x0A, ADSTOP_SVC)))
+        self.adstop = (address, original)
+
+    def clear_adstop(self) -> None:
+        if self.adstop is not None:
+            address, original = self.adstop
+            self.adstop = None
+            if self.machine.read(address, 2) == bytes((0x0A, ADSTOP_SVC)):
+                self.machine.load(address, original)
 
     def detach(self, address: int) -> None:
         virtual = self.devices.pop(address, None)
@@ -124,6 +142,7 @@ class VirtualMachine:
         """The architected IPL from a virtual device (reference/diagnose.md §2)."""
         self.end_guest()
         self.stop()
+        self.clear_adstop()
         ipl(self.machine, self.channel, address, clear=clear)
         self.begin()
 
@@ -155,6 +174,7 @@ class VirtualMachine:
     def system_reset(self, clear: bool = False) -> None:
         """SYSTEM RESET / CLEAR: pending interruptions dropped; CLEAR zeroes storage and keys."""
         self.stop()
+        self.clear_adstop()
         if clear:
             self.machine = self._new_machine(self.storage_size)
             return
@@ -251,16 +271,23 @@ class VirtualMachine:
         self.machine.set_psw(psw)
         self.program = asyncio.get_running_loop().create_future()
         self.program_svcs = svcs
-        self.machine.svc_hook = self._program_svc
         self.dispatcher.make_runnable(self)
         try:
             return await self.program
         finally:
             self.program = None
-            self.machine.svc_hook = None
 
-    def _program_svc(self, machine: Machine, number: int) -> bool:
-        if number not in self.program_svcs:
+    def _svc(self, machine: Machine, number: int) -> bool:
+        """SVCs CP takes: the ADSTOP marker, and a Python guest's program's own SVCs."""
+        if number == ADSTOP_SVC and self.adstop is not None:
+            address, original = self.adstop
+            if machine.cpu.ia == (address + 2) & 0xFFFFFF:
+                self.clear_adstop()
+                machine.cpu.ia = address  # BEGIN runs the instruction that was there
+                self.stop_message = f"ADSTOP AT {address:06X}"
+                machine.request_stop(Stop.HOOK)
+                return True
+        if self.program is None or number not in self.program_svcs:
             return False  # the architected SVC interruption
         self.program_svc = number
         machine.request_stop(Stop.SVC)

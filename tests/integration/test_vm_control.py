@@ -147,3 +147,23 @@ def test_guest_logoff_through_diagnose(vm_server: VMServer) -> None:
     tty.send(f"STORE S200 41200300 41300006 83230008#STORE S300 {logoff}#BEGIN 200")
     tty.expect("LOGOFF AT")
     tty.expect(pexpect.EOF)
+
+
+def test_adstop(vm_server: VMServer) -> None:
+    tty = TTY(vm_server.port)
+    tty.logon("BOB", "BOBPW")
+    tty.send("STORE S200 41100005 1A111A11 82000300#STORE S300 000200000000AD57")
+    tty.send("ADSTOP 204#BEGIN 200")
+    tty.expect("ADSTOP AT 000204")
+    tty.send("D G1")
+    tty.expect("GPR 1 = 00000005")
+    tty.send("D 204")
+    tty.expect("000204 1A111A11")  # the planted SVC is gone again
+    tty.send("BEGIN")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000AD57'")
+    tty.send("D G1")
+    tty.expect("GPR 1 = 00000014")
+    tty.send("ADSTOP 201")
+    tty.expect("INVALID OPERAND - 201")
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)

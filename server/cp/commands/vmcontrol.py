@@ -178,3 +178,20 @@ async def ipl(ctx: CommandContext) -> None:
         clear = clear or upper == "CLEAR"
     ctx.user.cp_read = False
     await ctx.system.ipl(ctx.user, target, parm, stop=stop, clear=clear)
+
+
+@command("ADSTOP", minimum=6, syntax="ADSTOP hexloc|OFF")
+async def adstop(ctx: CommandContext) -> None:
+    """Stop the machine when it reaches an instruction address (cp-cms.md 5.2)."""
+    vm = vm_of(ctx)
+    if len(ctx.operands) != 1:
+        raise operand_missing("CFC")
+    if ctx.operands[0] == "OFF":
+        vm.clear_adstop()
+        return
+    address = hexloc(ctx.operands[0], "CFC")
+    if address & 1:
+        raise invalid_operand("CFC", ctx.operands[0])
+    if address + 2 > vm.storage_size:
+        raise CPError("CDB", 160, f"HEXLOC {address:06X} EXCEEDS STORAGE")
+    vm.set_adstop(address)
