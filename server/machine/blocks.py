@@ -7,7 +7,10 @@ at the first branch, at the first instruction without a template, or after
 ``MAX_INSTRUCTIONS``.  Its function runs the templates in sequence with
 the registers list, storage and keys in locals; a block whose final branch
 goes back to its own start becomes a ``while`` loop bounded by the budget
-(a fused self-loop).  Blocks are used only in real mode with PSW key 0 and
+(a fused self-loop).  A block is compiled once its start has been reached ``cpu.hot_threshold``
+times (compiling costs as much as interpreting some thousand instructions);
+until then its instructions are interpreted one at a time.
+Blocks are used only in real mode with PSW key 0 and
 no low-address protection (``cpu.fast``), where the templates' inline storage
 fast paths are exact; anything else goes through the interpreter.
 
@@ -215,6 +218,12 @@ def _single(call: Callable[[], None], length: int) -> BlockFunction:
     return run
 
 
+def _cold(cpu: CPU, address: int) -> Block:
+    """One interpreted instruction as a block that is not remembered."""
+    entry = cpu.icache.get(address) or cpu.decode(address)
+    return (_single(entry[0], entry[1]), [(address, entry[1])], [0])
+
+
 def _ends_block(template: str) -> bool:
     """An unconditional branch (a top-level ``@branch``) ends a block."""
     return any(line.startswith("@branch") for line in template.splitlines())
@@ -278,13 +287,20 @@ def execute(cpu: CPU, budget: int) -> int:
     else:
         blocks_get = cpu.blocks.get
     cpu.block_tail = False
+    heats = cpu.block_heat
+    threshold = cpu.hot_threshold
     while True:
         try:
             while count < budget:
                 ia = cpu.ia
                 block = blocks_get(ia)
                 if block is None:
-                    block = build(cpu, ia)
+                    heat = heats.get(ia, 0)
+                    if heat < threshold:  # cold code: interpret, compile only when hot
+                        heats[ia] = heat + 1
+                        block = _cold(cpu, ia)
+                    else:
+                        block = build(cpu, ia)
                 if len(block[1]) > budget - count:
                     cpu.block_tail = True  # the interpreter finishes the budget exactly
                     break

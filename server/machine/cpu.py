@@ -81,6 +81,8 @@ class CPU:
         self.block_done = 0  # set by a block that raised: instructions completed
         self.block_line = 0  # and the source line of the one that raised
         self.block_mode = True  # compile basic blocks where the templates are exact
+        self.hot_threshold = 64  # entries into a block before it is compiled
+        self.block_heat: dict[int, int] = {}
         self.block_tail = False  # blocks left the end of the budget to the interpreter
         self.tlb: dict[int, int] = {}  # virtual 2K block -> real block address
         self.tlb_protected: set[int] = set()  # blocks in protected segments
@@ -158,6 +160,7 @@ class CPU:
         self.icache.clear()
         self.blocks.clear()
         self.checked_blocks.clear()
+        self.block_heat.clear()
         self.permissions_key = -1
         self.block_owner.clear()
         self.code_lines[:] = bytes(len(self.code_lines))

@@ -80,6 +80,7 @@ def run(program: bytes, seed: int, blocks: bool) -> Machine:
     rng = random.Random(seed * 7 + 1)
     machine = Machine(storage_size=SIZE)
     machine.cpu.block_mode = blocks
+    machine.cpu.hot_threshold = rng.choice([0, 0, 1, 5])
     machine.load(0x100, bytes.fromhex("000200000000EE00"))
     handler = "0000000000000200" if rng.random() < 0.3 else None
     for slot in (0x58, 0x60, 0x68, 0x70, 0x78):
@@ -140,6 +141,7 @@ def test_store_into_the_running_block_is_seen() -> None:
     for blocks in (True, False):
         machine = Machine(storage_size=SIZE)
         machine.cpu.block_mode = blocks
+        machine.cpu.hot_threshold = 0
         machine.load(0x100, bytes.fromhex("000200000000EE00"))
         machine.load(CODE, program)
         machine.set_psw(bytes.fromhex("0000000000000200"))
@@ -162,3 +164,18 @@ def test_slice_budgets_are_exact_in_both_modes() -> None:
         for _ in range(5):
             assert machine.run_slice(7) is Stop.BUDGET
         assert machine.instructions_executed == 35, blocks
+
+
+def test_blocks_are_compiled_only_when_hot() -> None:
+    machine = Machine(storage_size=SIZE)
+    machine.load(0x100, bytes.fromhex("000200000000EE00"))
+    machine.load(CODE, bytes.fromhex("41202001 46900200 82000100"))
+    machine.set_gpr(9, 10)
+    machine.set_psw(bytes.fromhex("0000000000000200"))
+    machine.run(limit=1000)
+    assert not machine.cpu.blocks  # ten iterations: still interpreted
+    machine.set_gpr(9, 1000)
+    machine.set_psw(bytes.fromhex("0000000000000200"))
+    machine.run(limit=10_000)
+    assert CODE in machine.cpu.blocks
+    assert machine.gpr(2) == 1010
