@@ -29,6 +29,10 @@ def directory() -> str:
         " CONSOLE 009 3215\n"
         " MDISK 191 3350 001 002 CMSVOL MR\n"
         " MDISK 192 3350 003 001 CMSVOL RR\n"
+        f"USER DASDV {hash_password('DASDVPW', log2_n=4)} 4M 16M G\n"
+        " IPL CMS\n"
+        " CONSOLE 009 3215\n"
+        " LINK DASDU 191 291 RR\n"
     )
 
 
@@ -125,5 +129,17 @@ def test_format_files_and_persistence(tmp_path: Path) -> None:
         tty.send("state data file")
         tty.expect(r"Ready\(00028\)")
         logoff(tty)
+        reader = TTY(server.port, timeout=30)  # a read-only link to DASDU's 191
+        reader.logon("DASDV", "DASDVPW")
+        reader.expect(r"DMSACC113S A\(191\) NOT ATTACHED")
+        reader.send("#CP SET EMSG ON")
+        reader.send("access 291 b")
+        reader.expect(r"DMSACC723I B \(291\) R/O")
+        reader.send("type saved list b")
+        reader.expect("BBBBBBBBBB")
+        reader.send("erase saved list b")
+        reader.expect("DMSERS037E DISK 'B' IS READ/ONLY")
+        reader.expect(r"Ready\(00036\)")
+        logoff(reader)
     finally:
         server.stop()
