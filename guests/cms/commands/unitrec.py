@@ -86,7 +86,7 @@ def _source(cms: Cms, operands: list[str]) -> tuple[AccessedDisk, FstEntry]:
     if len(operands) > 3:
         raise invalid_parameter(operands[3])
     fn, ft = operands[0], operands[1]
-    fm = operands[2] if len(operands) > 2 else "*"
+    fm = operands[2] if len(operands) > 2 else "A"  # the A-disk and its extensions
     letter, number = parse_mode(fm)
     mode = letter if number is None or letter == "*" else f"{letter}{number}"
     found = cms.disks.find(fn, ft, mode)
