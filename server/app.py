@@ -46,8 +46,10 @@ async def prepare_directory(store: DirectoryStore, config: Config) -> bool:
 def register_guests(system: System, config: Config) -> None:
     """Python guests by IPL name: the built-in ones, then any the configuration adds."""
     import guests.cms.nucleus
+    import guests.rscs
 
     system.register_guest("CMS", guests.cms.nucleus.main)
+    system.register_guest("RSCS", guests.rscs.main)
     for name, target in config.guests.items():
         module_name, _, function = target.partition(":")
         try:

@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, CPMessage, invalid_operand, not_available
 from server.cp.registry import command
+from server.cp.spooldev import UnitRecord
 from server.cp.system import System
 from spool.listing import arrival_notice, files_line, listing
 from spool.model import (
     MAX_COPIES,
     MAX_SPOOLID,
+    TAG_LENGTH,
     FileName,
     Queue,
     SpoolError,
@@ -358,18 +360,23 @@ def tag_text(ctx: CommandContext, words: int) -> str:
     "TAG",
     minimum=2,
     classes="G",
-    syntax="TAg FILe spoolid [tagtext] | TAg QUery FILE spoolid | TAg DEv vaddr [tagtext]",
+    syntax="TAg DEv Printer|PUnch|vaddr [tagtext] | TAg FILe spoolid [tagtext] | "
+    "TAg QUery DEv Printer|PUnch|vaddr | TAg QUery FILE spoolid",
 )
 async def tag(ctx: CommandContext) -> None:
-    store = spool_store(ctx)
     operands = ctx.operands
     if operands and keyword(operands[0], "QUERY", 2):
-        query_tag(ctx, await tagged_file(ctx, store, operands[1:]))
+        if len(operands) > 1 and keyword(operands[1], "DEV", 2):
+            query_device_tags(ctx, operands[2:])
+            return
+        query_tag(ctx, await tagged_file(ctx, spool_store(ctx), operands[1:]))
         return
     if not operands:
         raise operand_missing()
     if keyword(operands[0], "DEV", 2):
-        raise not_available(MODULE, "TAG DEV")
+        tag_devices(ctx, operands[1:])
+        return
+    store = spool_store(ctx)
     if not keyword(operands[0], "FILE", 3) or len(operands) < 2:
         raise invalid_operand(MODULE, operands[0])
     spool_file = await tagged_file(ctx, store, operands[:2])
@@ -391,6 +398,38 @@ async def tagged_file(ctx: CommandContext, store: SpoolStore, operands: list[str
 
 def query_tag(ctx: CommandContext, spool_file: SpoolFile) -> None:
     ctx.reply(spool_file.tag.rstrip() or "(TAG BLANK)")
+
+
+def tagged_devices(ctx: CommandContext, operands: list[str]) -> list[UnitRecord]:
+    """The virtual printers and punches ``DEV`` names (the console is not spooled yet)."""
+    from server.cp.commands.spoolcmd import units
+
+    if not operands:
+        raise CPError(MODULE, 22, "VADDR MISSING OR INVALID")
+    found = [unit for unit in units(ctx.user, operands[0], MODULE) if unit.output is not None]
+    if not found:
+        raise CPError(MODULE, 40, f"DEV {operands[0]} DOES NOT EXIST")
+    return found
+
+
+def tag_devices(ctx: CommandContext, operands: list[str]) -> None:
+    """TAG DEV: the text goes with the device's next file (its open file too); for RSCS it
+    is ``locid [userid [priority]]`` (cp-cms.md 5.32 and 8.6)."""
+    text = tag_text(ctx, 2)[:TAG_LENGTH]
+    for unit in tagged_devices(ctx, operands):
+        output = unit.output
+        assert output is not None
+        output.tag = text
+        if output.writer is not None:
+            output.writer.settings.tag = text
+
+
+def query_device_tags(ctx: CommandContext, operands: list[str]) -> None:
+    """TAG QUERY DEV: ``PUN 00D TAG:`` and the text, or ``TAG NOT SET``."""
+    for unit in tagged_devices(ctx, operands):
+        assert unit.output is not None
+        text = unit.output.tag.rstrip()
+        ctx.reply(f"{unit.kind.value} {unit.address:03X} TAG:", text if text else "TAG NOT SET")
 
 
 # ---- HOLD / FREE (class D) ------------------------------------------------------------------
