@@ -8,7 +8,7 @@ values; signed arithmetic converts at the edges.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from server.machine import templates as t
 from server.machine.isa import (
@@ -89,6 +89,50 @@ def halfword(value: int) -> int:
     return value | 0xFFFF0000 if value & 0x8000 else value
 
 
+# -- block-compiler templates for the multiple-register instructions ---------------
+
+def _registers(fields: dict[str, Any]) -> list[int]:
+    return [(fields["r1"] + i) % 16 for i in range((fields["r3"] - fields["r1"]) % 16 + 1)]
+
+
+def _lm_template(fields: dict[str, Any]) -> str:
+    registers = _registers(fields)
+    last = 4 * len(registers) - 1
+    loads = "\n".join(f"    r[{n}] = U32(mem, a + {4 * i})[0]" for i, n in enumerate(registers))
+    return f"""a = {{ea2}}
+if a + {last} < size{{F:a,{last}}}:
+    keys[a >> 11] |= 4; keys[a + {last} >> 11] |= 4
+{loads}
+else:
+    {{call}}
+    @exit
+"""
+
+
+def _stm_template(fields: dict[str, Any]) -> str:
+    registers = _registers(fields)
+    last = 4 * len(registers) - 1
+    stores = "\n".join(f"    P32(mem, a + {4 * i}, r[{n}])" for i, n in enumerate(registers))
+    return f"""a = {{ea2}}
+if a + {last} < size{{S:a,{last}}} and not lines[a >> 8] and not lines[a + {last} >> 8]:
+    keys[a >> 11] |= 6; keys[a + {last} >> 11] |= 6
+{stores}
+else:
+    {{call}}
+    @exit
+"""
+
+
+STH_TEMPLATE = """a = {ea2}
+if a <= lim2{S:a,1} and not lines[a >> 8] and not lines[a + 1 >> 8]:
+    keys[a >> 11] |= 6; keys[a + 1 >> 11] |= 6
+    P16(mem, a, r[{r1}] & 0xFFFF)
+else:
+    {call}
+    @exit
+"""
+
+
 # -- loads and stores -------------------------------------------------------------
 
 @instruction(0x18, "LR", Format.RR, template="r[{r1}] = r[{r2}]")
@@ -125,7 +169,7 @@ def store(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.store4((r[x2] + r[b2] + d2) & 0xFFFFFF, r[r1])
 
 
-@instruction(0x40, "STH", Format.RX)
+@instruction(0x40, "STH", Format.RX, template=STH_TEMPLATE)
 def store_halfword(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "40 STH - Store Halfword [RX]"
     r = cpu.r
@@ -202,7 +246,7 @@ def load_negative_register(cpu: CPU, r1: int, r2: int) -> None:
     cpu.cc = 0 if value == 0 else 1
 
 
-@instruction(0x98, "LM", Format.RS)
+@instruction(0x98, "LM", Format.RS, template=_lm_template)
 def load_multiple(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     "98 LM - Load Multiple [RS]"
     count = (r3 - r1) % 16 + 1
@@ -211,7 +255,7 @@ def load_multiple(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
         cpu.r[(r1 + i) % 16] = int.from_bytes(data[4 * i : 4 * i + 4], "big")
 
 
-@instruction(0x90, "STM", Format.RS)
+@instruction(0x90, "STM", Format.RS, template=_stm_template)
 def store_multiple(cpu: CPU, r1: int, r3: int, b2: int, d2: int) -> None:
     "90 STM - Store Multiple [RS]"
     count = (r3 - r1) % 16 + 1

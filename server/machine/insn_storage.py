@@ -60,6 +60,21 @@ else:
     {call}
     @exit
 """
+
+
+def _si_update_template(operator: str) -> str:
+    return f"""a = {{ea1}}
+if a < size{{S:a,0}} and not lines[a >> 8]:
+    keys[a >> 11] |= 6
+    x = mem[a] {operator} {{i2}}
+    mem[a] = x
+    cpu.cc = 1 if x else 0
+else:
+    {{call}}
+    @exit
+"""
+
+
 TM_TEMPLATE = """a = {ea1}
 if a < size{F:a,0}:
     keys[a >> 11] |= 4
@@ -246,19 +261,19 @@ def _update_byte(cpu: CPU, b1: int, d1: int, operation: str, i2: int) -> None:
     cpu.cc = 1 if value else 0
 
 
-@instruction(0x94, "NI", Format.SI)
+@instruction(0x94, "NI", Format.SI, template=_si_update_template("&"))
 def and_immediate(cpu: CPU, i2: int, b1: int, d1: int) -> None:
     "94 NI - And Immediate [SI]"
     _update_byte(cpu, b1, d1, "and", i2)
 
 
-@instruction(0x96, "OI", Format.SI)
+@instruction(0x96, "OI", Format.SI, template=_si_update_template("|"))
 def or_immediate(cpu: CPU, i2: int, b1: int, d1: int) -> None:
     "96 OI - Or Immediate [SI]"
     _update_byte(cpu, b1, d1, "or", i2)
 
 
-@instruction(0x97, "XI", Format.SI)
+@instruction(0x97, "XI", Format.SI, template=_si_update_template("^"))
 def exclusive_or_immediate(cpu: CPU, i2: int, b1: int, d1: int) -> None:
     "97 XI - Exclusive Or Immediate [SI]"
     _update_byte(cpu, b1, d1, "xor", i2)

@@ -25,7 +25,7 @@ SIZE = 8 * 1024
 RR = ["18", "12", "1A", "1E", "1B", "1F", "19", "15", "14", "16", "17", "10", "13"]
 RX = ["58", "41", "50", "5A", "4A", "5E", "5B", "4B", "5F", "59", "49", "55", "54", "56",
       "57", "43", "42", "48", "40", "4C"]
-SI = ["92", "95", "91", "96", "94"]
+SI = ["92", "95", "91", "96", "94", "97"]
 
 
 def _rx(rng: random.Random, opcode: str) -> str:
@@ -53,8 +53,12 @@ def _instruction(rng: random.Random, here: int, starts: list[int]) -> str:
         return f"47{rng.randrange(16):X}0{target:04X}"
     if kind < 0.86 and starts:
         return f"46{rng.choice([8, 9]):X}0{rng.choice(starts):04X}"
-    if kind < 0.9:
+    if kind < 0.88:
         return f"89{rng.randrange(1, 8):X}000{rng.randrange(32):02X}"
+    if kind < 0.9:  # LM/STM, sometimes wrapping from R15 to R0
+        first, last = rng.choice([(1, 7), (2, 3), (14, 2), (5, 5)])
+        opcode = rng.choice(["98", "90"])
+        return f"{opcode}{first:X}{last:X}C{rng.randrange(0x1C0):03X}"
     if kind < 0.93:
         return f"0A{rng.randrange(256):02X}"  # SVC: ends a block
     if kind < 0.96:
