@@ -232,6 +232,8 @@ async def erase(cms: Cms, call: Call) -> int:
     fn, ft = operands[0], operands[1]
     fm = operands[2] if len(operands) > 2 else "A"
     letter, number = parse_mode(fm)
+    if fn == "*" and ft == "*" and number is None:  # "* * fm" needs letter and number
+        raise incomplete_fileid()
     show = _type_option(call.options)
     if letter == "*":
         disks = [accessed for accessed in cms.disks.search_order() if not accessed.read_only]

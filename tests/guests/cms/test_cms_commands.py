@@ -210,3 +210,14 @@ async def test_compare_and_sort(disks: MemoryDisks) -> None:
     assert after(output, "compare names list a names list a")[-1].startswith("Ready;")
     assert after(output, "sort names list a = = =")[0] == "DMSSRT019E IDENTICAL FILEIDS"
     assert after(output, "compare names list a = sorted a (col 6-6")[-1].startswith("Ready;")
+
+
+async def test_erase_everything_needs_a_mode_number(disks: MemoryDisks) -> None:
+    output = await session(disks, "erase * * a", "erase * * *", "erase * * a1 (type", "listfile")
+    assert after(output, "erase * * a")[0] == "DMSERS054E INCOMPLETE FILEID SPECIFIED"
+    assert after(output, "erase * * *")[0] == "DMSERS054E INCOMPLETE FILEID SPECIFIED"
+    assert after(output, "erase * * a1 (type")[:2] == [
+        "DATA     FILE     A1",
+        "CARDS    DATA     A1",
+    ]
+    assert after(output, "listfile")[0] == "DMSLST002E FILE NOT FOUND"
