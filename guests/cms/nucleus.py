@@ -72,10 +72,9 @@ class Settings:
         }
     )  # fmt: skip
     rdymsg: str = "LMSG"  # LMSG, SMSG, or R6 for Release 6's terse "R;"
-    synonyms: dict[str, tuple[str, int]] = field(
-        default_factory=dict
-    )  # SYNONYM: name -> (command, shortest)
-    standard_abbreviations: bool = True  # SYNONYM (STD / NOSTD
+    # SYNONYM: the user's synonym -> (command, shortest form); (STD / NOSTD
+    synonyms: dict[str, tuple[str, int]] = field(default_factory=dict)
+    standard_abbreviations: bool = True
     txtlibs: list[str] = field(default_factory=list)
     maclibs: list[str] = field(default_factory=list)
     doslibs: list[str] = field(default_factory=list)
