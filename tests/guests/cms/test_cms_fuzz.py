@@ -20,7 +20,9 @@ COMMANDS = [
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
-        st.tuples(st.integers(1, 40), st.integers(0, BLOCK_SIZE - 1), st.binary(min_size=1, max_size=40)),
+        st.tuples(
+            st.integers(1, 40), st.integers(0, BLOCK_SIZE - 1), st.binary(min_size=1, max_size=40)
+        ),
         min_size=1,
         max_size=6,
     )
