@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     from server.spool_cli import add_spool_parser
 
     add_spool_parser(commands, _common)
+    from server.savesys_cli import add_savesys_parser
+
+    add_savesys_parser(commands, _common)
     return parser
 
 
@@ -124,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from server.volume_cli import run_volume
 
         return run_volume(arguments, config)
+    if arguments.command == "savesys":
+        from server.savesys_cli import run_savesys
+
+        return run_savesys(arguments, config)
     if arguments.command == "spool":
         from server.spool_cli import run_spool
 

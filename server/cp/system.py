@@ -26,6 +26,7 @@ from server.cp.gueststate import GuestStateStore
 from server.cp.lineedit import EditSymbols
 from server.cp.links import LinkRefused, LinkTable, describe
 from server.cp.messages import CPError, not_available
+from server.cp.savesys import SavedSystemError, SavedSystems, parm_registers
 from server.cp.spooldev import make_unit_record
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
 from server.cp.user import User
@@ -153,6 +154,7 @@ class System:
         self.guest_settings: dict[str, dict[str, Any]] = {}  # config sections by guest name
         self.guest_state = GuestStateStore(data_dir)
         self.links = LinkTable()
+        self.saved_systems = SavedSystems(data_dir)
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:
@@ -342,6 +344,9 @@ class System:
             raise not_available("CFG", "VIRTUAL MACHINE")
         name = target.upper()
         address = device_address(name)
+        if name not in self.guests and self.saved_systems.exists(name):
+            self._ipl_saved(user, vm, name, parm, stop)
+            return
         if address is not None and name not in self.guests:
             virtual = vm.devices.get(address)
             if virtual is not None and virtual.unit is not None and virtual.unit.reader:
@@ -382,6 +387,17 @@ class System:
                 spool_file = await output.close(force=True)
                 if spool_file is not None:
                     await self.spool_arrived(spool_file)
+
+    def _ipl_saved(self, user: User, vm: VirtualMachine, name: str, parm: str, stop: bool) -> None:
+        try:
+            vm.ipl_saved(self.saved_systems.load(name), parm_registers(parm))
+        except (SavedSystemError, OSError) as error:
+            raise CPError("CFG", 41, f"SYSTEM {name} CANNOT BE LOADED: {error}") from None
+        if stop:
+            vm.stop()
+            user.console_state("CP READ")
+        else:
+            user.console_state("RUNNING")
 
     def _ipl_device(
         self, user: User, vm: VirtualMachine, address: int, clear: bool, stop: bool

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from server.cp.abi import ProgramEvent, stop_event
 from server.cp.diagnose import DiagnoseService
+from server.cp.savesys import SavedSystem
 from server.cp.timefmt import Clock
 from server.cp.vdevices import VirtualDevice
 from server.machine import Machine
@@ -106,6 +107,17 @@ class VirtualMachine:
     def attach(self, virtual: VirtualDevice) -> None:
         self.devices[virtual.address] = virtual
         self.channel.attach(virtual.address, virtual.device)
+
+    def ipl_saved(self, saved: SavedSystem, parm: list[int]) -> None:
+        """IPL of a named saved system: its storage, keys, registers and PSW; PARM in R0..."""
+        self.end_guest()
+        self.stop()
+        self.clear_adstop()
+        self.machine = self._new_machine(self.storage_size)
+        saved.restore(self.machine, self.storage_size)
+        for number, value in enumerate(parm):
+            self.machine.set_gpr(number, value)
+        self.begin()
 
     def set_adstop(self, address: int) -> None:
         """ADSTOP: an SVC X'B3' planted at ``address`` stops the machine there."""

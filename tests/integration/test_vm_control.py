@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pexpect
 
@@ -167,3 +170,72 @@ def test_adstop(vm_server: VMServer) -> None:
     tty.expect("INVALID OPERAND - 201")
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
+
+
+def test_savesys_ipl_by_name_and_exchange(vm_server: VMServer, tmp_path: Path) -> None:
+    tty = TTY(vm_server.port)
+    tty.logon("MAINT", "MAINTPW")  # class E
+    tty.send("STORE S200 41100007 1A118200 0300#STORE S300 000200000000C0DE#STORE G5 5A5A")
+    tty.send("STORE PSW 0 200#SAVESYS MYSYS")
+    tty.expect("SYSTEM SAVED")
+    tty.send("SYSTEM CLEAR#IPL MYSYS PARM ABCD")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000C0DE'")
+    tty.send("D G0-1")
+    tty.expect("GPR 0 = C1C2C3C4 0000000E")  # PARM in R0; the program ran
+    tty.send("D G5")
+    tty.expect("GPR 5 = 00005A5A")
+    exported = tmp_path / "MYSYS.nss"
+    run = [sys.executable, "-m", "server", "savesys"]
+    data = ["--data-dir", str(vm_server.data_dir)]
+    assert (
+        subprocess.run(
+            [*run, "export", "MYSYS", str(exported), *data], check=False, timeout=60
+        ).returncode
+        == 0
+    )
+    assert (
+        subprocess.run(
+            [*run, "import", "COPY", str(exported), *data], check=False, timeout=60
+        ).returncode
+        == 0
+    )
+    raw = tmp_path / "raw.bin"
+    raw.write_bytes(
+        bytes.fromhex("41100009 82000410 00000000 00000000 000200000000BA5E".replace(" ", ""))
+    )
+    assert (
+        subprocess.run(
+            [
+                *run,
+                "import",
+                "RAWSYS",
+                str(raw),
+                "--raw",
+                "--psw",
+                "0000000000000400",
+                "--at",
+                "400",
+                *data,
+            ],
+            check=False,
+            timeout=60,
+        ).returncode
+        == 0
+    )
+    listing = subprocess.run(
+        [*run, "list", *data], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert "COPY" in listing.stdout and "MYSYS" in listing.stdout
+    tty.send("IPL COPY")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000C0DE'")
+    tty.send("IPL RAWSYS")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000BA5E'")
+    tty.send("D G1")
+    tty.expect("GPR 1 = 00000009")
+    bob = TTY(vm_server.port)
+    bob.logon("BOB", "BOBPW")
+    bob.send("SAVESYS X")
+    bob.expect("\\\\?CP: SAVESYS")  # class E only
+    for session in (tty, bob):
+        session.send("LOGOFF")
+        session.expect(pexpect.EOF)

@@ -9,9 +9,12 @@ X'0002000000000000', and BEGIN leaves CP mode.
 
 from __future__ import annotations
 
+import asyncio
+
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, invalid_operand, not_available, operand_missing
 from server.cp.registry import command
+from server.cp.savesys import SavedSystem, SavedSystemError
 from server.cp.timefmt import cpu_time
 from server.cp.vm import RunState, VirtualMachine
 from server.cp.vmdisplay import display_operands
@@ -195,3 +198,20 @@ async def adstop(ctx: CommandContext) -> None:
     if address + 2 > vm.storage_size:
         raise CPError("CDB", 160, f"HEXLOC {address:06X} EXCEEDS STORAGE")
     vm.set_adstop(address)
+
+
+@command("SAVESYS", minimum=7, classes="E", syntax="SAVESYS systemname")
+async def savesys(ctx: CommandContext) -> None:
+    """Save the virtual machine (storage, keys, registers, PSW) as a named system."""
+    vm = vm_of(ctx)
+    if len(ctx.operands) != 1:
+        raise operand_missing("CFC")
+    name = ctx.operands[0]
+    if vm.guest_name is not None:
+        raise CPError("CFC", 410, f"SYSTEM {name} NOT SAVED; {vm.guest_name} RUNS IN PYTHON")
+    saved = SavedSystem.of(vm.machine, vm.storage_size)
+    try:
+        await asyncio.to_thread(ctx.system.saved_systems.save, name, saved)
+    except (SavedSystemError, OSError) as error:
+        raise CPError("CFC", 411, f"SYSTEM {name} NOT SAVED: {error}") from None
+    ctx.reply("SYSTEM SAVED")
