@@ -89,13 +89,16 @@ class Console:
             self.stack.append(text)
 
     # ---- input ----------------------------------------------------------------------
-    async def read(self) -> str:
-        """The next console line: program stack, then typed-ahead, then the terminal."""
+    async def read(self, *, upper: bool = False) -> str:
+        """The next console line: program stack, then typed-ahead, then the terminal.
+
+        ``upper``: a line from the terminal is translated to upper case, as R6 CMS
+        reads the console; stacked lines are taken as they were stacked.
+        """
         if self.stack:
             return self.stack.popleft()
-        if self.typed:
-            return self.typed.popleft()
-        return await self.guest.read()
+        line = self.typed.popleft() if self.typed else await self.guest.read()
+        return line.upper() if upper else line
 
     # ---- attention and immediate commands ---------------------------------------------
     async def checkpoint(self) -> None:

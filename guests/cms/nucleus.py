@@ -231,7 +231,7 @@ class Cms:
         return ExecFile(text, entry.recfm, entry.lrecl, entry.mode)
 
     async def read_line(self) -> str:
-        return await self.console.read()
+        return await self.console.read(upper=True)
 
     async def checkpoint(self) -> None:
         await self.console.checkpoint()

@@ -99,3 +99,17 @@ async def test_profile_runs_at_ipl(disks: MemoryDisks) -> None:
     exec_file(disks, "PROFILE", "&CONTROL OFF", "&TYPE HELLO", "SET RDYMSG SMSG", "&EXIT 4")
     output = await session(disks)
     assert output[1:3] == ["HELLO", "Ready(00004);"]
+
+
+async def test_exec_reads_terminal_lines_in_upper_case(disks: MemoryDisks) -> None:
+    exec_file(
+        disks,
+        "ASK2",
+        "&STACK stacked Line",
+        "&READ ARGS",
+        "&TYPE &1 &2",
+        "&READ ARGS",
+        "&TYPE &1 &2",
+    )
+    output = await session(disks, "ask2", "typed line")
+    assert after(output, "ask2")[:3] == ["stacked Line", "> typed line", "TYPED LINE"]
