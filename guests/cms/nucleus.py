@@ -68,13 +68,14 @@ class Settings:
     switches: dict[str, bool] = field(
         default_factory=lambda: {
             "IMPEX": True, "IMPCP": True, "ABBREV": True, "PROTECT": True,
-            "REDTYPE": False, "RELPAGE": True, "AUTOREAD": True, "BLIP": False,
+            "REDTYPE": False, "RELPAGE": True, "AUTOREAD": True,
         }
     )  # fmt: skip
     rdymsg: str = "LMSG"  # LMSG, SMSG, or R6 for Release 6's terse "R;"
     # SYNONYM: the user's synonym -> (command, shortest form); (STD / NOSTD
     synonyms: dict[str, tuple[str, int]] = field(default_factory=dict)
     standard_abbreviations: bool = True
+    values: dict[str, str] = field(default_factory=dict)  # SET BLIP, LDRTBLS, UPSI, ...
     txtlibs: list[str] = field(default_factory=list)
     maclibs: list[str] = field(default_factory=list)
     doslibs: list[str] = field(default_factory=list)

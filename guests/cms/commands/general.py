@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 SWITCHES = ("IMPEX", "IMPCP", "ABBREV", "PROTECT", "REDTYPE", "RELPAGE", "AUTOREAD")
 LIBRARIES = ("MACLIB", "TXTLIB", "DOSLIB")
+# SET functions whose value is only kept and shown (no effect yet), with defaults.
+VALUES = {"BLIP": "OFF", "LDRTBLS": "2", "UPSI": "OFF", "ABEND": "NONE", "INPUT": "NONE",
+          "OUTPUT": "NONE", "DOS": "OFF", "DOSPART": "OFF"}  # fmt: skip
 UNKNOWN_CP_COMMAND = 1
 
 
@@ -86,8 +89,8 @@ def _query_answer(cms: Cms, option: str, operands: list[str]) -> list[str] | Non
         return [f"{option} = {'ON' if settings.on(option) else 'OFF'}"]
     if option == "RDYMSG":
         return [f"RDYMSG = {settings.rdymsg}"]
-    if option == "BLIP":
-        return ["BLIP = OFF"]
+    if option in VALUES:
+        return [f"{option} = {settings.values.get(option, VALUES[option])}"]
     if option in LIBRARIES:
         names = {"MACLIB": settings.maclibs, "TXTLIB": settings.txtlibs}.get(option, [])
         return [f"{option} = {' '.join(names) if names else 'NONE'}"]
@@ -127,6 +130,24 @@ async def query(cms: Cms, call: Call) -> int:
     return 0
 
 
+def _checked_value(function: str, value: list[str]) -> str:
+    """The value of a SET function kept for QUERY (10.21); 070E when it is malformed."""
+    text = " ".join(value)
+    if function == "LDRTBLS":
+        ok = len(value) == 1 and value[0].isdigit() and int(value[0]) <= 128
+    elif function == "UPSI":
+        ok = text == "OFF" or (len(text) == 8 and set(text) <= set("01X"))
+    elif function in ("DOS", "DOSPART"):
+        ok = bool(value) and (value[0] in ("ON", "OFF") or value[0].endswith("K"))
+    elif function in ("INPUT", "OUTPUT"):
+        ok = len(value) in (1, 2)
+    else:  # BLIP, ABEND
+        ok = bool(value)
+    if not ok:
+        raise invalid_parameter(text or function)
+    return text
+
+
 def _on_off(value: list[str]) -> bool:
     if len(value) != 1 or value[0] not in ("ON", "OFF"):
         raise invalid_parameter(value[0] if value else "")
@@ -145,9 +166,11 @@ async def set_command(cms: Cms, call: Call) -> int:
         if len(value) != 1 or value[0] not in ("LMSG", "SMSG", "R6"):
             raise invalid_parameter(value[0] if value else "")
         settings.rdymsg = value[0]
-    elif function in ("BLIP", "INPUT", "OUTPUT", "LDRTBLS", "ABEND", "UPSI", "NONSHARE"):
-        if not value:
-            raise invalid_parameter(function)
+    elif function in VALUES:
+        settings.values[function] = _checked_value(function, value)
+    elif function == "NONSHARE":
+        if len(value) != 1:
+            raise invalid_parameter(value[1] if value else function)
     else:
         return await _pass_to_cp(cms, "SET", call)
     return 0

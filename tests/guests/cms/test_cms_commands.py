@@ -221,3 +221,16 @@ async def test_erase_everything_needs_a_mode_number(disks: MemoryDisks) -> None:
         "CARDS    DATA     A1",
     ]
     assert after(output, "listfile")[0] == "DMSLST002E FILE NOT FOUND"
+
+
+async def test_set_values_are_kept_for_query(disks: MemoryDisks) -> None:
+    output = await session(
+        disks, "set ldrtbls 5", "q ldrtbls", "set upsi 1010x01x", "q upsi", "set ldrtbls 999",
+        "q blip", "set impex off", "q impex", "set protect maybe",
+    )  # fmt: skip
+    assert after(output, "q ldrtbls")[0] == "LDRTBLS = 5"
+    assert after(output, "q upsi")[0] == "UPSI = 1010X01X"
+    assert after(output, "set ldrtbls 999")[0] == "DMSSET070E INVALID PARAMETER '999'"
+    assert after(output, "q blip")[0] == "BLIP = OFF"
+    assert after(output, "q impex")[0] == "IMPEX = OFF"
+    assert after(output, "set protect maybe")[0] == "DMSSET070E INVALID PARAMETER 'MAYBE'"
