@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from guests.cms.commands import command
+from guests.cms.commands import COMMANDS, command
 from guests.cms.commands.common import CommandError
 from guests.cms.plist import Call
 
@@ -33,4 +33,5 @@ def _register(name: str, shortest: int, module: str) -> None:
 
 
 for _name, _shortest, _module in LATER:
-    _register(_name, _shortest, _module)
+    if _name not in COMMANDS:  # a module imported earlier may provide it already
+        _register(_name, _shortest, _module)
