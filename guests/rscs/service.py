@@ -109,6 +109,15 @@ class RSCS:
         self.listen_port = self._server.sockets[0].getsockname()[1]
         self.console(messages.listening(host, self.listen_port))
 
+    async def detach_readers(self) -> None:
+        """RSCS takes its files through the reader-file service (as DIAGNOSE X'14' does); a
+        virtual reader device would stage each arriving file first and hide it from RSCS."""
+        _, lines = await self.guest.cp("QUERY VIRTUAL")
+        for line in lines:
+            words = line.split()
+            if len(words) > 1 and words[0] == "RDR":
+                await self.guest.cp(f"DETACH {words[1]}")
+
     async def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """A peer opened a connection: judge its OPEN and give the session to its link."""
 
@@ -130,6 +139,7 @@ class RSCS:
     async def run(self) -> None:
         await self.configure()
         await self.guest.cp("SET SMSG ON")
+        await self.detach_readers()
         await self.listen()
         for link in self.links.values():
             if link.definition.start:

@@ -28,7 +28,8 @@ GUESTS = {"VM370_GUESTS": "CMS=tests.guests.cms.cmsfake:memory_main"}
 
 def directory() -> str:
     text = make_test_directory()
-    text += f"USER RSCS {hash_password('RSCSPW', log2_n=4)} 4M 16M BG\n IPL RSCS\n OPTION NETWORK\n"
+    password = hash_password("RSCSPW", log2_n=4)
+    text += f"USER RSCS {password} 4M 16M BG\n IPL RSCS\n OPTION NETWORK\n{UNIT_RECORD}"
     for userid in ("SENDER", "TAKER"):
         password = hash_password(f"{userid}PW", log2_n=4)
         text += f"USER {userid} {password} 4M 16M G\n IPL CMS\n CONSOLE 009 3215\n{UNIT_RECORD}"
@@ -41,25 +42,30 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def rscs_config(listen: int, peer: str, peer_port: int) -> str:
-    return (
+def rscs_config(listen: int, peers: dict[str, int], default_route: str | None) -> str:
+    text = (
         f'[rscs]\nlisten_host = "127.0.0.1"\nlisten_port = {listen}\n'
-        f'operators = ["OPERATOR", "BOB"]\n'
-        f'[rscs.links.{peer}]\nhost = "127.0.0.1"\nport = {peer_port}\nretry = 0.5\n'
+        'operators = ["OPERATOR", "BOB"]\n'
     )
+    if default_route:
+        text += f'default_route = "{default_route}"\n'
+    for peer, port in peers.items():
+        text += f'[rscs.links.{peer}]\nhost = "127.0.0.1"\nport = {port}\nretry = 0.5\n'
+    return text
 
 
 class Network:
-    """NODEA and NODEB, each linked to the other."""
+    """vm370 nodes linked as ``topology`` says: node -> (adjacent nodes, default route)."""
 
-    def __init__(self, base: Path) -> None:
-        self.ports = {"NODEA": free_port(), "NODEB": free_port()}
-        self.dirs = {node: base / node.lower() for node in self.ports}
-        for node, other in (("NODEA", "NODEB"), ("NODEB", "NODEA")):
+    def __init__(self, base: Path, topology: dict[str, tuple[list[str], str | None]]) -> None:
+        self.ports = {node: free_port() for node in topology}
+        self.dirs = {node: base / node.lower() for node in topology}
+        for node, (peers, default_route) in topology.items():
             self.dirs[node].mkdir(parents=True)
-            config = rscs_config(self.ports[node], other, self.ports[other])
+            links = {peer: self.ports[peer] for peer in peers}
+            config = rscs_config(self.ports[node], links, default_route)
             (self.dirs[node] / "vm370.toml").write_text(config)
-        self.servers = {node: self.start(node) for node in self.ports}
+        self.servers = {node: self.start(node) for node in topology}
 
     def start(self, node: str) -> VMServer:
         return VMServer(self.dirs[node], directory(), "--node", node, env=GUESTS)
@@ -71,7 +77,11 @@ class Network:
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
-    running = Network(tmp_path_factory.mktemp("rscs"))
+    topology: dict[str, tuple[list[str], str | None]] = {
+        "NODEA": (["NODEB"], None),
+        "NODEB": (["NODEA"], None),
+    }
+    running = Network(tmp_path_factory.mktemp("rscs"), topology)
     yield running
     running.stop()
 
