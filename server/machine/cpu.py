@@ -198,7 +198,8 @@ class CPU:
 
     def fetch(self, address: int, length: int) -> bytes:
         """``length`` bytes at a logical address (wrapping at 2**24)."""
-        if self.fast and not self.key and address + length <= self.size and length <= 2048:
+        if self.fast and address + length <= self.size and length <= 2048 and (
+                not self.key or self._allowed(address, address + length - 1, False)):
             keys = self.skeys
             keys[address >> 11] |= 4
             keys[address + length - 1 >> 11] |= 4
@@ -212,7 +213,8 @@ class CPU:
     def store(self, address: int, data: bytes) -> None:
         """Store ``data`` at a logical address (wrapping at 2**24)."""
         length = len(data)
-        if self.fast and not self.key and address + length <= self.size:
+        if self.fast and address + length <= self.size and (not self.key or (
+                length <= 2048 and self._allowed(address, address + length - 1, True))):
             last = address + length - 1 >> 11
             if address >> 11 == last:
                 self.skeys[last] |= 6
@@ -231,6 +233,15 @@ class CPU:
             if self.code_lines.find(1, real >> 8, (real + piece - 1 >> 8) + 1) != -1:
                 self.invalidate(real, piece)
             offset += piece
+
+    def _allowed(self, first: int, last: int, store: bool) -> bool:
+        """Key-controlled protection for an access within two adjacent 2K blocks."""
+        key = self.key
+        keys = self.skeys
+        for block_key in (keys[first >> 11], keys[last >> 11]):
+            if block_key >> 4 != key and (store or block_key & FETCH_PROTECT):
+                return False
+        return True
 
     @staticmethod
     def _split(address: int, length: int) -> list[tuple[int, int]]:
@@ -259,7 +270,7 @@ class CPU:
         return self.fetch(a, 1)[0]
 
     def fetch2(self, a: int) -> int:
-        if self.fast and not self.key and a <= self.lim2:
+        if self.fast and a <= self.lim2 and (not self.key or self._allowed(a, a + 1, False)):
             self.skeys[a >> 11] |= 4
             self.skeys[a + 1 >> 11] |= 4
             value: int = U16.unpack_from(self.mem, a)[0]
@@ -267,7 +278,7 @@ class CPU:
         return int.from_bytes(self.fetch(a, 2), "big")
 
     def fetch4(self, a: int) -> int:
-        if self.fast and not self.key and a <= self.lim4:
+        if self.fast and a <= self.lim4 and (not self.key or self._allowed(a, a + 3, False)):
             self.skeys[a >> 11] |= 4
             self.skeys[a + 3 >> 11] |= 4
             value: int = U32.unpack_from(self.mem, a)[0]
@@ -275,7 +286,7 @@ class CPU:
         return int.from_bytes(self.fetch(a, 4), "big")
 
     def fetch8(self, a: int) -> int:
-        if self.fast and not self.key and a <= self.lim8:
+        if self.fast and a <= self.lim8 and (not self.key or self._allowed(a, a + 7, False)):
             self.skeys[a >> 11] |= 4
             self.skeys[a + 7 >> 11] |= 4
             value: int = U64.unpack_from(self.mem, a)[0]
@@ -283,7 +294,7 @@ class CPU:
         return int.from_bytes(self.fetch(a, 8), "big")
 
     def store1(self, a: int, v: int) -> None:
-        if self.fast and not self.key and a < self.size:
+        if self.fast and a < self.size and (not self.key or self._allowed(a, a, True)):
             block = a >> 11
             self.skeys[block] |= 6
             self.mem[a] = v & 0xFF
@@ -293,7 +304,7 @@ class CPU:
         self.store(a, bytes((v & 0xFF,)))
 
     def store2(self, a: int, v: int) -> None:
-        if self.fast and not self.key and a <= self.lim2:
+        if self.fast and a <= self.lim2 and (not self.key or self._allowed(a, a + 1, True)):
             block, last = a >> 11, a + 1 >> 11
             self.skeys[block] |= 6
             self.skeys[last] |= 6
@@ -304,7 +315,7 @@ class CPU:
         self.store(a, (v & 0xFFFF).to_bytes(2, "big"))
 
     def store4(self, a: int, v: int) -> None:
-        if self.fast and not self.key and a <= self.lim4:
+        if self.fast and a <= self.lim4 and (not self.key or self._allowed(a, a + 3, True)):
             block, last = a >> 11, a + 3 >> 11
             self.skeys[block] |= 6
             self.skeys[last] |= 6
@@ -315,7 +326,7 @@ class CPU:
         self.store(a, (v & 0xFFFFFFFF).to_bytes(4, "big"))
 
     def store8(self, a: int, v: int) -> None:
-        if self.fast and not self.key and a <= self.lim8:
+        if self.fast and a <= self.lim8 and (not self.key or self._allowed(a, a + 7, True)):
             block, last = a >> 11, a + 7 >> 11
             self.skeys[block] |= 6
             self.skeys[last] |= 6
