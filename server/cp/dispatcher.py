@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from server.cp.trace import snapshot, trace_lines
 from server.cp.vm import RunState, VirtualMachine
 from server.machine import interrupts
 from server.machine.cpu import Stop
@@ -106,16 +107,30 @@ class Dispatcher:
         machine = vm.machine
         before = machine.instructions_executed
         started = time.process_time()
-        reason = machine.run_slice(self.budget)
+        if vm.trace.active:
+            reason = self._traced_step(vm)
+        else:
+            reason = machine.run_slice(self.budget)
         elapsed = time.process_time() - started
         executed = machine.instructions_executed - before
         vm.user.virtual_seconds += elapsed
         vm.slices += 1
         self.slices += 1
         self.busy_seconds += elapsed
-        if reason is Stop.BUDGET and elapsed > 0:
+        if reason is Stop.BUDGET and elapsed > 0 and not vm.trace.active:
             self._calibrate(executed, elapsed)
             machine.set_rate(self.rate)
+        return reason
+
+    def _traced_step(self, vm: VirtualMachine) -> Stop:
+        """TRACE: one instruction, then CP looks at what it did."""
+        state = snapshot(vm.machine)
+        reason = vm.machine.run_slice(1)
+        lines = trace_lines(vm.trace, state, vm.machine)
+        if lines:
+            vm.trace_output(lines)
+            if not vm.trace.run and reason is Stop.BUDGET:
+                vm.stop_message = ""  # stop after the traced event (NORUN); BEGIN goes on
         return reason
 
     def _calibrate(self, executed: int, elapsed: float) -> None:

@@ -446,6 +446,9 @@ class System:
         psw = vm.machine.psw().hex().upper()
         if vm.stop_message is not None:
             text, vm.stop_message = vm.stop_message, None
+            if not text:  # TRACE NORUN: the trace line said it all
+                vm.user.console_state("CP READ")
+                return
         elif reason is Stop.DISABLED_WAIT:
             text = f"CP ENTERED; DISABLED WAIT PSW '{psw[:8]} {psw[8:]}'"
         else:

@@ -26,6 +26,7 @@ from server.cp.abi import ProgramEvent, stop_event
 from server.cp.diagnose import DiagnoseService
 from server.cp.savesys import SavedSystem
 from server.cp.timefmt import Clock
+from server.cp.trace import TraceSettings
 from server.cp.vdevices import VirtualDevice
 from server.machine import Machine
 from server.machine.channel import Channel
@@ -90,6 +91,7 @@ class VirtualMachine:
         self.reader_arrival = asyncio.Event()  # a spool file reached this machine's reader
         self.adstop: tuple[int, bytes] | None = None  # address, the halfword under SVC B3
         self.stop_message: str | None = None  # why CP stopped the machine (ADSTOP)
+        self.trace = TraceSettings()
 
     def _new_machine(self, size: int) -> Machine:
         machine = Machine(storage_size=size)
@@ -118,6 +120,18 @@ class VirtualMachine:
         for number, value in enumerate(parm):
             self.machine.set_gpr(number, value)
         self.begin()
+
+    def trace_output(self, lines: list[str]) -> None:
+        """Trace lines to the terminal and/or the virtual printer (TRACE ... PRINTER)."""
+        if self.trace.terminal:
+            self.user.write(*lines)
+        if self.trace.printer:
+            for virtual in sorted(self.devices.values(), key=lambda v: v.address):
+                output = virtual.unit.output if virtual.unit is not None else None
+                if output is not None and virtual.kind == "PRT":
+                    for line in lines:
+                        output.write(b"\x09" + line.encode("cp037", errors="replace"))
+                    break
 
     def set_adstop(self, address: int) -> None:
         """ADSTOP: an SVC X'B3' planted at ``address`` stops the machine there."""

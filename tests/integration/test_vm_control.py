@@ -239,3 +239,33 @@ def test_savesys_ipl_by_name_and_exchange(vm_server: VMServer, tmp_path: Path) -
     for session in (tty, bob):
         session.send("LOGOFF")
         session.expect(pexpect.EOF)
+
+
+def test_trace_instructions_branches_svc_and_program_checks(vm_server: VMServer) -> None:
+    tty = TTY(vm_server.port)
+    tty.logon("BOB", "BOBPW")
+    # 200 LA 1,2 / 204 BCT 1,204 / 208 SVC 5 -> SVC new PSW 300: 300 DC X'0000' (program check)
+    # program new PSW: a disabled wait at 0x68's own address
+    tty.send("STORE S200 41100002 46100204 0A05#STORE 60 00000000 00000300")
+    tty.send("STORE 68 00020000 00000068#STORE PSW 0 200")
+    tty.send("TRACE BRANCH SVC PROGRAM RUN")
+    tty.expect("TRACE STARTED")
+    tty.send("BEGIN")
+    tty.expect("000204 BCT .* ==> 000204")
+    tty.expect("\\*\\*\\* 000208 SVC 05 ==> 000300")
+    tty.expect("\\*\\*\\* 000300 PROG 0001 ==> 000068")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 00000068'")
+    tty.send("TRACE END")
+    tty.expect("TRACE ENDED")
+    tty.send("TRACE INSTRUCT")  # NORUN: the machine stops after each traced instruction
+    tty.expect("TRACE STARTED")
+    tty.send("BEGIN 200")
+    tty.expect("000200 LA .*1,")
+    tty.send("BEGIN")
+    tty.expect("000204 BCT")
+    tty.send("TRACE INSTRUCT OFF")
+    tty.expect("TRACE ENDED")
+    tty.send("TRACE FROB")
+    tty.expect("INVALID OPERAND - FROB")
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)

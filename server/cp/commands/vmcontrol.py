@@ -16,6 +16,8 @@ from server.cp.messages import CPError, invalid_operand, not_available, operand_
 from server.cp.registry import command
 from server.cp.savesys import SavedSystem, SavedSystemError
 from server.cp.timefmt import cpu_time
+from server.cp.trace import ALL as ALL_TRACES
+from server.cp.trace import KINDS as TRACE_KINDS
 from server.cp.vm import RunState, VirtualMachine
 from server.cp.vmdisplay import display_operands
 from server.cp.vmstore import store_operands
@@ -215,3 +217,52 @@ async def savesys(ctx: CommandContext) -> None:
     except (SavedSystemError, OSError) as error:
         raise CPError("CFC", 411, f"SYSTEM {name} NOT SAVED: {error}") from None
     ctx.reply("SYSTEM SAVED")
+
+
+@command(
+    "TRACE",
+    minimum=2,
+    syntax="TRace SVC|I/O|PROgram|EXTernal|PRIV|SIO|CCW|BRanch|"
+    "INSTruct|ALL|CSW ... [PRINter|TERMinal|BOTH] [RUN|NORun] [OFf] | TRace END",
+)
+async def trace(ctx: CommandContext) -> None:
+    """Trace guest events (cp-cms.md 5.34); cumulative until TRACE END."""
+    vm = vm_of(ctx)
+    settings = vm.trace
+    if ctx.operands == ["END"]:
+        settings.kinds.clear()
+        settings.terminal, settings.printer, settings.run = True, False, False
+        ctx.reply("TRACE ENDED")
+        return
+    if not ctx.operands:
+        raise operand_missing("CFC")
+    was_active = settings.active
+    named: set[str] = set()
+    off = False
+    for word in ctx.operands:
+        if word == "ALL":
+            named |= ALL_TRACES
+        elif word in TRACE_KINDS:
+            named.add(TRACE_KINDS[word])
+        elif word in ("PRINTER", "PRIN", "PRINT", "PRINTE"):
+            settings.terminal, settings.printer, settings.run = False, True, True
+        elif word in ("TERMINAL", "TERM", "TERMI", "TERMIN", "TERMINA"):
+            settings.terminal, settings.printer = True, False
+        elif word == "BOTH":
+            settings.terminal = settings.printer = True
+        elif word == "RUN":
+            settings.run = True
+        elif word in ("NORUN", "NOR", "NORU"):
+            settings.run = False
+        elif word in ("OFF", "OF"):
+            off = True
+        else:
+            raise invalid_operand("CFC", word)
+    if off:
+        settings.kinds -= named
+    else:
+        settings.kinds |= named
+    if settings.active and not was_active:
+        ctx.reply("TRACE STARTED")
+    elif was_active and not settings.active:
+        ctx.reply("TRACE ENDED")
