@@ -132,7 +132,13 @@ class GuestInterface:
         if not self._vm.diagnose(machine, 2, 4, code):
             raise DiagnoseRefused(f"DIAGNOSE X'{code:02X}' refused")
         request = self._vm.diagnose.pending
-        if request is not None:  # X'08': CP does it now, as for a program after its slice
+        if request is not None and not request.text.strip():  # X'08' length 0: CP READ
+            self._vm.diagnose.complete_cp_command(0, [])
+            machine.cpu.stop_request = None
+            self._vm.stop()
+            self._vm.user.console_state("CP READ")
+            await self._vm.guest_running.wait()  # until BEGIN
+        elif request is not None:  # X'08': CP does it now, as for a program after its slice
             self._vm.diagnose.pending = None
             code_, lines = await self.cp(request.text, capture=request.buffer is not None)
             self._vm.diagnose.pending = request

@@ -10,7 +10,7 @@ from tests.tools import require_tool
 class TTY:
     """One ``telnet 127.0.0.1 port`` session."""
 
-    def __init__(self, port: int, timeout: float = 15) -> None:
+    def __init__(self, port: int, timeout: float = 30) -> None:
         require_tool("telnet")
         self.child = pexpect.spawn(
             f"telnet 127.0.0.1 {port}", encoding="utf-8", timeout=timeout, codec_errors="replace"
