@@ -2,9 +2,9 @@
 other nodes (command NMRs) (reference/nje-rscs.md section 2.3).
 
 QUERY SYSTEM|LINKS|QUEUES|FILES|ROUTES|linkid, START, DRAIN, FORCE, DEFINE, DELETE, ROUTE,
-CMD, MSG and HELP. Commands that change the network (START, DRAIN, FORCE, DEFINE, DELETE,
-ROUTE) are for the console and the configured operators; a remote node may only QUERY and
-ask for HELP, as section 2.3 recommends.
+HOLD, FREE, FLUSH, PURGE, ORDER, CHANGE, TRANSFER, TRACE, CMD, MSG and HELP. Commands that
+change the network or its queues are for the console and the configured operators; a remote
+node may only QUERY and ask for HELP, as section 2.3 recommends.
 """
 
 from __future__ import annotations
@@ -231,6 +231,127 @@ async def route_command(rscs: RSCS, issuer: Issuer, words: list[str], rest: str)
         return [messages.link_not_defined(target)]
     await rscs.set_route(node, target)
     return [messages.route_set(node, target)]
+
+
+# ---- HOLD, FREE, FLUSH, PURGE, ORDER, CHANGE, TRANSFER, TRACE --------------------------------
+
+
+def spoolids(words: list[str]) -> list[int] | str:
+    """Spool ids (``nnnn``), or the error line."""
+    for word in words:
+        if not word.isdigit() or not 1 <= int(word) <= 9999:
+            return messages.invalid_operand(word)
+    return [int(word) for word in words] if words else messages.invalid_operand("SPOOLID")
+
+
+@rscs_command("HOLD", 4, "HOLD linkid", operator=True)
+async def hold(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    link = named_link(rscs, words)
+    if isinstance(link, str):
+        return [link]
+    link.set_hold(True)
+    return [messages.link_held(link.name, True)]
+
+
+@rscs_command("FREE", 4, "FREE linkid", operator=True)
+async def free(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    link = named_link(rscs, words)
+    if isinstance(link, str):
+        return [link]
+    link.set_hold(False)
+    return [messages.link_held(link.name, False)]
+
+
+@rscs_command("FLUSH", 3, "FLUsh linkid", operator=True)
+async def flush(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    link = named_link(rscs, words)
+    if isinstance(link, str):
+        return [link]
+    flushed = await link.flush()
+    return [messages.files_changed(0 if flushed is None else 1, "FLUSHED", link.name)]
+
+
+@rscs_command("PURGE", 3, "PURge linkid spoolid...|ALL", operator=True)
+async def purge(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    link = named_link(rscs, words)
+    if isinstance(link, str):
+        return [link]
+    if words[1:] == ["ALL"]:
+        ids: list[int] | str = [queued.spoolid for queued in link.queue]
+    else:
+        ids = spoolids(words[1:])
+    if isinstance(ids, str):
+        return [ids]
+    lines, count = [], 0
+    for spoolid in ids:
+        queued = link.take(spoolid)
+        if queued is None:
+            lines.append(messages.file_not_queued(spoolid, link.name))
+            continue
+        await rscs.purge_file(queued, f"PURGED BY {issuer.user}")
+        count += 1
+    return [*lines, messages.files_changed(count, "PURGED", link.name)]
+
+
+@rscs_command("ORDER", 3, "ORDer linkid spoolid...", operator=True)
+async def order(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    link = named_link(rscs, words)
+    if isinstance(link, str):
+        return [link]
+    ids = spoolids(words[1:])
+    if isinstance(ids, str):
+        return [ids]
+    missing = [messages.file_not_queued(i, link.name) for i in ids if link.find(i) is None]
+    link.order(ids)
+    return [*missing, messages.files_changed(len(ids) - len(missing), "ORDERED", link.name)]
+
+
+@rscs_command("CHANGE", 2, "CHange linkid spoolid HOLD|NOHOLD", operator=True)
+async def change(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    link = named_link(rscs, words)
+    if isinstance(link, str):
+        return [link]
+    if len(words) != 3 or words[2] not in ("HOLD", "NOHOLD"):
+        return [messages.invalid_operand(" ".join(words[1:]) or "SPOOLID")]
+    ids = spoolids(words[1:2])
+    if isinstance(ids, str):
+        return [ids]
+    queued = link.find(ids[0])
+    if queued is None:
+        return [messages.file_not_queued(ids[0], link.name)]
+    queued.held = words[2] == "HOLD"
+    link.set_hold(link.hold)  # wake the sender for a freed file
+    return [messages.files_changed(1, "CHANGED", link.name)]
+
+
+@rscs_command("TRANSFER", 4, "TRANsfer linkid spoolid [TO] linkid", operator=True)
+async def transfer(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    operands = [word for word in words if word != "TO"]
+    link = named_link(rscs, operands)
+    if isinstance(link, str):
+        return [link]
+    if len(operands) != 3:
+        return [messages.invalid_operand(" ".join(words[1:]) or "SPOOLID")]
+    target = named_link(rscs, operands[2:])
+    ids = spoolids(operands[1:2])
+    if isinstance(target, str) or isinstance(ids, str):
+        return [target if isinstance(target, str) else str(ids)]
+    queued = link.take(ids[0])
+    if queued is None:
+        return [messages.file_not_queued(ids[0], link.name)]
+    target.enqueue(queued)
+    return [messages.files_changed(1, f"TRANSFERRED TO {target.name} FROM", link.name)]
+
+
+@rscs_command("TRACE", 5, "TRACE linkid ON|OFF", operator=True)
+async def trace(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    link = named_link(rscs, words)
+    if isinstance(link, str):
+        return [link]
+    if words[1:] not in (["ON"], ["OFF"]):
+        return [messages.invalid_operand(" ".join(words[1:]) or "ON|OFF")]
+    link.tracing = words[1] == "ON"
+    return [messages.trace_set(link.name, link.tracing)]
 
 
 # ---- messages and remote commands ------------------------------------------------------------

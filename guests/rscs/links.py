@@ -25,6 +25,7 @@ from guests.rscs.nje import (
     LinkDown,
     LinkDownError,
     LinkOptions,
+    LinkStateError,
     MessageReceived,
     NJELink,
     NJELinkError,
@@ -59,6 +60,7 @@ class QueuedFile:
     origin_user: str
     records: int
     held: bool = False
+    purge: bool = False  # FLUSH: purge it rather than return it when the peer drops it
 
 
 class LinkOwner(Protocol):
@@ -93,6 +95,8 @@ class Link:
     connecting: bool = False
     attempt: int = 0
     sending: QueuedFile | None = None
+    hold: bool = False  # HOLD: send nothing new until FREE
+    tracing: bool = False  # TRACE: every TTB in and out to the console
 
     def __post_init__(self) -> None:
         self._incoming: asyncio.Queue[NJELink] = asyncio.Queue()
@@ -100,6 +104,8 @@ class Link:
         self._queued = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_error = "no connection"
+        self._flushing: QueuedFile | None = None
+        self._background: set[asyncio.Task[None]] = set()
 
     @property
     def name(self) -> str:
@@ -152,7 +158,7 @@ class Link:
             return NAK_NO_SUCH_LINK
         if self.state is LinkState.ACTIVE and self.session is not None:
             # A peer re-opens only when it thinks the link is dead: end ours too.
-            asyncio.create_task(self.session.abort("peer opened again"))
+            self._spawn(self.session.abort("peer opened again"))
             return NAK_ALREADY_ACTIVE
         if self.connecting and keep_local_open(self.owner.local_node, self.name):
             return NAK_OPEN_PENDING
@@ -197,7 +203,7 @@ class Link:
         definition = self.definition
         try:
             reader, writer = await self.connector(definition.host, definition.port)
-            options = LinkOptions(buffer_size=definition.buffer)
+            options = LinkOptions(buffer_size=definition.buffer, trace=self.trace)
             return await NJELink.connect(
                 reader, writer, self.owner.local_node, self.name, options, self.timeouts
             )
@@ -240,7 +246,7 @@ class Link:
 
     async def _send_loop(self, session: NJELink) -> None:
         while True:
-            queued = next((item for item in self.queue if not item.held), None)
+            queued = None if self.hold else next((q for q in self.queue if not q.held), None)
             if queued is None:
                 self._queued.clear()
                 await self._queued.wait()
@@ -248,16 +254,60 @@ class Link:
             self.sending = queued
             try:
                 await session.send_file(queued.file)
-            except LinkDownError:
-                return
-            except FileRefusedError as refused:
+            except (LinkDownError, LinkStateError):
+                return  # it stays queued, to be sent again from its start
+            except (FileRefusedError, ValueError) as refused:
                 self._remove(queued)
-                await self.owner.file_refused(self, queued, str(refused))
+                await self.owner.file_refused(self, queued, str(refused) or "EMPTY FILE")
                 continue
             finally:
                 self.sending = None
             self._remove(queued)
             await self.owner.file_sent(self, queued)
+
+    # ---- queue commands (HOLD, FREE, FLUSH, PURGE, ORDER, CHANGE, TRANSFER) ---------------
+
+    def set_hold(self, hold: bool) -> None:
+        self.hold = hold
+        self._queued.set()
+
+    def find(self, spoolid: int) -> QueuedFile | None:
+        return next((queued for queued in self.queue if queued.spoolid == spoolid), None)
+
+    async def flush(self) -> QueuedFile | None:
+        """Abandon the file being sent (the owner is told it was refused)."""
+        queued, session = self.sending, self.session
+        if queued is None or session is None:
+            return None
+        queued.purge = True
+        await session.cancel_file(queued.file)
+        return queued
+
+    def take(self, spoolid: int) -> QueuedFile | None:
+        """Remove a waiting file (not the one being sent) from the queue."""
+        queued = self.find(spoolid)
+        if queued is None or queued is self.sending:
+            return None
+        self._remove(queued)
+        return queued
+
+    def order(self, spoolids: list[int]) -> None:
+        """Put these waiting files first, in this order."""
+        first = [q for spoolid in spoolids if (q := self.find(spoolid)) is not None]
+        self.queue[:] = first + [queued for queued in self.queue if queued not in first]
+        self._queued.set()
+
+    def trace(self, direction: str, data: bytes) -> None:
+        if self.tracing:
+            self.owner.console(f"TRACE {self.name} {direction.upper():<3} {data[:48].hex(' ')}")
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        async def run() -> None:
+            await work
+
+        task = asyncio.create_task(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def _remove(self, queued: QueuedFile) -> None:
         with contextlib.suppress(ValueError):

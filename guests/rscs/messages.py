@@ -102,3 +102,23 @@ def file_returned(spoolid: int, reason: str) -> str:
 
 def file_queued(spoolid: int, node: str, user: str, link: str) -> str:
     return dmt("AXS", 107, "I", f"FILE {spoolid:04d} FOR {node}({user}) QUEUED ON LINK {link}")
+
+
+def file_purged(spoolid: int, reason: str) -> str:
+    return dmt("AXS", 108, "I", f"FILE {spoolid:04d} PURGED: {reason}")
+
+
+def file_not_queued(spoolid: int, link: str) -> str:
+    return dmt("CMX", 110, "E", f"FILE {spoolid:04d} NOT QUEUED ON LINK {link}")
+
+
+def files_changed(count: int, verb: str, link: str) -> str:
+    return dmt("CMX", 111, "I", f"{count} FILE(S) {verb} ON LINK {link}")
+
+
+def link_held(link: str, hold: bool) -> str:
+    return dmt("CMX", 75, "I", f"LINK {link} {'HELD' if hold else 'FREED'}")
+
+
+def trace_set(link: str, on: bool) -> str:
+    return dmt("CMX", 76, "I", f"TRACE {'ON' if on else 'OFF'} FOR LINK {link}")

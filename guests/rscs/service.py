@@ -31,6 +31,7 @@ from guests.rscs.links import Link, LinkState, QueuedFile
 from guests.rscs.nje import (
     FileReceived,
     LinkDownError,
+    LinkOptions,
     MessageReceived,
     NJELink,
     NJELinkError,
@@ -125,12 +126,15 @@ class RSCS:
             link = self.links.get(node.upper())
             return NAK_NO_SUCH_LINK if link is None else link.judge_open()
 
+        tap = TraceTap(self)
         try:
-            session = await NJELink.accept(reader, writer, self.local_node, judge)
+            session = await NJELink.accept(
+                reader, writer, self.local_node, judge, LinkOptions(trace=tap)
+            )
         except NJELinkError as error:
             log.info("RSCS %s: incoming connection refused: %s", self.local_node, error)
             return
-        link = self.links.get(session.remote_node)
+        link = tap.link = self.links.get(session.remote_node)
         if link is None or not link.started or link.state is LinkState.ACTIVE:
             await session.abort("link not available")
             return
@@ -382,9 +386,21 @@ class RSCS:
             await self.tell_local(queued.origin_user, text)
 
     async def file_refused(self, link: Link, queued: QueuedFile, reason: str) -> None:
+        if queued.purge:
+            await self.purge_file(queued, f"FLUSHED ON LINK {link.name}")
+            return
         reader_file = queued.file.key
         if isinstance(reader_file, ReaderFile):
             await self.return_file(reader_file, f"REFUSED BY LINK {link.name}: {reason}")
+
+    async def purge_file(self, queued: QueuedFile, reason: str) -> None:
+        """PURGE or FLUSH: the file is gone; its originator is told."""
+        reader_file = queued.file.key
+        if isinstance(reader_file, ReaderFile):
+            await self.guest.finish_reader_file(reader_file)
+        text = messages.file_purged(queued.spoolid, reason)
+        self.console(text)
+        await self.tell(queued.origin_node, queued.origin_user, text)
 
     async def file_received(self, link: Link, session: NJELink, event: FileReceived) -> None:
         """Commit a received file (here, or in our reader for the next hop), then C0."""
@@ -412,6 +428,18 @@ class RSCS:
             )
             self.console(text)
             await self.tell_local(local, text)
+
+
+class TraceTap:
+    """TRACE for a connection the listener took: its link is known only after the OPEN."""
+
+    def __init__(self, rscs: RSCS) -> None:
+        self.rscs = rscs
+        self.link: Link | None = None
+
+    def __call__(self, direction: str, data: bytes) -> None:
+        if self.link is not None:
+            self.link.trace(direction, data)
 
 
 async def main(guest: GuestInterface) -> None:

@@ -17,6 +17,7 @@ from guests.rscs.links import LinkState
 from guests.rscs.service import RSCS
 from server.cp.abi import ReaderFile
 from spool.model import (
+    DeviceType,
     FileName,
     HoldStatus,
     OutputSettings,
@@ -43,10 +44,11 @@ class FakeGuest:
         self.arrival = asyncio.Event()
         self.smsgs: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
         self.shown: list[str] = []  # MSGNOH lines, "USER text"
+        self.console: list[str] = []
         self.after_send_file: Callable[[], Awaitable[None]] | None = None
 
     def write(self, *lines: str) -> None:
-        pass
+        self.console.extend(lines)
 
     async def read(self) -> str:
         await asyncio.Event().wait()
@@ -233,3 +235,53 @@ async def test_smsg_query_and_message(pair: tuple[RSCS, RSCS]) -> None:
     await until(lambda: any("LINK NODEB    ACTIVE" in line for line in fake(rscs_a).shown))
     fake(rscs_a).smsgs.put_nowait(("BOB", "MSG NODEB JOHN hi there"))
     await until(lambda: "JOHN FROM NODEA(BOB): hi there" in fake(rscs_b).shown)
+
+
+async def command(rscs: RSCS, text: str, user: str = "OPERATOR") -> list[str]:
+    """Run an RSCS command as a local user (SMSG) and collect its response."""
+    from guests.rscs.commands import Issuer, execute
+
+    return await execute(rscs, Issuer(user, rscs.local_node), text)
+
+
+async def test_hold_order_change_purge_and_free(pair: tuple[RSCS, RSCS]) -> None:
+    rscs_a, rscs_b = pair
+    guest_a, link = fake(rscs_a), rscs_a.links["NODEB"]
+    assert await command(rscs_a, "HOLD NODEB") == ["DMTCMX075I LINK NODEB HELD"]
+    first, second, third = (punch(guest_a, f"NODEB JOHN{n}") for n in range(3))
+    await until(lambda: len(link.queue) == 3)
+    assert await command(rscs_a, "HOLD NODEB", user="BOB") == [
+        "DMTCMX003E COMMAND HOLD NOT AUTHORIZED"
+    ]
+    await command(rscs_a, f"ORDER NODEB {third.spoolid}")
+    assert [queued.spoolid for queued in link.queue][0] == third.spoolid
+    await command(rscs_a, f"CHANGE NODEB {second.spoolid} HOLD")
+    purged = await command(rscs_a, f"PURGE NODEB {first.spoolid} 9999")
+    assert purged == [
+        "DMTCMX110E FILE 9999 NOT QUEUED ON LINK NODEB",
+        "DMTCMX111I 1 FILE(S) PURGED ON LINK NODEB",
+    ]
+    assert any(f"DMTAXS108I FILE {first.spoolid:04d} PURGED" in line for line in guest_a.shown)
+    lines = await command(rscs_a, "Q NODEB")
+    assert lines[1].endswith("WAITING") and lines[2].endswith("HELD")
+    await command(rscs_a, "FREE NODEB")
+    await until(lambda: bool(fake(rscs_b).reader("JOHN2")))
+    await asyncio.sleep(0.2)
+    assert not fake(rscs_b).reader("JOHN1") and [q.spoolid for q in link.queue] == [second.spoolid]
+    await command(rscs_a, f"CHANGE NODEB {second.spoolid} NOHOLD")
+    await until(lambda: bool(fake(rscs_b).reader("JOHN1")))
+    assert not fake(rscs_b).reader("JOHN0")  # purged, never sent
+
+
+async def test_trace_and_print_file(pair: tuple[RSCS, RSCS]) -> None:
+    rscs_a, rscs_b = pair
+    assert await command(rscs_a, "TRACE NODEB ON") == ["DMTCMX076I TRACE ON FOR LINK NODEB"]
+    settings = OutputSettings(device=DeviceType.PRT, to="RSCS", tag="NODEB JOHN")
+    spool_file = spool_file_for(settings, NetworkOrigin("NODEA", "CAROL"), 2)
+    lines = [b"\x09" + "HELLO".encode("cp037"), b"\x8b"]  # write and space 1, skip to 1
+    fake(rscs_a).reader("RSCS").append((spool_file, lines))
+    fake(rscs_a).arrival.set()
+    await until(lambda: bool(fake(rscs_b).reader("JOHN")))
+    received, records = fake(rscs_b).reader("JOHN")[0]
+    assert received.device is DeviceType.PRT and records == lines
+    assert any(line.startswith("TRACE NODEB OUT") for line in fake(rscs_a).console)
