@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 Entry = tuple[Callable[[], None], int]
 LOW_ADDRESS_PROTECTION = 0x10000000  # CR0 bit 3
+RECOMPILE_DELAY = 1024  # entries before a block whose code was stored into is compiled again
 
 
 class Stop(enum.Enum):
@@ -372,6 +373,9 @@ class CPU:
                 for start in self.block_owner.pop(address, ()):
                     self.blocks.pop(start, None)
                     self.checked_blocks.pop(start, None)
+                    # Code that keeps modifying itself is better interpreted
+                    # than recompiled each time: wait longer before compiling.
+                    self.block_heat[start] = -RECOMPILE_DELAY
 
     def _mark_code(self, real: int, length: int, value: int) -> None:
         for address in range(real, real + length):
