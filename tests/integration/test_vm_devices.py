@@ -268,3 +268,39 @@ def test_link_modes_passwords_detach_and_query_links(device_server: VMServer) ->
     for tty in (frank, erin):
         tty.send("LOGOFF")
         tty.expect(pexpect.EOF)
+
+
+def test_define_devices_and_a_ctca_between_two_users(spool_server: VMServer) -> None:
+    gina = TTY(spool_server.port)
+    gina.logon("GINA", "GINAPW")
+    hugo = TTY(spool_server.port)
+    hugo.logon("HUGO", "HUGOPW")
+    gina.send("DEFINE CTCA AS 500")
+    gina.expect("CTC 500 DEFINED")
+    hugo.send("DEFINE CTCA 600#DEFINE PUNCH 00D#DEFINE 00D AS 01D#QUERY VIRTUAL 01D")
+    hugo.expect("CTC 600 DEFINED")
+    hugo.expect("PUN 00D DEFINED")
+    hugo.expect("PUN 01D DEFINED")
+    hugo.expect("PUN  01D CL A NOCONT NOHOLD COPY 01 READY")
+    hugo.send("DEFINE CTCA 600")
+    hugo.expect("DEV 600 ALREADY DEFINED")
+    gina.send("COUPLE 500 TO HUGO 600")
+    gina.expect("CTCA 500 COUPLE TO HUGO 600")
+    hugo.expect("CTCA 600 COUPLE BY GINA 500")
+    # HUGO reads from the adapter (pending until GINA writes), polling with TIO.
+    hugo.send("STORE S200 41100300 50100048 9C000600 9D000600 4770020C 82000400")
+    hugo.send("STORE S300 0200050020000050#STORE S400 000200000000C7C7#BEGIN 200")
+    data = "DATA OVER THE CTCA".encode("cp037").hex().upper()
+    # SIO gets CC 1 while HUGO's read has left an attention pending: start it again.
+    gina.send("STORE S200 41100300 50100048 9C000500 47400208 9D000500 47700210 82000400")
+    gina.send(f"STORE S300 0100050020000012#STORE S500 {data}")
+    gina.send("STORE S400 000200000000C7C8#BEGIN 200")
+    gina.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000C7C8'")
+    hugo.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000C7C7'")
+    hugo.send("D T500.20")
+    hugo.expect(r"\*DATA OVER THE CT\*")
+    hugo.send("DETACH 600")
+    hugo.expect("CTCA 600 DETACHED")
+    for tty in (gina, hugo):
+        tty.send("LOGOFF")
+        tty.expect(pexpect.EOF)

@@ -19,6 +19,7 @@ from server.cp.messages import CPError, invalid_operand, operand_missing
 from server.cp.registry import command
 from server.cp.system import System, not_in_directory
 from server.cp.user import User
+from server.machine.devices import ChannelToChannel, uncouple
 
 PASSWORD_LIMIT = 10
 KIND_WORDS = {"R": "READ", "W": "WRITE", "M": "MULT"}
@@ -125,6 +126,8 @@ async def detach(ctx: CommandContext) -> None:
         raise CPError("VDD", 41, f"DEV {address:03X} IS THE VIRTUAL CONSOLE; NOT DETACHED")
     if virtual.unit is not None and virtual.unit.output is not None:
         await system.close_spool_files(user)
+    if isinstance(virtual.device, ChannelToChannel):
+        uncouple(virtual.device)
     vm.detach(address)
     system.links.remove((user.userid, address))
     if user.settings.imsg:

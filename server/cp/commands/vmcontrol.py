@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from server.cp.context import CommandContext
+from server.cp.definedev import couple, define_device
 from server.cp.messages import CPError, invalid_operand, not_available, operand_missing
 from server.cp.registry import command
 from server.cp.savesys import SavedSystem, SavedSystemError
@@ -122,7 +123,17 @@ async def define(ctx: CommandContext) -> None:
         if ctx.user.settings.imsg:
             ctx.reply(storage_text(defined))
         return
-    raise not_available("DEF", f"DEFINE {words[0]}")
+    response = define_device(ctx.system, ctx.user, words)
+    if ctx.user.settings.imsg:
+        ctx.reply(response)
+
+
+@command("COUPLE", minimum=3, syntax="COUple vaddr1 [TO] userid vaddr2")
+async def couple_command(ctx: CommandContext) -> None:
+    """Join two virtual channel-to-channel adapters (cp-cms.md 5.7)."""
+    mine, theirs, partner = couple(ctx.system, ctx.user, ctx.operands)
+    ctx.reply(mine)
+    partner.write(theirs)
 
 
 @command("EXTERNAL", minimum=3, syntax="EXTernal")
