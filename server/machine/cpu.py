@@ -205,6 +205,11 @@ class CPU:
             keys[address >> 11] |= 4
             keys[address + length - 1 >> 11] |= 4
             return self.mem[address : address + length]
+        if self.dat and (address & 0x7FF) + length <= 2048:
+            real = self._translated(address, length, False)
+            if real >= 0:
+                self.skeys[real >> 11] |= 4
+                return self.mem[real : real + length]
         out = bytearray()
         for real, piece in self._ranges(address, length, False):
             self.skeys[real >> 11] |= 4
@@ -224,6 +229,9 @@ class CPU:
                     self.invalidate(address, length)
                 return
             pieces = self._split(address, length)
+        elif self.dat and (address & 0x7FF) + length <= 2048 and (
+                real := self._translated(address, length, True)) >= 0:
+            pieces = [(real, length)]
         else:
             pieces = self._ranges(address, length, True)
         offset = 0
@@ -234,6 +242,23 @@ class CPU:
             if self.code_lines.find(1, real >> 8, (real + piece - 1 >> 8) + 1) != -1:
                 self.invalidate(real, piece)
             offset += piece
+
+    def _translated(self, address: int, length: int, store: bool) -> int:
+        """The real address of an operand within one 2K block when the TLB
+        already holds it and no exception can arise; otherwise -1 (slow path)."""
+        frame = self.tlb.get(address >> 11)
+        if frame is None or (store and address >> 11 in self.tlb_protected) or (
+                store and self.cr[0] & LOW_ADDRESS_PROTECTION and address < 512):
+            return -1
+        real = frame | address & 0x7FF
+        if real + length > self.size:
+            return -1
+        key = self.key
+        if key:
+            block_key = self.skeys[real >> 11]
+            if block_key >> 4 != key and (store or block_key & FETCH_PROTECT):
+                return -1
+        return real
 
     def _allowed(self, first: int, last: int, store: bool) -> bool:
         """Key-controlled protection for an access within two adjacent 2K blocks."""
