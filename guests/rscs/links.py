@@ -104,7 +104,6 @@ class Link:
         self._queued = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_error = "no connection"
-        self._flushing: QueuedFile | None = None
         self._background: set[asyncio.Task[None]] = set()
 
     @property
@@ -190,6 +189,9 @@ class Link:
         incoming = asyncio.create_task(self._incoming.get())
         try:
             await asyncio.wait({connect, incoming}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # DRAIN or FORCE while connecting
+            connect.add_done_callback(_abort_spare)
+            raise
         finally:
             self.connecting = False
             if not incoming.done():

@@ -245,6 +245,8 @@ class RSCS:
         else:
             link.definition = definition
         await self.save()
+        if self._server is None:
+            await self.listen()  # the first link: now there is someone to listen for
 
     async def delete_link(self, name: str) -> None:
         self.links.pop(name, None)

@@ -146,6 +146,25 @@ def test_query_and_remote_command(network: Network) -> None:
     bob.expect(pexpect.EOF)
 
 
+def test_the_rscs_console(network: Network) -> None:
+    bob = cp_user(network.servers["NODEA"], "BOB", "BOBPW")
+    wait_link_active(bob, "NODEB")
+    bob.send("LOGOFF")
+    bob.expect(pexpect.EOF)
+    operator = TTY(network.servers["NODEA"].port)
+    operator.send("LOGON RSCS RSCSPW")
+    operator.expect("RECONNECTED AT")  # the autologged machine, RSCS running in it
+    operator.send("query links")
+    operator.expect(r"LINK NODEB +ACTIVE +NJE 127\.0\.0\.1:\d+ Q=0")
+    operator.send("msg nodeb carol from the console")
+    operator.expect("DMTMSG140E USER CAROL AT NODEB NOT LOGGED ON OR NOT RECEIVING")
+    operator.send("bogus")
+    operator.expect("DMTCMX001E INVALID COMMAND BOGUS")
+    operator.send("#CP DISCONNECT")
+    operator.expect("DISCONNECT")
+    operator.close()
+
+
 def test_punched_file_arrives_with_its_origin(network: Network) -> None:
     sender = cms_user(network.servers["NODEA"], "SENDER")
     carol = cp_user(network.servers["NODEB"], "CAROL", "CAROLPW")
