@@ -62,3 +62,28 @@ def test_message_and_file_through_the_middle_node(chain: Network) -> None:
     for tty in (bob, carol):
         tty.send("LOGOFF")
         tty.expect(pexpect.EOF)
+
+
+def test_file_waits_while_the_middle_node_is_down(chain: Network) -> None:
+    chain.servers["NODEB"].stop()
+    sender = cms_user(chain.servers["NODEA"], "SENDER")
+    sender.send("#CP SMSG RSCS MSG NODEC CAROL anyone")
+    sender.expect("DMTCMX091E LINK NODEB TO NODE NODEC INACTIVE")
+    sender.send("cp spool punch to rscs")
+    sender.expect(READY)
+    sender.send("cp tag dev punch nodec carol")
+    sender.expect(READY)
+    sender.send("punch loop exec s")
+    sender.expect(READY)
+    sender.send("#CP SMSG RSCS Q FILES")
+    sender.expect(r"FILE \d{4} NODEA\(SENDER\) TO NODEC\(CAROL\) LINK NODEB REC 6 WAITING")
+    carol = cp_user(chain.servers["NODEC"], "CAROL", "CAROLPW")
+    chain.servers["NODEB"] = chain.start("NODEB")
+    sender.expect(r"DMTNJE104I FILE \d{4} SENT TO NODEC\(CAROL\) ON LINK NODEB", timeout=20)
+    carol.expect(r"SPOOLED TO CAROL -- ORG NODEA\(SENDER\)")
+    carol.send("QUERY FILES")
+    carol.expect("FILES: 002 RDR")  # this one and the earlier test's, each once
+    sender.send("#CP LOGOFF")
+    sender.expect(pexpect.EOF)
+    carol.send("LOGOFF")
+    carol.expect(pexpect.EOF)
