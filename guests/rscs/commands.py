@@ -38,7 +38,14 @@ Handler = Callable[["RSCS", Issuer, list[str], str], Awaitable[list[str]]]
 # name -> (minimum abbreviation, handler, operators only)
 COMMANDS: dict[str, tuple[int, Handler, bool]] = {}
 SYNTAX: dict[str, str] = {}
-REMOTE_ALLOWED = frozenset({"QUERY", "HELP"})
+REMOTE_ALLOWED = frozenset({"QUERY", "CPQUERY", "HELP"})
+# CPQUERY operands and the CP command each one runs (section 2.3): read-only queries only.
+CP_QUERIES = {
+    "TIME": "QUERY TIME", "T": "QUERY TIME", "NAMES": "QUERY NAMES", "N": "QUERY NAMES",
+    "USERS": "QUERY USERS", "U": "QUERY USERS", "LOG": "QUERY LOGMSG",
+    "CPLEVEL": "QUERY CPLEVEL", "CPU": "QUERY CPLEVEL", "INDICATE": "INDICATE",
+    "IND": "INDICATE",
+}  # fmt: skip
 
 
 def rscs_command(name: str, minimum: int, syntax: str, operator: bool = False) -> Callable[
@@ -352,6 +359,18 @@ async def trace(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list
         return [messages.invalid_operand(" ".join(words[1:]) or "ON|OFF")]
     link.tracing = words[1] == "ON"
     return [messages.trace_set(link.name, link.tracing)]
+
+
+@rscs_command("CPQUERY", 3, "CPQuery Time|Names|Users [userid]|LOG|CPLEVEL|CPU|INDicate")
+async def cpquery(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    what = words[0] if words else ""
+    cp_command = CP_QUERIES.get(what)
+    if cp_command is None:
+        return [messages.invalid_operand(what or "CPQUERY")]
+    if cp_command == "QUERY USERS" and len(words) == 2 and words[1].isalnum():
+        cp_command = f"QUERY {words[1]}"
+    _, lines = await rscs.guest.cp(cp_command)
+    return lines
 
 
 # ---- messages and remote commands ------------------------------------------------------------

@@ -60,6 +60,7 @@ class QueuedFile:
     origin_user: str
     records: int
     held: bool = False
+    priority: int = 50  # 0 (first) to 99, from the TAG
     purge: bool = False  # FLUSH: purge it rather than return it when the peer drops it
 
 
@@ -145,8 +146,9 @@ class Link:
         self.state = LinkState.INACTIVE
 
     def enqueue(self, queued: QueuedFile) -> None:
-        self.queue.append(queued)
-        self.queue.sort(key=lambda item: item.held)
+        """Queue a file after those of the same or a better (lower) priority."""
+        later = (i for i, waiting in enumerate(self.queue) if waiting.priority > queued.priority)
+        self.queue.insert(next(later, len(self.queue)), queued)
         self._queued.set()
 
     # ---- the passive side (section 4.4 and 4.5) -----------------------------------------

@@ -122,3 +122,7 @@ def link_held(link: str, hold: bool) -> str:
 
 def trace_set(link: str, on: bool) -> str:
     return dmt("CMX", 76, "I", f"TRACE {'ON' if on else 'OFF'} FOR LINK {link}")
+
+
+def routing_loop(node: str, link: str) -> str:
+    return dmt("CMX", 92, "E", f"ROUTE TO NODE {node} LEADS BACK OVER LINK {link}; NOT FORWARDED")

@@ -269,7 +269,11 @@ class RSCS:
     async def message_received(self, link: Link, event: MessageReceived) -> None:
         nmr = event.nmr
         if nmr.to_node != self.local_node:
-            error = await self.send_nmr(nmr)  # forwarded unchanged
+            back = route(self.config, nmr.to_node)
+            if back is not None and back.link == link.name:  # never back where it came from
+                error: str | None = messages.routing_loop(nmr.to_node, link.name)
+            else:
+                error = await self.send_nmr(nmr)  # forwarded unchanged
             if error and nmr.from_user and not nmr.text.startswith("*"):
                 await self.tell(nmr.from_node, nmr.from_user, error)
             return
@@ -323,6 +327,7 @@ class RSCS:
         queued = QueuedFile(
             outbound_file(reader_file, dest, self.local_node), spool_file.spoolid,
             dest.node, dest.user, origin_node, origin_user, len(reader_file.records),
+            priority=dest.priority,
         )  # fmt: skip
         self.links[found.link].enqueue(queued)
 

@@ -140,6 +140,8 @@ def test_query_and_remote_command(network: Network) -> None:
     bob.expect("NODE NODEB    ADJACENT")
     bob.send("SMSG RSCS CMD NODEB Q LINKS")
     bob.expect(r"FROM NODEB: LINK NODEA +ACTIVE +NJE 127\.0\.0\.1:\d+ Q=0")
+    bob.send("SMSG RSCS CMD NODEB CPQ TIME")
+    bob.expect(r"FROM NODEB: TIME IS \d\d:\d\d:\d\d")
     bob.send("SMSG RSCS CMD NODEB DRAIN NODEA")  # not allowed from another node
     bob.expect("FROM NODEB: DMTCMX003E COMMAND DRAIN NOT AUTHORIZED")
     bob.send("LOGOFF")

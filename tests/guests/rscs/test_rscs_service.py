@@ -253,6 +253,17 @@ async def test_hold_order_change_purge_and_free(pair: tuple[RSCS, RSCS]) -> None
     assert await command(rscs_a, "HOLD NODEB", user="BOB") == [
         "DMTCMX003E COMMAND HOLD NOT AUTHORIZED"
     ]
+    low = punch(guest_a, "NODEB JOHN9 90")
+    high = punch(guest_a, "NODEB JOHN8 5")
+    await until(lambda: len(link.queue) == 5)
+    assert [q.spoolid for q in link.queue] == [
+        high.spoolid,
+        first.spoolid,
+        second.spoolid,
+        third.spoolid,
+        low.spoolid,
+    ]
+    await command(rscs_a, f"PURGE NODEB {low.spoolid} {high.spoolid}")
     await command(rscs_a, f"ORDER NODEB {third.spoolid}")
     assert [queued.spoolid for queued in link.queue][0] == third.spoolid
     await command(rscs_a, f"CHANGE NODEB {second.spoolid} HOLD")
@@ -285,3 +296,13 @@ async def test_trace_and_print_file(pair: tuple[RSCS, RSCS]) -> None:
     received, records = fake(rscs_b).reader("JOHN")[0]
     assert received.device is DeviceType.PRT and records == lines
     assert any(line.startswith("TRACE NODEB OUT") for line in fake(rscs_a).console)
+
+
+async def test_cpquery_and_no_message_back_where_it_came_from(pair: tuple[RSCS, RSCS]) -> None:
+    rscs_a, rscs_b = pair
+    rscs_a.config.default_route, rscs_b.config.default_route = "NODEB", "NODEA"
+    assert await command(rscs_a, "MSG NODEQ JOHN hello", user="BOB") == []
+    loop = "BOB FROM NODEB: DMTCMX092E ROUTE TO NODE NODEQ LEADS BACK OVER LINK NODEA"
+    await until(lambda: any(line.startswith(loop) for line in fake(rscs_a).shown))
+    assert await command(rscs_a, "CPQ BOGUS") == ["DMTCMX002E INVALID OPERAND BOGUS"]
+    assert await command(rscs_a, "CPQ T") == []  # the fake CP answers nothing
