@@ -59,6 +59,7 @@ def abbreviation(word: str) -> CommandSpec | None:
     return None
 
 
+import guests.cms.edit.command  # noqa: E402,F401  (EDIT, before later's placeholder)
 from guests.cms.commands import (  # noqa: E402  (the modules register themselves)
     access,
     copyfile,
