@@ -186,6 +186,14 @@ def test_punched_file_arrives_with_its_origin(network: Network) -> None:
     carol.expect(r"RSCS +\d{4} A PUN 00000006 .* LOOP +EXEC")
     sender.send("#CP SMSG RSCS Q FILES")
     sender.expect("NO FILES QUEUED")
+    sender.send("cp spool printer to rscs")  # remote printing
+    sender.expect(READY)
+    sender.send("cp tag dev printer nodeb carol")
+    sender.expect(READY)
+    sender.send("print loop exec s (cc")
+    carol.expect(r"DMTNJE105I FILE \d{4} \(\d{4}\) SPOOLED TO CAROL -- ORG NODEA\(SENDER\)")
+    carol.send("QUERY RDR ALL")
+    carol.expect(r"RSCS +\d{4} A PRT \d{8} .* LOOP +EXEC")
     # TAKER is logged off: the file waits in the reader, and READCARD reads it at logon.
     sender.send("cp tag dev punch nodeb taker")
     sender.expect(READY)
