@@ -26,7 +26,7 @@ from server.machine.cpu import Stop
 
 log = logging.getLogger(__name__)
 
-TARGET_SLICE = 0.003  # seconds of host CPU per slice
+TARGET_SLICE = 0.0015  # seconds of host CPU per slice: two loop passes answer a terminal
 MIN_BUDGET, MAX_BUDGET = 500, 200_000
 TOD_UNITS_PER_SECOND = 4096 * 1_000_000
 

@@ -4,7 +4,7 @@ Run: ``python -m tests.bench.bench_dispatch [--seconds 10] [--loopers 10]``
 
 It starts a real ``vm370 serve`` on a free port, logs on ``--loopers``
 users over telnet whose virtual machines run a CPU-bound S/370 loop
-(``LA 1,1(1)`` / ``B *-4``: R1 counts iterations), and one more user who
+(``AR 1,2`` / ``B *-2`` with R2 = 1: R1 counts iterations), and one more user who
 measures the round trip of ``QUERY TIME`` (send the line, read to the
 ``CONNECT=`` line). It reports p50/p99 round-trip time with 0 and with the
 loopers running, each looper's share of the virtual CPU (Jain's fairness
@@ -29,7 +29,7 @@ import telnetlib3
 
 from tests.integration.conftest import VMServer, make_test_directory
 
-LOOP = "S200 41101001 47F00200"  # 200: LA 1,1(1)   204: B 200
+LOOP = "S200 1A1247F00200"  # 200: AR 1,2 (R2 = 1)   202: B 200 -- R1 counts, 32 bits wide
 
 
 async def read_until(reader: telnetlib3.TelnetReader, marker: str, timeout: float = 30) -> str:
@@ -55,7 +55,7 @@ async def session(port: int, userid: str, password: str) -> tuple[object, object
 
 async def start_looper(port: int, number: int) -> tuple[object, object]:
     reader, writer = await session(port, f"U{number:03d}", f"P{number:03d}")
-    writer.write(f"STORE {LOOP}#STORE G1 0#STORE PSW 0 200#BEGIN\r\n")  # type: ignore[attr-defined]
+    writer.write(f"STORE {LOOP}#STORE G1 0 1#STORE PSW 0 200#BEGIN\r\n")  # type: ignore[attr-defined]
     await read_until(reader, "STORE COMPLETE")  # type: ignore[arg-type]
     return reader, writer
 
