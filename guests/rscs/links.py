@@ -174,12 +174,17 @@ class Link:
 
     async def _run(self) -> None:
         while self.started:
-            session = await self._open()
-            if session is None:
+            try:
+                session = await self._open()
+                if session is None:
+                    await self._retry_wait()
+                    continue
+                self.attempt = 0
+                await self._serve(session)
+            except Exception as error:  # the link task must outlive any one failure
+                log.exception("link %s failed", self.name)
+                self._last_error = repr(error)
                 await self._retry_wait()
-                continue
-            self.attempt = 0
-            await self._serve(session)
         self.state = LinkState.INACTIVE
 
     async def _open(self) -> NJELink | None:
@@ -235,18 +240,28 @@ class Link:
             async for event in session.events():
                 if isinstance(event, LinkDown):
                     reason = event.reason
-                elif isinstance(event, MessageReceived):
-                    await self.owner.message_received(self, event)
                 else:
-                    await self.owner.file_received(self, session, event)
+                    await self._received(session, event)
         finally:
             sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await sender
             await session.abort(reason)
             self.session, self.sending = None, None
             self.state = LinkState.RETRY if self.started else LinkState.INACTIVE
             self.owner.console(messages.link_down(self.name, reason))
+
+    async def _received(self, session: NJELink, event: MessageReceived | FileReceived) -> None:
+        """Hand a message or file to the owner; its failure must not end the link."""
+        try:
+            if isinstance(event, MessageReceived):
+                await self.owner.message_received(self, event)
+            else:
+                await self.owner.file_received(self, session, event)
+        except Exception:
+            log.exception("link %s: received %s not handled", self.name, type(event).__name__)
+            if isinstance(event, FileReceived):
+                await session.reject(event.file)  # B0: the sender keeps it
 
     async def _send_loop(self, session: NJELink) -> None:
         while True:
@@ -262,12 +277,18 @@ class Link:
                 return  # it stays queued, to be sent again from its start
             except (FileRefusedError, ValueError) as refused:
                 self._remove(queued)
-                await self.owner.file_refused(self, queued, str(refused) or "EMPTY FILE")
+                try:
+                    await self.owner.file_refused(self, queued, str(refused) or "EMPTY FILE")
+                except Exception:
+                    log.exception("link %s: refused file %04d lost", self.name, queued.spoolid)
                 continue
             finally:
                 self.sending = None
             self._remove(queued)
-            await self.owner.file_sent(self, queued)
+            try:
+                await self.owner.file_sent(self, queued)
+            except Exception:
+                log.exception("link %s: file %04d sent, not dequeued", self.name, queued.spoolid)
 
     # ---- queue commands (HOLD, FREE, FLUSH, PURGE, ORDER, CHANGE, TRANSFER) ---------------
 

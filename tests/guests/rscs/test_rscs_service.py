@@ -23,6 +23,7 @@ from spool.model import (
     OutputSettings,
     Queue,
     RecordFormat,
+    SpoolError,
     SpoolFile,
 )
 from spool.store import NetworkOrigin
@@ -92,6 +93,8 @@ class FakeGuest:
         self, records: list[bytes], settings: OutputSettings, origin: NetworkOrigin | None = None
     ) -> SpoolFile:
         assert settings.to is not None
+        if settings.to == "FULL":
+            raise SpoolError("SPOOL SPACE LIMIT EXCEEDED FOR FULL")
         spool_file = spool_file_for(settings, origin, len(records))
         self.reader(settings.to).append((spool_file, list(records)))
         if settings.to == self.userid:
@@ -306,3 +309,16 @@ async def test_cpquery_and_no_message_back_where_it_came_from(pair: tuple[RSCS, 
     await until(lambda: any(line.startswith(loop) for line in fake(rscs_a).shown))
     assert await command(rscs_a, "CPQ BOGUS") == ["DMTCMX002E INVALID OPERAND BOGUS"]
     assert await command(rscs_a, "CPQ T") == []  # the fake CP answers nothing
+
+
+async def test_a_file_the_receiver_cannot_spool_comes_back(pair: tuple[RSCS, RSCS]) -> None:
+    rscs_a, rscs_b = pair
+    sent = punch(fake(rscs_a), "NODEB FULL")
+    await until(lambda: bool(fake(rscs_a).reader("CAROL")))
+    returned, records = fake(rscs_a).reader("CAROL")[0]
+    assert len(records) == 50 and returned.origin_node == "NODEA"
+    assert any(
+        f"DMTAXS106E FILE {sent.spoolid:04d} RETURNED: REFUSED BY LINK NODEB" in line
+        for line in fake(rscs_a).shown
+    )
+    assert rscs_b.links["NODEA"].state is LinkState.ACTIVE  # the link stays up
