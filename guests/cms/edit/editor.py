@@ -105,9 +105,9 @@ class Subcommand:
 SUBCOMMANDS: dict[str, Subcommand] = {}
 
 
-def subcommand(name: str, shortest: int | None = None, *, changes: bool = False) -> Callable[
-    [Handler], Handler
-]:
+def subcommand(
+    name: str, shortest: int | None = None, *, changes: bool = False
+) -> Callable[[Handler], Handler]:
     """Register an EDIT subcommand, abbreviable down to ``shortest`` characters."""
 
     def register(handler: Handler) -> Handler:
@@ -269,7 +269,7 @@ class Editor:
         if spec is None:
             self.error(f"?EDIT: {stripped}")
             return
-        if remember and spec.name not in ("REUSE", "?"):
+        if remember and spec.name not in ("REUSE", "=", "?"):
             self.last = [stripped]
         try:
             await spec.handler(self, operands)

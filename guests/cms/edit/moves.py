@@ -8,6 +8,8 @@ a search that fails says ``NOT FOUND`` and leaves the pointer at ``EOF:``.
 
 from __future__ import annotations
 
+import itertools
+
 from guests.cms.edit.editor import EditError, Editor, subcommand
 
 __all__ = ["count_of", "delimited"]
@@ -338,7 +340,7 @@ async def repeat(editor: Editor, operands: str) -> None:
 @subcommand("GETFILE", 3, changes=True)
 async def getfile(editor: Editor, operands: str) -> None:
     words = operands.split()
-    names = [word for word in words if not word.isdigit() and word != "*"][:3]
+    names = list(itertools.takewhile(lambda word: not word.isdigit(), words))[:3]
     numbers = words[len(names) :]
     if not names:
         raise EditError("NO FILENAME SPECIFIED")
