@@ -100,18 +100,19 @@ class Subcommand:
     shortest: int
     handler: Handler
     changes: bool  # counts toward AUTOSAVE
+    text: bool  # its operands are text, kept in mixed case under CASE M
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {}
 
 
 def subcommand(
-    name: str, shortest: int | None = None, *, changes: bool = False
+    name: str, shortest: int | None = None, *, changes: bool = False, text: bool = False
 ) -> Callable[[Handler], Handler]:
     """Register an EDIT subcommand, abbreviable down to ``shortest`` characters."""
 
     def register(handler: Handler) -> Handler:
-        SUBCOMMANDS[name] = Subcommand(name, shortest or len(name), handler, changes)
+        SUBCOMMANDS[name] = Subcommand(name, shortest or len(name), handler, changes, text)
         return handler
 
     return register
@@ -271,6 +272,8 @@ class Editor:
             return
         if remember and spec.name not in ("REUSE", "=", "?"):
             self.last = [stripped]
+        if not spec.text:
+            operands = operands.upper()
         try:
             await spec.handler(self, operands)
         except EditError as error:

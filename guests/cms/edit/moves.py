@@ -115,7 +115,7 @@ def search(editor: Editor, matches: object) -> None:
     editor.verify()
 
 
-@subcommand("LOCATE", 1)
+@subcommand("LOCATE", 1, text=True)
 async def locate(editor: Editor, operands: str) -> None:
     (target, *_), _ = delimited(operands, 1)
     search(editor, lambda line: target in zone_text(editor, line))
@@ -127,7 +127,7 @@ def find_matches(text: str, line: str) -> bool:
     return all(want == " " or want == have for want, have in zip(text, padded, strict=False))
 
 
-@subcommand("FIND", 1)
+@subcommand("FIND", 1, text=True)
 async def find(editor: Editor, operands: str) -> None:
     text = editor.expand_tabs(operands)
     search(editor, lambda line: find_matches(text, line))
@@ -207,7 +207,7 @@ def change_counts(rest: str) -> tuple[int, bool]:
     return count, every
 
 
-@subcommand("CHANGE", 1, changes=True)
+@subcommand("CHANGE", 1, changes=True, text=True)
 async def change(editor: Editor, operands: str) -> None:
     strings, rest = delimited(operands, 2)
     old, new = strings[0], strings[1] if len(strings) > 1 else ""
@@ -233,7 +233,7 @@ def alter_character(word: str) -> str:
     raise EditError(f"INVALID OPERAND: {word}")
 
 
-@subcommand("ALTER", 2, changes=True)
+@subcommand("ALTER", 2, changes=True, text=True)
 async def alter(editor: Editor, operands: str) -> None:
     words = operands.split()
     if len(words) < 2:
@@ -260,7 +260,7 @@ async def delete(editor: Editor, operands: str) -> None:
         editor.show_current()
 
 
-@subcommand("DSTRING", 2, changes=True)
+@subcommand("DSTRING", 2, changes=True, text=True)
 async def dstring(editor: Editor, operands: str) -> None:
     (target, *_), _ = delimited(operands, 1)
     first = max(editor.current, 1)
@@ -274,7 +274,7 @@ async def dstring(editor: Editor, operands: str) -> None:
     raise EditError("STRING NOT FOUND, NO DELETIONS MADE")
 
 
-@subcommand("INPUT", 1, changes=True)
+@subcommand("INPUT", 1, changes=True, text=True)
 async def input_(editor: Editor, operands: str) -> None:
     if operands == "":
         editor.enter_input()
@@ -282,14 +282,14 @@ async def input_(editor: Editor, operands: str) -> None:
     editor.insert_after(editor.prepare(operands))
 
 
-@subcommand("INSERT", 3, changes=True)
+@subcommand("INSERT", 3, changes=True, text=True)
 async def insert(editor: Editor, operands: str) -> None:
     if operands == "":
         raise EditError("NO LINE SPECIFIED")
     editor.insert_after(editor.prepare(operands))
 
 
-@subcommand("REPLACE", 1, changes=True)
+@subcommand("REPLACE", 1, changes=True, text=True)
 async def replace(editor: Editor, operands: str) -> None:
     if operands == "":
         if not (editor.at_tof or editor.at_eof):
@@ -318,7 +318,7 @@ def overlay_line(editor: Editor, line: str, text: str) -> str:
     return "".join(chars).rstrip()
 
 
-@subcommand("OVERLAY", 1, changes=True)
+@subcommand("OVERLAY", 1, changes=True, text=True)
 async def overlay(editor: Editor, operands: str) -> None:
     text = editor.expand_tabs(operands)
     count, editor.repeat_count = editor.repeat_count, 1
@@ -358,7 +358,7 @@ async def getfile(editor: Editor, operands: str) -> None:
     editor.verify()
 
 
-@subcommand("STACK", 5)
+@subcommand("STACK", 5, text=True)
 async def stack(editor: Editor, operands: str) -> None:
     """STACK n: n lines from the current one; STACK text: the text; STACK 0: a null line."""
     word = operands.strip()

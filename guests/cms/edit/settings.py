@@ -285,17 +285,17 @@ async def stored(editor: Editor, letter: str, operands: str) -> None:
         await editor.execute(editor.stored[letter])
 
 
-@subcommand("X", 1)
+@subcommand("X", 1, text=True)
 async def x(editor: Editor, operands: str) -> None:
     await stored(editor, "X", operands)
 
 
-@subcommand("Y", 1)
+@subcommand("Y", 1, text=True)
 async def y(editor: Editor, operands: str) -> None:
     await stored(editor, "Y", operands)
 
 
-@subcommand("CMS", 3)
+@subcommand("CMS", 3, text=True)
 async def cms(editor: Editor, operands: str) -> None:
     """CMS subset: CMS commands until RETURN (a CMS command as operand runs just that)."""
     if operands.strip():
