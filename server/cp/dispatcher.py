@@ -3,12 +3,13 @@
 ARCHITECTURE.md "Time-sharing": one callback runs one slice of one runnable
 virtual machine per loop pass, then returns to the loop so terminal I/O is
 handled between slices; no thread and no task per virtual machine. As in
-VM/370's scheduler, machines that just had terminal interaction (Q1) go
-before long-running ones (Q2); a machine in an enabled wait is off the run
-queue until an interruption can be pending (a timer comes due, or CP posts
-one). The slice budget is calibrated so a slice takes a few milliseconds,
-and each machine's virtual clock runs at the measured instruction rate, so
-virtual time keeps pace with real time.
+VM/370's scheduler, machines that just had terminal interaction (Q1) and
+favored machines (SET FAVORED) go before long-running ones (Q2), which run
+in order of a virtual-time deadline that SET PRIORITY weighs; a machine in
+an enabled wait is off the run queue until an interruption can be pending
+(a timer comes due, or CP posts one). The slice budget is calibrated so a
+slice takes a millisecond or two, and each machine's virtual clock runs at
+the measured instruction rate, so virtual time keeps pace with real time.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class Dispatcher:
         vm.interactive = vm.interactive or interactive
         if vm in self.q1 or vm in self.q2:
             return
-        (self.q1 if vm.interactive else self.q2).append(vm)
+        if self.q2:  # no credit for time spent off the queue: start at the current front
+            vm.deadline = max(vm.deadline, min(other.deadline for other in self.q2))
+        (self.q1 if vm.interactive or vm.user.favored else self.q2).append(vm)
         self._schedule()
 
     def remove(self, vm: VirtualMachine) -> None:
@@ -89,10 +92,13 @@ class Dispatcher:
     # ---- one slice ------------------------------------------------------------
     def _pass(self) -> None:
         self._scheduled = False
-        queue = self.q1 if self.q1 else self.q2
-        if not queue:
+        if self.q1:
+            vm = self.q1.popleft()
+        elif self.q2:
+            vm = min(self.q2, key=lambda candidate: candidate.deadline)  # virtual-time deadline
+            self.q2.remove(vm)
+        else:
             return
-        vm = queue.popleft()
         vm.interactive = False
         try:
             reason = self._run(vm)
@@ -114,6 +120,7 @@ class Dispatcher:
         elapsed = time.process_time() - started
         executed = machine.instructions_executed - before
         vm.user.virtual_seconds += elapsed
+        vm.deadline += elapsed * vm.user.priority / 50  # SET PRIORITY: 1 runs most, 99 least
         vm.slices += 1
         self.slices += 1
         self.busy_seconds += elapsed
@@ -156,7 +163,7 @@ class Dispatcher:
             if self.on_cp_request is not None:
                 self.on_cp_request(vm)
         elif reason in (Stop.BUDGET, Stop.LIMIT, Stop.SVC, Stop.DIAGNOSE, Stop.IO, Stop.HOOK):
-            self.q2.append(vm)
+            (self.q1 if vm.user.favored else self.q2).append(vm)
         elif reason is Stop.WAIT:
             self._wait(vm)
         else:

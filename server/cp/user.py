@@ -91,6 +91,8 @@ class User:
         self.virtual_seconds = 0.0  # virtual CPU time (no virtual CPU runs yet)
         self.logged_off = False
         self.vm: VirtualMachine | None = None
+        self.priority = entry.priority  # SET PRIORITY (1 highest ... 99)
+        self.favored = False  # SET FAVORED
         self.bad_link_passwords = 0  # LINK refuses after more than ten in a session
         self.cp_read = False  # CP READ while the guest keeps running (SET RUN ON)
 

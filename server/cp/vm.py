@@ -75,7 +75,8 @@ class VirtualMachine:
         self.interactive = False  # had terminal I/O since its last slice (VM/370's Q1)
         self.slices = 0
         self.last_stop: Stop | None = None
-        self.ready_at = time.monotonic()  # for the run queue's virtual-time deadline
+        self.ready_at = time.monotonic()
+        self.deadline = 0.0  # virtual-time deadline in the run queue (weighted by priority)
         self.console_lines: list[str] = []  # typed ahead for the guest's next console read
         # A guest written in Python (IPL of a registered name), and its user program.
         self.guest_name: str | None = None

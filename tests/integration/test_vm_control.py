@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -269,3 +270,32 @@ def test_trace_instructions_branches_svc_and_program_checks(vm_server: VMServer)
     tty.expect("INVALID OPERAND - FROB")
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
+
+
+def test_priority_shares(vm_server: VMServer) -> None:
+    """Two looping guests: SET PRIORITY gives the one with the lower number the larger share."""
+    loop = "STORE S200 1A1247F00200#STORE G1 0 1#STORE PSW 0 200#BEGIN"
+    fast, slow = TTY(vm_server.port), TTY(vm_server.port)
+    fast.logon("BOB", "BOBPW")
+    slow.logon("CAROL", "CAROLPW")
+    operator = TTY(vm_server.port)
+    operator.logon("OPERATOR", "OPPW")
+    operator.send("SET PRIORITY BOB 10#SET PRIORITY CAROL 90")
+    fast.send(loop)
+    slow.send(loop)
+    time.sleep(3)
+    counts = []
+    for tty in (fast, slow):
+        tty.send("#CP DISPLAY G1")
+        tty.expect(r"GPR 1 = ([0-9A-F]{8})")
+        match = tty.child.match
+        assert match is not None
+        counts.append(int(match.group(1), 16))
+    assert counts[0] > 3 * counts[1], counts  # priority 10 against 90
+    operator.send("SET PRIORITY NOSUCH 5")
+    operator.expect("NOSUCH NOT LOGGED ON")
+    slow.send("#CP SET PRIORITY BOB 1")
+    slow.expect("OPERAND MISSING OR INVALID")  # class A only
+    for tty in (fast, slow, operator):
+        tty.send("#CP LOGOFF")
+        tty.expect(pexpect.EOF)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from server.cp.context import CommandContext, text_after
-from server.cp.messages import EmsgSetting, not_available, operand_missing
+from server.cp.messages import CPError, EmsgSetting, not_available, operand_missing
 from server.cp.pfkeys import parse_set_pf, pf_number
 from server.cp.registry import command
 from server.cp.user import UserSettings
@@ -68,6 +68,9 @@ async def set_command(ctx: CommandContext) -> None:
     if token == "LOGMSG":
         await set_logmsg(ctx)
         return
+    if token in ("PRIORITY", "FAVORED"):
+        set_scheduling(ctx, token)
+        return
     number = pf_number(token)
     if number is not None:
         setting = parse_set_pf(text_after(ctx.text, 1))
@@ -107,3 +110,26 @@ async def set_logmsg(ctx: CommandContext) -> None:
         raise operand_missing()
     logmsg.set_at = ctx.system.clock.now()
     logmsg.save()
+
+
+def set_scheduling(ctx: CommandContext, token: str) -> None:
+    """Class A: ``SET PRIORITY userid nn``, ``SET FAVORED userid [nn]|OFF``."""
+    if "A" not in ctx.user.classes:
+        raise operand_missing()
+    words = ctx.operands[1:]
+    if not words:
+        raise operand_missing()
+    target = ctx.system.find_user(words[0])
+    if target is None:
+        raise CPError("CFC", 45, f"{words[0]} NOT LOGGED ON")
+    value = words[1] if len(words) > 1 else None
+    if token == "PRIORITY":
+        if value is None or not value.isdigit() or not 1 <= int(value) <= 99:
+            raise operand_missing()
+        target.priority = int(value)
+    elif value == "OFF":
+        target.favored = False
+    elif value is None or (value.isdigit() and 1 <= int(value) <= 100):
+        target.favored = True
+    else:
+        raise operand_missing()
