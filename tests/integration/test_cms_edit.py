@@ -1,0 +1,73 @@
+"""The CMS editor over a real telnet session: a whole EDIT session, then TYPE of the file.
+
+The server runs CMS over in-memory minidisks (tests/guests/cms/cmsfake.py), as
+the CMS session tests do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pexpect
+import pytest
+
+from tests.integration.conftest import VMServer, make_test_directory
+from tests.integration.telnet import TTY
+
+READY = r"Ready; T=\d+\.\d\d/\d+\.\d\d \d\d:\d\d:\d\d"
+
+
+@pytest.fixture(scope="module")
+def edit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
+    server = VMServer(
+        tmp_path_factory.mktemp("cmsedit"),
+        make_test_directory(),
+        env={"VM370_GUESTS": "CMS=tests.guests.cms.cmsfake:memory_main"},
+    )
+    yield server
+    server.stop()
+
+
+def test_edit_session_input_change_locate_delete_file(edit_server: VMServer) -> None:
+    tty = TTY(edit_server.port)
+    tty.logon("ALICE", "ALICEPW")  # the directory IPLs CMS
+    tty.expect(READY)
+    tty.send("edit plan data")
+    tty.expect("NEW FILE:")
+    tty.expect("EDIT:")
+    tty.send("")  # a null line: input mode
+    tty.expect("INPUT:")
+    for line in ("first line", "second line", "third line", "fourth line"):
+        tty.send(line)
+    tty.send("")
+    tty.expect("EDIT:")
+    tty.send("top")
+    tty.expect("TOF:")
+    tty.send("locate /SECOND/")
+    tty.expect("\nSECOND LINE")
+    tty.send("change /SECOND/2ND/")
+    tty.expect("\n2ND LINE")
+    tty.send("next")
+    tty.expect("\nTHIRD LINE")
+    tty.send("delete")
+    tty.send("type")
+    tty.expect("\nFOURTH LINE")
+    tty.send("l /NOWHERE/")
+    tty.expect("NOT FOUND")
+    tty.expect("EOF:")
+    tty.send("bogus")
+    tty.expect(r"\?EDIT: BOGUS")
+    tty.send("file")
+    tty.expect(READY)
+    tty.send("type plan data")
+    tty.expect("FIRST LINE\r\n2ND LINE\r\nFOURTH LINE\r\n")
+    tty.expect(READY)
+    tty.send("edit plan data")
+    tty.expect("EDIT:")
+    tty.send("t *")
+    tty.expect("TOF:\r\nFIRST LINE\r\n2ND LINE\r\nFOURTH LINE\r\nEOF:")
+    tty.send("quit")
+    tty.expect(READY)
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)
+    assert edit_server.alive()
