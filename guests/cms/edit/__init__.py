@@ -7,7 +7,16 @@ command itself: it finds the file on the CMS disks and runs an ``Editor``
 with the CMS console and disks behind ``EditHost``.
 """
 
-from guests.cms.edit import moves, settings
+from guests.cms.edit import moves, numbers, settings
 from guests.cms.edit.editor import SUBCOMMANDS, EditError, EditHost, Editor, FileId
 
-__all__ = ["SUBCOMMANDS", "EditError", "EditHost", "Editor", "FileId", "moves", "settings"]
+__all__ = [
+    "SUBCOMMANDS",
+    "EditError",
+    "EditHost",
+    "Editor",
+    "FileId",
+    "moves",
+    "numbers",
+    "settings",
+]

@@ -156,6 +156,7 @@ class Editor:
         self.changes_since_save = 0
         self.repeat_count = 1  # REPEAT: lines the next OVERLAY applies to
         self.stored: dict[str, str] = {}  # X and Y
+        self.linemode = "LEFT" if self.defaults.line_numbers else "OFF"
 
     # ---- the pointer ------------------------------------------------------------------
     @property
@@ -251,7 +252,12 @@ class Editor:
             self.input_mode = False
             self.host.type("EDIT:")
             return
-        self.insert_after(self.prepare(raw))
+        text = self.prepare(raw)
+        if self.linemode != "OFF":
+            from guests.cms.edit.numbers import next_number, numbered
+
+            text = numbered(self, text, next_number(self))
+        self.insert_after(text)
         self.after_change()
 
     def enter_input(self) -> None:
@@ -266,6 +272,8 @@ class Editor:
             self.enter_input()
             return
         name, operands = split_subcommand(stripped)
+        if name.isdigit():  # nnnnn [text]: line-number editing
+            name, operands = "LINE NUMBER", stripped
         spec = find_subcommand(name.upper())
         if spec is None:
             self.error(f"?EDIT: {stripped}")

@@ -375,3 +375,37 @@ async def stack(editor: Editor, operands: str) -> None:
     for number in range(editor.current, end + 1):
         editor.host.stack(editor.lines[number - 1])
     editor.move_to(end)
+
+
+# ---- the $DUP and $MOVE macros (R6 ships them as EXEC files; here they are built in) -----
+@subcommand("$DUP", 4, changes=True)
+async def dup(editor: Editor, operands: str) -> None:
+    """$DUP [n]: n copies (at most 25) of the current line after it; the last is current."""
+    count = count_of(operands.strip())
+    if count == ALL or not 1 <= count <= 25:
+        raise EditError(f"INVALID OPERAND: {operands.strip()}")
+    if editor.at_tof or editor.at_eof:
+        raise EditError("TOF:" if editor.at_tof else "EOF:")
+    for _ in range(count):
+        editor.insert_after(editor.line)
+    editor.verify()
+
+
+@subcommand("$MOVE", 5, changes=True)
+async def move(editor: Editor, operands: str) -> None:
+    """$MOVE n UP|DOWN m: move n lines from the current one m lines up or down."""
+    words = operands.split()
+    if len(words) != 3 or words[1] not in ("UP", "DOWN"):
+        raise EditError(f"INVALID OPERAND: {operands.strip()}")
+    count, distance = count_of(words[0]), count_of(words[2])
+    if editor.at_tof or editor.at_eof or ALL in (count, distance):
+        raise EditError("INVALID OPERAND: *" if ALL in (count, distance) else "NO LINES MOVED")
+    first = editor.current
+    block = editor.lines[first - 1 : first - 1 + count]
+    del editor.lines[first - 1 : first - 1 + count]
+    offset = -distance if words[1] == "UP" else distance
+    at = max(0, min(first - 1 + offset, len(editor.lines)))
+    editor.lines[at:at] = block
+    editor.move_to(at + len(block))
+    editor.changed(len(block))
+    editor.verify()

@@ -354,3 +354,25 @@ async def test_filetype_defaults(filetype: str, expected: tuple[str, int, int, s
     _, editor, _ = await edit(lines=[], ft=filetype)
     settings = editor.settings
     assert (settings.recfm, settings.lrecl, settings.trunc, settings.case) == expected
+
+
+async def test_dup_and_move_macros() -> None:
+    host, editor, _ = await edit("n", "$dup 2", "top", "n", "$move 2 down 2", "$dup 99")
+    assert reply(host, "$dup 2") == ["ALPHA ONE"]
+    assert editor.lines == ["ALPHA ONE", "BETA TWO", "ALPHA ONE", "ALPHA ONE", *LINES[2:]]
+    assert reply(host, "$move 2 down 2") == ["ALPHA ONE"] and editor.current == 4
+    assert reply(host, "$dup 99") == ["INVALID OPERAND: 99"]
+
+
+async def test_line_number_editing() -> None:
+    basic = ["00010 PRINT 1", "00020 END"]
+    host, editor, _ = await edit(
+        "15 print 2", "20", "10 print 0", "linemode", "b", "", "stop", "", lines=basic,
+        ft="VSBASIC",
+    )  # fmt: skip
+    assert editor.lines == ["00010 PRINT 0", "00015 PRINT 2", "00020 END", "00030 STOP"]
+    assert reply(host, "20") == ["00020 END"]
+    assert reply(host, "linemode") == ["LINEMODE LEFT"]
+    host, editor, _ = await edit("linemode right", "100 NEW", "linemode off", "100")
+    assert editor.lines[0] == "NEW".ljust(72) + "00000100"
+    assert reply(host, "100") == ["?EDIT: 100"]
