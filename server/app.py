@@ -20,6 +20,7 @@ from directory.store import DirectoryStore
 from server.config import Config, ConfigError
 from server.cp import commands as _commands  # noqa: F401  (registers every CP command)
 from server.cp.system import System
+from server.cp.tdisk import TdiskPool
 from server.cp.timefmt import Clock
 from server.dasd.fileio import SyncPolicy
 from server.dasd.provision import ensure_volumes
@@ -98,6 +99,7 @@ async def serve(config: Config) -> int:
         spool=spool,
     )
     system.volumes = VolumeRegistry(config.data_dir, sync=SyncPolicy(config.dasd_sync))
+    system.tdisks = TdiskPool(system.volumes)
     try:
         register_guests(system, config)
     except ConfigError as error:

@@ -13,10 +13,13 @@ from __future__ import annotations
 from server.cp.messages import CPError, not_available, operand_missing
 from server.cp.spooldev import make_unit_record
 from server.cp.system import System
+from server.cp.tdisk import POOL_VOLUMES
 from server.cp.user import User
-from server.cp.vdevices import VirtualDevice, console_device
+from server.cp.vdevices import VirtualDevice, console_device, minidisk_device
 from server.machine.devices import ChannelToChannel
 from spool.model import DeviceType
+
+TDISK_OWNER = "$TDISK$"
 
 UNIT_WORDS = {
     "READER": (DeviceType.RDR, "2540"), "RDR": (DeviceType.RDR, "2540"),
@@ -42,6 +45,8 @@ def define_device(system: System, user: User, words: list[str]) -> str:
     vm = user.vm
     if vm is None:
         raise not_available("DEF", "VIRTUAL MACHINE")
+    if words and words[0][1:] in POOL_VOLUMES and words[0].startswith("T"):
+        return define_tdisk(system, user, words)
     if len(words) != 2:
         raise operand_missing("DEF")
     kind, target = words
@@ -121,3 +126,24 @@ def couple(system: System, user: User, words: list[str]) -> tuple[str, str, User
         f"CTCA {second:03X} COUPLE BY {user.userid} {first:03X}",
         partner,
     )
+
+
+def define_tdisk(system: System, user: User, words: list[str]) -> str:
+    """``DEFINE T3350 [AS] vaddr [CYL] nnn``: a temporary minidisk from the pool."""
+    operands = [word for word in words[1:] if word not in ("CYL", "CYLS")]
+    if len(operands) != 2 or not operands[1].isdigit() or int(operands[1]) < 1:
+        raise operand_missing("DEF")
+    address, cylinders = parse_vaddr(operands[0]), int(operands[1])
+    vm = user.vm
+    assert vm is not None
+    if address in vm.devices:
+        raise CPError("DEF", 41, f"DEV {address:03X} ALREADY DEFINED")
+    if system.tdisks is None or system.volumes is None:
+        raise not_available("DEF", "T-DISKS")
+    disk = system.tdisks.allocate(words[0][1:], cylinders, user.userid, address)
+    virtual = minidisk_device(system.volumes, TDISK_OWNER, disk, address, False)
+    if virtual is None:
+        system.tdisks.release(user.userid, address)
+        raise not_available("DEF", "T-DISK VOLUME")
+    vm.attach(virtual)
+    return f"DASD {address:03X} DEFINED"

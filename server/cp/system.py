@@ -28,6 +28,7 @@ from server.cp.links import LinkRefused, LinkTable, describe
 from server.cp.messages import CPError, not_available
 from server.cp.savesys import SavedSystemError, SavedSystems, parm_registers
 from server.cp.spooldev import make_unit_record
+from server.cp.tdisk import TdiskPool
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
 from server.cp.user import User
 from server.cp.vdevices import (
@@ -151,6 +152,7 @@ class System:
         self._guest_work: set[asyncio.Task[None]] = set()
         self.guests: dict[str, GuestMain] = {}
         self.volumes: VolumeRegistry | None = None  # set by the composition root
+        self.tdisks: TdiskPool | None = None  # set with the volumes
         self.guest_settings: dict[str, dict[str, Any]] = {}  # config sections by guest name
         self.guest_state = GuestStateStore(data_dir)
         self.links = LinkTable()
@@ -239,6 +241,8 @@ class System:
         ]
         user.logged_off = True
         self.links.remove_user(user.userid)
+        if self.tdisks is not None:
+            self.tdisks.release(user.userid)
         if user.vm is not None:
             user.vm.destroy()
         self.users.pop(user.userid, None)

@@ -304,3 +304,34 @@ def test_define_devices_and_a_ctca_between_two_users(spool_server: VMServer) -> 
     for tty in (gina, hugo):
         tty.send("LOGOFF")
         tty.expect(pexpect.EOF)
+
+
+def test_tdisk_define_write_and_cleared_on_detach(device_server: VMServer) -> None:
+    tty = TTY(device_server.port)
+    tty.logon("BOB", "BOBPW")
+    tty.send("DEFINE T3350 AS 195 CYL 2")
+    tty.expect("DASD 195 DEFINED")
+    tty.send("QUERY VIRTUAL 195")
+    tty.expect("DASD 195 3350 VM370T R/W      2 CYL")
+    # 700: write R1 after R0 (SEEK, SEARCH ID EQ R0, TIC, WRITE CKD); 7A0: read R1 into 800.
+    tty.send("STORE S700 0700073840000006 3100074040000005 0800070800000000 1D00075000000010")
+    tty.send("STORE S7A0 0700073840000006 310007C040000005 080007A800000000 0600080020000008")
+    tty.send("STORE S738 000000000000#STORE S740 0000000000#STORE S7C0 0000000001")
+    tty.send("STORE S750 0000000001000008 C1C2C3C4C5C6C7C8")
+    # 100: DIAG X'20' on the device in R2 with the chain in R4; CC 0 -> wait BEEF, else DEAD.
+    tty.send("STORE S100 83240020 47100110 82000600 00000000 82000608")
+    tty.send("STORE S600 000200000000BEEF 000200000000DEAD")
+    tty.send("STORE G2 195#STORE G4 700#BEGIN 100")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000BEEF'")
+    tty.send("STORE G4 7A0#BEGIN 100")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000BEEF'")
+    tty.send("D 800.8")
+    tty.expect("000800 C1C2C3C4 C5C6C7C8")  # the record is on the T-disk
+    tty.send("DETACH 195")
+    tty.expect("DASD 195 DETACHED")
+    tty.send("DEFINE T3350 AS 196 CYL 2")
+    tty.expect("DASD 196 DEFINED")
+    tty.send("STORE G2 196#STORE G4 7A0#BEGIN 100")  # the same cylinders: R1 is gone
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000DEAD'")
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)

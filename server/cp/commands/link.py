@@ -130,6 +130,8 @@ async def detach(ctx: CommandContext) -> None:
         uncouple(virtual.device)
     vm.detach(address)
     system.links.remove((user.userid, address))
+    if virtual.owner == "$TDISK$" and system.tdisks is not None:
+        system.tdisks.release(user.userid, address)  # cleared for the next user
     if user.settings.imsg:
         ctx.reply(f"{virtual.kind} {address:03X} DETACHED")
 
