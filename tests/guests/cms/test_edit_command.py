@@ -97,3 +97,17 @@ async def test_cms_subset(disks: MemoryDisks) -> None:
     assert after(output, "listfile old data")[0] == "OLD      DATA     A1"
     assert after(output, "e x y")[0] == "INVALID SUBSET COMMAND"
     assert after(output, "return") == ["EDIT:"]
+
+
+async def test_file_on_read_only_extension_goes_back_to_the_parent(disks: MemoryDisks) -> None:
+    output = await session(disks, "access 190 b/a", "edit sys memo", "b", "i From B", "file")
+    assert after(output, "edit sys memo") == ["EDIT:"]
+    assert text(disks, 0x191, "SYS", "MEMO") == ["System memo", "From B"]
+    assert text(disks, 0x190, "SYS", "MEMO") == ["System memo"]
+
+
+async def test_star_searches_every_disk_and_new_file_goes_to_a(disks: MemoryDisks) -> None:
+    output = await session(disks, "edit sys memo *", "quit", "edit none memo *", "i x", "file")
+    assert after(output, "edit sys memo *") == ["EDIT:"]
+    assert after(output, "edit none memo *") == ["NEW FILE:", "EDIT:"]
+    assert text(disks, 0x191, "NONE", "MEMO") == ["x"]
