@@ -9,6 +9,7 @@ a search that fails says ``NOT FOUND`` and leaves the pointer at ``EOF:``.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 from guests.cms.edit.editor import EditError, Editor, subcommand
 
@@ -101,9 +102,8 @@ async def forward(editor: Editor, operands: str) -> None:
     await down(editor, operands)
 
 
-def search(editor: Editor, matches: object) -> None:
+def search(editor: Editor, matches: Callable[[str], bool]) -> None:
     """Move to the next line for which ``matches(line)`` holds (from the top at EOF)."""
-    assert callable(matches)
     start = 1 if editor.at_eof else editor.current + 1
     for number in range(start, len(editor.lines) + 1):
         if matches(editor.lines[number - 1]):
@@ -174,12 +174,11 @@ def replace_in_zone(editor: Editor, line: str, old: str, new: str, every: bool) 
     return body.rstrip()
 
 
-def each_line(editor: Editor, count: int, change: object) -> int:
+def each_line(editor: Editor, count: int, change: Callable[[str], str | None]) -> int:
     """Apply ``change(line) -> new | None`` to ``count`` lines from the current one.
 
     Each changed line is verified; running past the last line leaves the pointer at EOF.
     """
-    assert callable(change)
     if editor.at_eof:
         raise EditError("EOF:")
     editor.move_to(max(editor.current, 1))

@@ -376,3 +376,9 @@ async def test_line_number_editing() -> None:
     host, editor, _ = await edit("linemode right", "100 NEW", "linemode off", "100")
     assert editor.lines[0] == "NEW".ljust(72) + "00000100"
     assert reply(host, "100") == ["?EDIT: 100"]
+
+
+async def test_display_mode_subcommands_are_refused() -> None:
+    host, _, _ = await edit("scroll 2", "format")
+    assert reply(host, "scroll 2") == ["DMSEDI529E SUBCOMMAND IS ONLY VALID IN DISPLAY MODE"]
+    assert reply(host, "format") == ["DMSEDI529E SUBCOMMAND IS ONLY VALID IN DISPLAY MODE"]
