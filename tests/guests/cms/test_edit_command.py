@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from guests.cms.fs import CmsDisk
+from guests.cms.fs import CmsDisk, MemoryBlockDevice
+from guests.cms.fs.errors import BlockIOError
 from tests.guests.cms.cmsfake import MemoryDisks, put_file, session, standard_disks
 
 
@@ -111,3 +112,30 @@ async def test_star_searches_every_disk_and_new_file_goes_to_a(disks: MemoryDisk
     assert after(output, "edit sys memo *") == ["EDIT:"]
     assert after(output, "edit none memo *") == ["NEW FILE:", "EDIT:"]
     assert text(disks, 0x191, "NONE", "MEMO") == ["x"]
+
+
+class CrashingDisk(MemoryBlockDevice):
+    """A minidisk whose writes fail once ``writes_left`` runs out (None: never)."""
+
+    writes_left: int | None = None
+
+    def write_block(self, block: int, data: bytes) -> None:
+        if self.writes_left is not None:
+            if self.writes_left <= 0:
+                raise BlockIOError(f"crash before writing block {block}")
+            self.writes_left -= 1
+        super().write_block(block, data)
+
+
+@pytest.mark.parametrize("writes", [0, 1, 2])
+async def test_a_failed_file_leaves_the_old_file(disks: MemoryDisks, writes: int) -> None:
+    crashing = CrashingDisk(0x3350, 2)
+    crashing.blocks = dict(disks.devices[0x191].blocks)
+    disks.devices[0x191] = crashing
+    crashing.writes_left = writes
+    output = await session(disks, "e old data", "c/ONE/1/", "file", "quit")
+    assert after(output, "file")[0].startswith("DMSEDI")
+    assert text(disks, 0x191, "OLD", "DATA") == ["ONE", "TWO"]
+    crashing.writes_left = None
+    await session(disks, "e old data", "c/ONE/1/", "file")
+    assert text(disks, 0x191, "OLD", "DATA") == ["1", "TWO"]
