@@ -19,6 +19,7 @@ from directory.db import make_engine
 from directory.store import DirectoryStore
 from server.config import Config, ConfigError
 from server.cp import commands as _commands  # noqa: F401  (registers every CP command)
+from server.cp.hopper import CardHopper
 from server.cp.system import System
 from server.cp.tdisk import TdiskPool
 from server.cp.timefmt import Clock
@@ -110,6 +111,8 @@ async def serve(config: Config) -> int:
         system, config.host, config.port, config.prelogon_timeout
     )
     system.guest_settings = config.sections
+    hopper = CardHopper(system, spool, config.data_dir / "hopper")
+    hopper.start()
     await autolog_at_start(system, store, config)
     log.info("VM/370 ONLINE at %s:%d, node %s", config.host, listener.port, config.node)
     loop = asyncio.get_running_loop()
@@ -118,6 +121,7 @@ async def serve(config: Config) -> int:
             signum, lambda: loop.create_task(system.shutdown(by="SYSTEM OPERATOR"))
         )
     await system.shutdown_requested.wait()
+    hopper.stop()
     listener.close()
     await asyncio.sleep(0.2)  # let the goodbye lines reach the terminals
     await engine.dispose()

@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     from server.savesys_cli import add_savesys_parser
 
     add_savesys_parser(commands, _common)
+    from server.card_cli import add_card_parser
+
+    add_card_parser(commands, _common)
     return parser
 
 
@@ -127,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from server.volume_cli import run_volume
 
         return run_volume(arguments, config)
+    if arguments.command == "card":
+        from server.card_cli import run_card
+
+        return run_card(arguments, config)
     if arguments.command == "savesys":
         from server.savesys_cli import run_savesys
 

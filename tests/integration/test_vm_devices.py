@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -335,3 +336,45 @@ def test_tdisk_define_write_and_cleared_on_detach(device_server: VMServer) -> No
     tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000DEAD'")
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
+
+
+def test_card_hopper_decks_reach_the_reader(spool_server: VMServer, tmp_path: Path) -> None:
+    text = tmp_path / "cards.txt"
+    text.write_text("HELLO FROM THE HOPPER\nSECOND CARD\n")
+    card = [
+        sys.executable,
+        "-m",
+        "server",
+        "card",
+        "punch",
+        "--data-dir",
+        str(spool_server.data_dir),
+    ]
+    done = subprocess.run(
+        [*card, str(text), "--to", "hugo", "--name", "HOP", "DATA"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    hugo = TTY(spool_server.port)
+    hugo.logon("HUGO", "HUGOPW")
+    hugo.send("QUERY RDR ALL")
+    hugo.expect(r"SYSTEM   \d{4} A RDR 00000002 01 NONE .* HOP      DATA")
+    deck = tmp_path / "deck.bin"
+    deck.write_bytes(DECK_IPL.ljust(80, b"\x40") + DECK_PROGRAM)
+    assert (
+        subprocess.run(
+            [*card, str(deck), "--to", "HUGO", "--binary"], timeout=60, check=False
+        ).returncode
+        == 0
+    )
+    hugo.expect(r"RDR FILE \d{4} FROM SYSTEM")
+    bad = spool_server.data_dir / "hopper" / "nocard.txt"
+    bad.write_text("JUST TEXT\n")
+    time.sleep(2.5)
+    assert (spool_server.data_dir / "hopper" / "rejected" / "nocard.txt.why").exists()
+    hugo.send("PURGE RDR ALL")
+    hugo.send("LOGOFF")
+    hugo.expect(pexpect.EOF)
