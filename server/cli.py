@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from server.config import Config, ConfigError, load_config
@@ -80,8 +81,17 @@ def _directory(arguments: argparse.Namespace, config: Config) -> int:
         return _print(
             asyncio.run(_with_store(config, commands.set_password, arguments.userid, clear))
         )
-    action = commands.load_file if arguments.action == "load" else commands.dump_file
-    return _print(asyncio.run(_with_store(config, action, arguments.file)))
+    if arguments.action == "dump":
+        return _print(asyncio.run(_with_store(config, commands.dump_file, arguments.file)))
+    code = _print(asyncio.run(_with_store(config, commands.load_file, arguments.file)))
+    if code == 0:  # the MDISKs' volumes exist as soon as the directory names them
+        from directory.parser import parse_directory
+        from server.dasd.provision import ensure_volumes
+
+        text = Path(arguments.file).read_text(encoding="utf-8", errors="replace")
+        for line in ensure_volumes(config.data_dir, parse_directory(text, hasher=None).directory):
+            print(line)
+    return code
 
 
 def _new_password(userid: str) -> str:
