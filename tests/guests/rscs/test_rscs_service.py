@@ -60,6 +60,10 @@ class FakeGuest:
             self.shown.append(text[7:])
         return 0, []
 
+    async def user_exists(self, userid: str) -> bool:
+        """(What RSCS asks of CP when the guest interface offers it.)"""
+        return userid != "NOBODY"
+
     async def next_smsg(self) -> tuple[str, str]:
         return await self.smsgs.get()
 
@@ -322,3 +326,23 @@ async def test_a_file_the_receiver_cannot_spool_comes_back(pair: tuple[RSCS, RSC
         for line in fake(rscs_a).shown
     )
     assert rscs_b.links["NODEA"].state is LinkState.ACTIVE  # the link stays up
+
+
+async def test_unknown_user_and_too_many_hops_return_the_file(pair: tuple[RSCS, RSCS]) -> None:
+    rscs_a, rscs_b = pair
+    guest_a = fake(rscs_a)
+    unknown = punch(guest_a, "NODEB NOBODY")
+    await until(lambda: len(guest_a.reader("CAROL")) == 1)
+    reason = "RETURNED: USER NOBODY NOT DEFINED AT NODEB"
+    await until(
+        lambda: any(
+            line.startswith("CAROL FROM NODEB:") and reason in line for line in guest_a.shown
+        )
+    )
+    assert not fake(rscs_b).reader("NOBODY")
+    looping = punch(guest_a, "NODEB JOHN HOP=17")
+    await until(lambda: len(guest_a.reader("CAROL")) == 2)
+    assert any(
+        f"FILE {looping.spoolid:04d} RETURNED: MORE THAN 16 HOPS" in line for line in guest_a.shown
+    )
+    assert unknown.spoolid != looping.spoolid
