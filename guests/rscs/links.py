@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import enum
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -29,6 +30,7 @@ from guests.rscs.nje import (
     MessageReceived,
     NJELink,
     NJELinkError,
+    OpenRefused,
     OutboundFile,
     Timeouts,
     keep_local_open,
@@ -105,6 +107,7 @@ class Link:
         self._queued = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_error = "no connection"
+        self._soon: float | None = None  # a shorter next delay after NAK 2 or 3
         self._background: set[asyncio.Task[None]] = set()
 
     @property
@@ -216,6 +219,14 @@ class Link:
             return await NJELink.connect(
                 reader, writer, self.owner.local_node, self.name, options, self.timeouts
             )
+        except OpenRefused as refused:
+            self._last_error = str(refused)
+            # NAK 2: the peer dropped its old session and will take a new OPEN at once;
+            # NAK 3: it is opening to us itself (section 4.3 and 4.5).
+            self._soon = {NAK_ALREADY_ACTIVE: 1.0, NAK_OPEN_PENDING: random.uniform(1, 10)}.get(
+                refused.reason
+            )
+            return None
         except (NJELinkError, OSError) as error:
             self._last_error = str(error) or type(error).__name__
             return None
@@ -223,7 +234,10 @@ class Link:
     async def _retry_wait(self) -> None:
         """Wait the backoff delay; START or the peer's connection ends the wait early."""
         delay = retry_delay(self.attempt, self.definition.retry_schedule())
-        self.attempt += 1
+        if self._soon is not None:
+            delay, self._soon = min(delay, self._soon), None
+        else:
+            self.attempt += 1
         self.state = LinkState.RETRY
         self.owner.console(messages.link_retry(self.name, delay, self._last_error))
         if self._incoming.empty():
