@@ -6,7 +6,7 @@ import pytest
 
 from guests.cms.fs import CmsDisk, MemoryBlockDevice
 from guests.cms.fs.errors import BlockIOError
-from tests.guests.cms.cmsfake import MemoryDisks, put_file, session, standard_disks
+from tests.guests.cms.cmsfake import ATTENTION, MemoryDisks, put_file, session, standard_disks
 
 
 def after(output: list[str], line: str) -> list[str]:
@@ -139,3 +139,9 @@ async def test_a_failed_file_leaves_the_old_file(disks: MemoryDisks, writes: int
     crashing.writes_left = None
     await session(disks, "e old data", "c/ONE/1/", "file")
     assert text(disks, 0x191, "OLD", "DATA") == ["1", "TWO"]
+
+
+async def test_hx_ends_the_editor_without_writing(disks: MemoryDisks) -> None:
+    output = await session(disks, "e old data", "c/ONE/1/", ATTENTION, "HX", "type old data")
+    assert after(output, "HX")[0].startswith("Ready;")
+    assert after(output, "type old data")[:2] == ["ONE", "TWO"]
