@@ -190,7 +190,7 @@ class RSCS:
 
     async def tell_local(self, user: str, text: str) -> bool:
         """Show ``text`` to a local user without CP's header; False if it could not."""
-        code, _ = await self.guest.cp(f"MSGNOH {user} {text}")
+        code, _ = await self.guest.cp(one_line(f"MSGNOH {user} {text}"))
         return code == 0
 
     async def tell(self, node: str, user: str, text: str) -> None:
@@ -435,6 +435,12 @@ class RSCS:
             )
             self.console(text)
             await self.tell_local(local, text)
+
+
+def one_line(text: str) -> str:
+    """Text from users and other nodes made safe for one CP command line: CP would take a
+    line end (X'15' NL, LF, CR) as the start of another command, run with RSCS's classes."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 class TraceTap:

@@ -346,3 +346,10 @@ async def test_unknown_user_and_too_many_hops_return_the_file(pair: tuple[RSCS, 
         f"FILE {looping.spoolid:04d} RETURNED: MORE THAN 16 HOPS" in line for line in guest_a.shown
     )
     assert unknown.spoolid != looping.spoolid
+
+
+async def test_message_text_cannot_smuggle_a_cp_command(pair: tuple[RSCS, RSCS]) -> None:
+    rscs_a, rscs_b = pair
+    await command(rscs_a, "MSG NODEB JOHN hi\x85DETACH 009\nDETACH 00C", user="BOB")
+    await until(lambda: bool(fake(rscs_b).shown))
+    assert fake(rscs_b).shown == ["JOHN FROM NODEA(BOB): hi DETACH 009 DETACH 00C"]
