@@ -102,6 +102,13 @@ class CmsEditHost:
         self.cms.ready(return_code)
         return return_code
 
+    async def macro(self, name: str, operands: str) -> bool:
+        """An edit macro: ``name EXEC`` with the operands as its arguments."""
+        if self.cms.disks.find(name, "EXEC") is None:
+            return False
+        await self.cms.run_exec(name, tokenize(operands))
+        return True
+
 
 def edit_options(options: list[str]) -> int | None:
     """The LRECL option's value (None if not given); NODISP is accepted."""

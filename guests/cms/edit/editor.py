@@ -9,8 +9,10 @@ every pointer move or change. An unknown subcommand gives ``?EDIT: text``
 (LONG) or ``?`` (SHORT).
 
 This module is pure: it talks to the terminal and the disks only through
-``EditHost``. Subcommands are declared with ``@subcommand(name, shortest)``
-(modules ``moves`` and ``settings``) and get the editor and the operand text.
+``EditHost``. A subcommand ``$name`` that is not built in is an edit macro:
+``$name EXEC`` runs, and the subcommands it stacks are read next.
+Subcommands are declared with ``@subcommand(name, shortest)`` (modules
+``moves``, ``numbers`` and ``settings``) and get the editor and the operand text.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class EditHost(Protocol):
     def write_file(self, fileid: FileId, records: list[bytes], recfm: str, lrecl: int) -> None: ...
 
     async def subset(self, line: str) -> int: ...
+
+    async def macro(self, name: str, operands: str) -> bool: ...
 
 
 @dataclass
@@ -276,7 +280,8 @@ class Editor:
             name, operands = "LINE NUMBER", stripped
         spec = find_subcommand(name.upper())
         if spec is None:
-            self.error(f"?EDIT: {stripped}")
+            if not (name.startswith("$") and await self.host.macro(name.upper(), operands)):
+                self.error(f"?EDIT: {stripped}")
             return
         if remember and spec.name not in ("REUSE", "=", "?"):
             self.last = [stripped]

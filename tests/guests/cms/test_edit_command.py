@@ -145,3 +145,16 @@ async def test_hx_ends_the_editor_without_writing(disks: MemoryDisks) -> None:
     output = await session(disks, "e old data", "c/ONE/1/", ATTENTION, "HX", "type old data")
     assert after(output, "HX")[0].startswith("Ready;")
     assert after(output, "type old data")[:2] == ["ONE", "TWO"]
+
+
+async def test_edit_macro_exec_stacks_subcommands(disks: MemoryDisks) -> None:
+    put_file(
+        disks,
+        0x191,
+        "$SWAP",
+        "EXEC",
+        ["&S = &CONCAT C/ &1 / &2 /", "&STACK &S * G", "&STACK TOP"],
+        recfm="V",
+    )
+    output = await session(disks, "e old data", "n", "$swap O 0", "t *", "quit")
+    assert after(output, "t *") == ["TOF:", "0NE", "TW0", "EOF:"]

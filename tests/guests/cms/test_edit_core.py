@@ -56,6 +56,13 @@ class FakeHost:
         self.subset_lines.append(line)
         return 0
 
+    async def macro(self, name: str, operands: str) -> bool:
+        if name != "$TWICE":
+            return False
+        self.stack(operands)
+        self.stack(operands)
+        return True
+
 
 LINES = ["ALPHA ONE", "BETA TWO", "GAMMA THREE", "DELTA FOUR", "EPSILON FIVE"]
 
@@ -382,3 +389,9 @@ async def test_display_mode_subcommands_are_refused() -> None:
     host, _, _ = await edit("scroll 2", "format")
     assert reply(host, "scroll 2") == ["DMSEDI529E SUBCOMMAND IS ONLY VALID IN DISPLAY MODE"]
     assert reply(host, "format") == ["DMSEDI529E SUBCOMMAND IS ONLY VALID IN DISPLAY MODE"]
+
+
+async def test_edit_macros() -> None:
+    host, editor, _ = await edit("$twice next", "$nomacro")
+    assert editor.current == 2
+    assert reply(host, "$nomacro") == ["?EDIT: $NOMACRO"]
