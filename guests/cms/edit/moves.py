@@ -165,9 +165,11 @@ def replace_in_zone(editor: Editor, line: str, old: str, new: str, every: bool) 
         changed = segment.replace(old, new, -1 if every else 1)
     else:
         return None
+    # text pushed past the truncation column, or into columns beyond the zone, is lost
+    limit = min(end, editor.settings.trunc) if tail.strip() else editor.settings.trunc
     body = (head + changed).rstrip()
-    if len(body) > editor.settings.trunc:
-        body = body[: editor.settings.trunc].rstrip()
+    if len(body) > limit:
+        body = body[:limit].rstrip()
         editor.host.type("TRUNCATED")
     if tail.strip():
         body = body.ljust(end) + tail

@@ -395,3 +395,10 @@ async def test_edit_macros() -> None:
     host, editor, _ = await edit("$twice next", "$nomacro")
     assert editor.current == 2
     assert reply(host, "$nomacro") == ["?EDIT: $NOMACRO"]
+
+
+async def test_change_inside_a_narrow_zone_keeps_the_columns_after_it() -> None:
+    line = "KEY1".ljust(10) + "REST"
+    host, editor, _ = await edit("n", "zone 1 10", "c/KEY1/LONGER KEY1/", "c/KEY/K/", lines=[line])
+    assert reply(host, "c/KEY1/LONGER KEY1/") == ["TRUNCATED", "LONGER KEYREST"]
+    assert editor.lines[0] == "LONGER K".ljust(10) + "REST"
