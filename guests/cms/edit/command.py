@@ -109,6 +109,10 @@ class CmsEditHost:
         await self.cms.run_exec(name, tokenize(operands))
         return True
 
+    def writable(self, fm: str) -> bool:
+        accessed = self.cms.disks.get(fm[:1])
+        return accessed is not None and not accessed.read_only
+
 
 def edit_options(options: list[str]) -> int | None:
     """The LRECL option's value (None if not given); NODISP is accepted."""

@@ -56,6 +56,8 @@ class EditHost(Protocol):
 
     async def macro(self, name: str, operands: str) -> bool: ...
 
+    def writable(self, fm: str) -> bool: ...
+
 
 @dataclass
 class FileId:

@@ -92,6 +92,8 @@ async def autosave(editor: Editor, operands: str) -> None:
     elif word == "OFF":
         editor.autosave = 0
     elif word.isdigit() and 1 <= int(word) <= 32767:
+        if not editor.host.writable(editor.settings.fileid.fm):
+            raise EditError("SET NEW FILEMODE AND RETRY")
         editor.autosave = int(word)
     else:
         raise EditError(f"INVALID OPERAND: {word}")

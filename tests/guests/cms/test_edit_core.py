@@ -56,6 +56,9 @@ class FakeHost:
         self.subset_lines.append(line)
         return 0
 
+    def writable(self, fm: str) -> bool:
+        return fm[0] != "S"
+
     async def macro(self, name: str, operands: str) -> bool:
         if name != "$TWICE":
             return False
@@ -307,6 +310,8 @@ async def test_autosave() -> None:
     assert reply(host, "c/B/C/") == ["CLPHA ONE", "SAVED"]
     assert text_of(host)[0] == "CLPHA ONE"
     assert reply(host, "autosave") == ["AUTOSAVE 2"]
+    host, _, _ = await edit("fmode s", "autosave 5")
+    assert reply(host, "autosave 5") == ["SET NEW FILEMODE AND RETRY"]
 
 
 async def test_stack_and_getfile() -> None:
