@@ -172,6 +172,11 @@ def test_punched_file_arrives_with_its_origin(network: Network) -> None:
     carol = cp_user(network.servers["NODEB"], "CAROL", "CAROLPW")
     sender.send("#CP SMSG RSCS Q LINKS")
     sender.expect(r"LINK NODEB +ACTIVE")
+    sender.send("cp tag query dev 00d")
+    sender.expect("PUN 00D TAG:")
+    sender.expect("TAG NOT SET")
+    sender.send("cp tag dev 00c nodeb carol")  # a reader has no tag
+    sender.expect("DEV 00C DOES NOT EXIST")
     sender.send("cp spool punch to rscs")
     sender.expect(READY)
     sender.send("cp tag dev punch nodeb carol")
