@@ -27,6 +27,17 @@ from server.machine.cpu import Stop
 from spool.model import Disposition, OutputSettings, SpoolFile
 from spool.store import NetworkOrigin, SpoolStore
 
+__all__ = [
+    "DiagnoseRefused",
+    "DiagnoseResult",
+    "GuestInterface",
+    "GuestMain",
+    "NetworkOrigin",
+    "NetworkRefused",
+    "ProgramEvent",
+    "ReaderFile",
+]
+
 if TYPE_CHECKING:
     from server.cp.system import System
     from server.cp.vm import VirtualMachine
@@ -181,6 +192,10 @@ class GuestInterface:
         """Done with a reader file: purged, or (``keep``) left in the reader, unheld."""
         disposition = Disposition.KEEP if keep else Disposition.PURGE
         await self._spool().finish_reader(reader_file.spool_file.spoolid, disposition)
+
+    async def user_exists(self, userid: str) -> bool:
+        """Is ``userid`` in this system's CP directory (for routing network files)?"""
+        return await self._system.store.get_user(userid) is not None
 
     async def wait_reader_file(self) -> None:
         """Wait until a file arrives in this machine's reader (or return at once if one is

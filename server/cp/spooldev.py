@@ -88,6 +88,17 @@ class ReaderBridge:
             if self.staged is None:
                 await self._stage()
 
+    def stage_if_waiting(self) -> None:
+        """A file arrived: stage it only for a read that is waiting."""
+        if self.device is not None and self.device.pending_count is not None:
+            self.stage()
+
+    def unstage(self) -> None:
+        """LOGOFF, DETACH: a staged file nobody read goes back to the queue, unread."""
+        staged, self.staged = self.staged, None
+        if staged is not None:
+            self.store.release(staged.spool_file.spoolid)
+
     def stage(self) -> None:
         """Load the next readable file, if any, in the background."""
         if self.staging is None or self.staging.done():

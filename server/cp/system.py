@@ -377,15 +377,19 @@ class System:
         if owner is None or owner.vm is None:
             return
         owner.vm.reader_arrival.set()
+        # A virtual reader takes the file only when its program is already reading: a file
+        # staged early would be held "in use" from every other way of reading it.
         for virtual in owner.vm.devices.values():
             if virtual.unit is not None and virtual.unit.reader is not None:
-                virtual.unit.reader.stage()
+                virtual.unit.reader.stage_if_waiting()
 
     async def close_spool_files(self, user: User) -> None:
-        """LOGOFF closes the open output files (cp-cms.md 4.4)."""
+        """LOGOFF closes the open output files (cp-cms.md 4.4) and gives back staged input."""
         if user.vm is None:
             return
         for virtual in list(user.vm.devices.values()):
+            if virtual.unit is not None and virtual.unit.reader is not None:
+                virtual.unit.reader.unstage()
             output = virtual.unit.output if virtual.unit is not None else None
             if output is not None and output.is_open:
                 spool_file = await output.close(force=True)

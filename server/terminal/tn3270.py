@@ -110,6 +110,7 @@ class Keyboard:
         self.lines: asyncio.Queue[str] = asyncio.Queue()
         self.busy = False
         self.retrieve: deque[str] = deque(maxlen=RETRIEVE_DEPTH)
+        self.attention_tasks: set[asyncio.Task[None]] = set()
         self.retrieve_at = 0
 
     def typed(self, inbound: Inbound) -> str:
@@ -133,8 +134,14 @@ class Keyboard:
             self.console.send([self.screen.status_only()])
 
     def _attention(self) -> None:
+        """PA1 (and x3270's Attn): wakes a SLEEP, else CP mode (terminals.md 6.4)."""
         self.console.send([self.screen.status_only()])
-        self.session.wake()
+        if self.session.sleeping:
+            self.session.wake()
+            return
+        task = asyncio.get_running_loop().create_task(self.session.enter_cp_mode())
+        self.attention_tasks.add(task)
+        task.add_done_callback(self.attention_tasks.discard)
 
     def _enter(self, text: str) -> None:
         if not text:

@@ -358,6 +358,10 @@ def test_card_hopper_decks_reach_the_reader(spool_server: VMServer, tmp_path: Pa
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    hopper = spool_server.data_dir / "hopper"
+    deadline = time.monotonic() + 20
+    while any(p.suffix == ".txt" for p in hopper.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the system card reader polls its hopper
     hugo = TTY(spool_server.port)
     hugo.logon("HUGO", "HUGOPW")
     hugo.send("QUERY RDR ALL")

@@ -222,3 +222,23 @@ def test_tn3270lib_is_a_second_independent_client(vm_server: VMServer) -> None:
         client.wait_for_text("LOGOFF AT", timeout=10)
     finally:
         client.disconnect()
+
+
+def test_cms_on_a_3270(vm_server: VMServer) -> None:
+    """CMS from a 3270: the banner, Ready, commands, and VM READ in the status area."""
+    terminal = S3270(vm_server.port)
+    try:
+        logon(terminal, "ALICE", "ALICEPW")  # the directory IPLs CMS
+        terminal.wait_text("Ready;")
+        terminal.wait_text("VM READ")
+        terminal.enter("CP QUERY USERID")
+        terminal.wait_text("ALICE    AT VM370")
+        terminal.enter("QUERY BLIP")
+        terminal.wait_text("BLIP")
+        terminal.cmd("PA(1)")  # attention: CP mode
+        terminal.wait_text("CP READ")
+        terminal.enter("BEGIN")
+        terminal.enter("#CP LOGOFF")
+        terminal.wait_text("LOGOFF AT")
+    finally:
+        terminal.close()

@@ -77,9 +77,16 @@ class FakeConnection:
 
 class FakeSession:
     user = None
+    sleeping = False
+
+    def __init__(self) -> None:
+        self.cp_mode_entered = 0
 
     def wake(self) -> None:
         pass
+
+    async def enter_cp_mode(self) -> None:
+        self.cp_mode_entered += 1
 
 
 def test_input_while_busy_is_not_accepted() -> None:

@@ -126,6 +126,8 @@ async def detach(ctx: CommandContext) -> None:
         raise CPError("VDD", 41, f"DEV {address:03X} IS THE VIRTUAL CONSOLE; NOT DETACHED")
     if virtual.unit is not None and virtual.unit.output is not None:
         await system.close_spool_files(user)
+    if virtual.unit is not None and virtual.unit.reader is not None:
+        virtual.unit.reader.unstage()
     if isinstance(virtual.device, ChannelToChannel):
         uncouple(virtual.device)
     vm.detach(address)
