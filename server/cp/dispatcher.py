@@ -106,6 +106,9 @@ class Dispatcher:
             log.exception("virtual machine %s failed in the CPU", vm.userid)
             reason = Stop.CHECK_STOP
         self._after(vm, reason)
+        # Let waiting threads (database, password hashing) take the GIL between slices:
+        # compiled guest code holds it for whole slices, and a handoff would otherwise wait.
+        time.sleep(0)
         if self.q1 or self.q2:
             self._schedule()
 

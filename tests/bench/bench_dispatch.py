@@ -34,12 +34,15 @@ LOOP = "S200 1A1247F00200"  # 200: AR 1,2 (R2 = 1)   202: B 200 -- R1 counts, 32
 
 async def read_until(reader: telnetlib3.TelnetReader, marker: str, timeout: float = 30) -> str:
     seen = ""
-    async with asyncio.timeout(timeout):
-        while marker not in seen:
-            chunk = await reader.read(4096)
-            if not chunk:
-                raise ConnectionError(f"closed before {marker!r}")
-            seen += chunk
+    try:
+        async with asyncio.timeout(timeout):
+            while marker not in seen:
+                chunk = await reader.read(4096)
+                if not chunk:
+                    raise ConnectionError(f"closed before {marker!r}")
+                seen += chunk
+    except TimeoutError:
+        raise TimeoutError(f"no {marker!r} in {seen[-300:]!r}") from None
     return seen
 
 
@@ -81,6 +84,7 @@ async def round_trips(port: int, count: int) -> list[float]:
         await read_until(reader, "TOTCPU=")  # type: ignore[arg-type]
         times.append(time.perf_counter() - started)
     writer.write("LOGOFF\r\n")  # type: ignore[attr-defined]
+    await read_until(reader, "LOGOFF AT")  # type: ignore[arg-type]
     return times
 
 
@@ -104,8 +108,9 @@ async def measure(port: int, loopers: int, seconds: float, probes: int) -> dict[
     after = [await iterations(r, w) for r, w in sessions]
     elapsed = time.perf_counter() - started
     done = [2 * (a - b) for a, b in zip(after, before, strict=True)]
-    for _reader, writer in sessions:
+    for reader, writer in sessions:
         writer.write("#CP LOGOFF\r\n")  # type: ignore[attr-defined]
+        await read_until(reader, "LOGOFF AT")  # type: ignore[arg-type]
     return {
         "p50_ms": statistics.median(trips) * 1000 if trips else 0.0,
         "p99_ms": percentile(trips, 0.99) * 1000 if trips else 0.0,
