@@ -303,3 +303,25 @@ def test_node_restart_reconnects(network: Network) -> None:
     for tty in (bob, carol):
         tty.send("LOGOFF")
         tty.expect(pexpect.EOF)
+
+
+def test_cms_tell_and_sendfile_across_nodes(network: Network) -> None:
+    sender = cms_user(network.servers["NODEA"], "SENDER")
+    taker = cms_user(network.servers["NODEB"], "TAKER")
+    local = cp_user(network.servers["NODEA"], "BOB", "BOBPW")
+    wait_link_active(local, "NODEB")
+    sender.send("TELL TAKER AT NODEB hello over the network")
+    taker.expect(r"FROM NODEA\(SENDER\): HELLO OVER THE NETWORK")
+    sender.send("TELL BOB hello neighbour")
+    local.expect("MSG FROM SENDER: HELLO NEIGHBOUR")
+    sender.send("COPYFILE LOOP EXEC S SENT DATA A")
+    sender.expect(READY)
+    sender.send("SENDFILE SENT DATA A TO TAKER AT NODEB")
+    sender.expect("FILE 'SENT DATA A1' SENT TO TAKER AT NODEB")
+    taker.expect(r"RDR FILE \d{4} FROM")
+    sender.send("SENDFILE SENT DATA A BOB")
+    sender.expect("FILE 'SENT DATA A1' SENT TO BOB")
+    local.expect(r"RDR FILE \d{4} FROM SENDER   PUN")
+    for tty in (sender, taker, local):
+        tty.send("#CP LOGOFF")
+        tty.expect(pexpect.EOF)

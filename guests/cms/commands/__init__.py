@@ -66,9 +66,20 @@ from guests.cms.commands import (  # noqa: E402  (the modules register themselve
     files,
     general,
     later,
+    network,
     synonym,
     unitrec,
     utility,
 )
 
-__all__ += ["access", "copyfile", "files", "general", "later", "synonym", "unitrec", "utility"]
+__all__ += [
+    "access",
+    "copyfile",
+    "files",
+    "general",
+    "later",
+    "network",
+    "synonym",
+    "unitrec",
+    "utility",
+]
