@@ -88,9 +88,14 @@ def close_notice(spool_file: SpoolFile) -> str:
     )
 
 
-def arrival_notice(spool_file: SpoolFile) -> str:
-    """The receiver's notice: ``RDR FILE 0012 FROM ALICE    PUN COPY 01 NOHOLD`` (unverified)."""
+def arrival_notice(spool_file: SpoolFile, local_node: str | None = None) -> str:
+    """The receiver's notice: ``RDR FILE 0012 FROM ALICE    PUN COPY 01 NOHOLD`` (unverified);
+    a file from another node names its origin: ``FROM NODEA(ALICE)``."""
+    sender = f"{spool_file.originator:<8}"
+    origin = spool_file.origin_node
+    if origin and local_node and origin != local_node and spool_file.origin_userid:
+        sender = f"{origin}({spool_file.origin_userid})"
     return (
-        f"RDR FILE {spool_file.spoolid:04d} FROM {spool_file.originator:<8} "
+        f"RDR FILE {spool_file.spoolid:04d} FROM {sender} "
         f"{spool_file.device.value} COPY {spool_file.copies:02d} {_hold(spool_file)}"
     )

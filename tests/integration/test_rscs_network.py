@@ -318,7 +318,7 @@ def test_cms_tell_and_sendfile_across_nodes(network: Network) -> None:
     sender.expect(READY)
     sender.send("SENDFILE SENT DATA A TO TAKER AT NODEB")
     sender.expect("FILE 'SENT DATA A1' SENT TO TAKER AT NODEB")
-    taker.expect(r"RDR FILE \d{4} FROM")
+    taker.expect(r"RDR FILE \d{4} FROM NODEA\(SENDER\) PUN")
     sender.send("SENDFILE SENT DATA A BOB")
     sender.expect("FILE 'SENT DATA A1' SENT TO BOB")
     local.expect(r"RDR FILE \d{4} FROM SENDER   PUN")

@@ -517,7 +517,7 @@ def query_selection(operands: list[str]) -> tuple[Items, bool]:
 def notify_arrival(system: System, spool_file: SpoolFile) -> None:
     """Tell the owner of a new reader file it arrived (suppressed by SET MSG OFF)."""
     if spool_file.queue is Queue.RDR:
-        notify(system, spool_file.owner, arrival_notice(spool_file))
+        notify(system, spool_file.owner, arrival_notice(spool_file, system.node))
 
 
 def spool_error(error: SpoolError) -> CPError:
