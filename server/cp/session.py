@@ -64,6 +64,11 @@ class Session:
 
     # ---- output -------------------------------------------------------
     def write(self, *lines: str) -> None:
+        spool = self.user.console_spool if self.user is not None else None
+        if spool is not None and spool.started:
+            spool.record(lines)
+            if not spool.terminal:
+                return
         if not self.closed:
             self.console.write_lines(list(lines))
 
@@ -99,6 +104,8 @@ class Session:
             await self.guarded(continuation(physical))
             return
         self.wake()
+        if self.user is not None and self.user.console_spool is not None:
+            self.user.console_spool.record([physical])  # the console sheet has the input too
         symbols = self.symbols()
         if self.in_vm_mode():
             await self.guarded(self.vm_input(physical, symbols))

@@ -387,6 +387,11 @@ class System:
         """LOGOFF closes the open output files (cp-cms.md 4.4) and gives back staged input."""
         if user.vm is None:
             return
+        if user.console_spool is not None:  # LOGOFF closes the console file too
+            spool, user.console_spool = user.console_spool, None
+            console_file = await spool.output.close(force=True)
+            if console_file is not None:
+                await self.spool_arrived(console_file)
         for virtual in list(user.vm.devices.values()):
             if virtual.unit is not None and virtual.unit.reader is not None:
                 virtual.unit.reader.unstage()

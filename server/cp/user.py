@@ -16,6 +16,7 @@ from directory.model import UserEntry
 from server.cp.lineedit import EditSymbols
 from server.cp.messages import EmsgSetting
 from server.cp.pfkeys import PFKey
+from spool.unitrecord import OutputDevice
 
 if TYPE_CHECKING:
     from server.cp.session import Session
@@ -73,6 +74,21 @@ def directory_symbols(entry: UserEntry) -> EditSymbols:
     return symbols
 
 
+class ConsoleSpool:
+    """SPOOL CONSOLE START: the console sheet goes into a spool file too."""
+
+    def __init__(self, output: OutputDevice, terminal: bool) -> None:
+        self.output = output
+        self.terminal = terminal
+        self.started = False  # TERM: still shown on the terminal; NOTERM: only spooled
+
+    def record(self, lines: tuple[str, ...] | list[str]) -> None:
+        if not self.started:
+            return
+        for line in lines:
+            self.output.write(b"\x09" + line.encode("cp037", errors="replace")[:132])
+
+
 class User:
     """A logged-on userid, connected to a session or disconnected."""
 
@@ -93,6 +109,7 @@ class User:
         self.vm: VirtualMachine | None = None
         self.priority = entry.priority  # SET PRIORITY (1 highest ... 99)
         self.favored = False  # SET FAVORED
+        self.console_spool: ConsoleSpool | None = None  # SPOOL CONSOLE START
         self.bad_link_passwords = 0  # LINK refuses after more than ten in a session
         self.cp_read = False  # CP READ while the guest keeps running (SET RUN ON)
 
@@ -109,6 +126,8 @@ class User:
             self.session.console.set_state(state)
 
     def write(self, *lines: str) -> None:
-        """Console output; discarded while disconnected (the console is not spooled)."""
+        """Console output; while disconnected it is kept only on a spooled console."""
         if self.session is not None:
             self.session.write(*lines)
+        elif self.console_spool is not None:
+            self.console_spool.record(lines)

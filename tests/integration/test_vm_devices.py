@@ -382,3 +382,44 @@ def test_card_hopper_decks_reach_the_reader(spool_server: VMServer, tmp_path: Pa
     hugo.send("PURGE RDR ALL")
     hugo.send("LOGOFF")
     hugo.expect(pexpect.EOF)
+
+
+def test_console_spooling(spool_server: VMServer) -> None:
+    gina = TTY(spool_server.port)
+    gina.logon("GINA", "GINAPW")
+    hugo = TTY(spool_server.port)
+    hugo.logon("HUGO", "HUGOPW")
+    gina.send("SPOOL CONSOLE START TO HUGO")
+    gina.send("QUERY USERID")
+    gina.expect("GINA     AT VM370")
+    gina.send("SPOOL CONSOLE NOTERM")
+    gina.send("QUERY PRIV")  # spooled only, not shown
+    gina.send("SPOOL CONSOLE TERM#CLOSE CONSOLE")
+    gina.expect(r"CON FILE (\d{4})  TO  HUGO     COPY 01 NOHOLD")
+    match = gina.child.match
+    assert match is not None and "PRIV = G" not in str(gina.child.before)
+    hugo.expect(r"RDR FILE \d{4} FROM GINA     CON")
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "spool",
+            "print",
+            str(int(match.group(1))),
+            "--data-dir",
+            str(spool_server.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "QUERY USERID" in printed.stdout and "GINA     AT VM370" in printed.stdout
+    assert "PRIV = G" in printed.stdout
+    gina.send("SPOOL CONSOLE STOP")
+    gina.send("SPOOL CONSOLE FROB")
+    gina.expect("INVALID OPERAND - FROB")
+    for tty in (gina, hugo):
+        tty.send("PURGE RDR ALL#LOGOFF")
+        tty.expect(pexpect.EOF)

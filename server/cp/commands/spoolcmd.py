@@ -15,10 +15,10 @@ from server.cp.messages import CPError, invalid_operand, not_available, operand_
 from server.cp.registry import command
 from server.cp.spooldev import UnitRecord
 from server.cp.system import System
-from server.cp.user import User
+from server.cp.user import ConsoleSpool, User
 from spool.listing import close_notice
 from spool.model import DeviceType, FileName
-from spool.unitrecord import notice_wanted
+from spool.unitrecord import OutputDevice, notice_wanted
 
 DEVICE_WORDS = {
     "READER": DeviceType.RDR, "RDR": DeviceType.RDR, "R": DeviceType.RDR,
@@ -27,13 +27,74 @@ DEVICE_WORDS = {
 }  # fmt: skip
 
 
+CONSOLE_WORDS = ("CONSOLE", "CON", "CONS", "CONSO", "CONSOL")
+
+
+async def spool_console(ctx: CommandContext, words: list[str]) -> None:
+    """``SPOOL CONSOLE START|STOP [TERM|NOTERM] [TO userid] [CLASS c] [CLOSE]``."""
+    user, system = ctx.user, ctx.system
+    if system.spool is None:
+        raise not_available("CSP", "CONSOLE SPOOLING")
+    if user.console_spool is None:
+        user.console_spool = ConsoleSpool(
+            OutputDevice(system.spool, user.userid, DeviceType.CON), terminal=True
+        )
+    spool = user.console_spool
+    started = spool.started
+    index = 0
+    while index < len(words):
+        word, value = words[index], words[index + 1] if index + 1 < len(words) else None
+        index += 1
+        if word == "START":
+            started = True
+        elif word == "STOP":
+            started = False
+        elif word in ("TERM", "NOTERM"):
+            spool.terminal = word == "TERM"
+        elif word in ("TO", "FOR") and value is not None:
+            who = user.userid if value == "*" else None if value == "SYSTEM" else value
+            spool.output.to, spool.output.for_user = (who, None) if word == "TO" else (None, who)
+            index += 1
+        elif word in ("CLASS", "CL") and value is not None and len(value) == 1:
+            spool.output.spool_class = value
+            index += 1
+        elif word == "CLOSE":
+            await close_console(system, user, False, None, None, None)
+        else:
+            raise invalid_operand("CSP", word)
+    spool.started = started
+    if not started:
+        await close_console(system, user, False, None, None, None)
+        user.console_spool = None
+
+
+async def close_console(
+    system: System,
+    user: User,
+    purge: bool,
+    hold: bool | None,
+    dist: str | None,
+    name: FileName | None,
+) -> None:
+    """CLOSE CONSOLE: the console file so far becomes a spool file (printer class)."""
+    spool = user.console_spool
+    if spool is None or not spool.output.is_open:
+        return
+    if purge:
+        spool.output.purge()
+        return
+    spool_file = await spool.output.close(force=True, hold=hold, dist=dist, name=name)
+    if spool_file is not None:
+        if notice_wanted(spool_file) and user.settings.imsg:
+            user.write(close_notice(spool_file))
+        await system.spool_arrived(spool_file)
+
+
 def units(user: User, token: str, module: str) -> list[UnitRecord]:
     """The spooled devices a SPOOL or CLOSE operand names (a type, or one vaddr)."""
     if user.vm is None:
         raise not_available(module, "VIRTUAL MACHINE")
     devices = [v.unit for v in user.vm.devices.values() if v.unit is not None]
-    if token in ("CONSOLE", "CON", "CONS", "CONSO", "CONSOL"):
-        raise not_available(module, "CONSOLE SPOOLING")
     kind = DEVICE_WORDS.get(token)
     if kind is not None:
         found = [unit for unit in devices if unit.kind is kind]
@@ -128,6 +189,9 @@ async def spool(ctx: CommandContext) -> None:
     words = ctx.operands
     if not words:
         raise operand_missing("CSP")
+    if words[0] in CONSOLE_WORDS:
+        await spool_console(ctx, words[1:])
+        return
     for unit in units(ctx.user, words[0], "CSP"):
         index, action = 1, None
         while index < len(words):
@@ -167,6 +231,9 @@ async def close(ctx: CommandContext) -> None:
     if not ctx.operands:
         raise operand_missing("CSQ")
     purge, hold, dist, name = close_options(ctx.operands[1:])
+    if ctx.operands[0] in CONSOLE_WORDS:
+        await close_console(ctx.system, ctx.user, purge, hold, dist, name)
+        return
     for unit in units(ctx.user, ctx.operands[0], "CSQ"):
         if unit.reader is not None:
             staged = unit.device.take_file()  # type: ignore[attr-defined]
