@@ -228,8 +228,6 @@ def test_punch_to_another_user_close_and_read(spool_server: VMServer) -> None:
     gina.expect("PRT  00E CL Q NOCONT NOHOLD COPY 03 READY")
     gina.expect("PUN  00D CL B NOCONT NOHOLD COPY 01 READY")
     gina.expect("00D TO HUGO DIST GINA")
-    gina.send("SPOOL CONSOLE START")
-    gina.expect("CONSOLE SPOOLING NOT AVAILABLE")
     gina.send("SPOOL 0FF CLASS A")
     gina.expect("DEV 0FF DOES NOT EXIST")
     for tty in (gina, hugo):
