@@ -421,3 +421,24 @@ def test_console_spooling(spool_server: VMServer) -> None:
     for tty in (gina, hugo):
         tty.send("PURGE RDR ALL#LOGOFF")
         tty.expect(pexpect.EOF)
+
+
+def test_request_and_ready_raise_interruptions(device_server: VMServer) -> None:
+    tty = TTY(device_server.port)
+    tty.logon("ERIN", "ERINPW")  # console 009
+    tty.send("STORE S78 000200000000A77E#STORE PSW FE020000 00000200#BEGIN")
+    tty.send("#CP REQUEST")  # attention at the console ends the enabled wait
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000A77E'")
+    tty.send("D 38.8")
+    tty.expect("000038 FE020009")  # the I/O old PSW names device 009
+    tty.send("D CSW")
+    tty.expect("CSW = 00000000  80000000")  # attention
+    tty.send("STORE PSW FE020000 00000200#BEGIN")
+    tty.send("#CP READY 200")
+    tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000A77E'")
+    tty.send("D 38.8")
+    tty.expect("000038 FE020200")
+    tty.send("NOTREADY 200")
+    tty.expect("NOTREADY NOT AVAILABLE")
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)

@@ -22,6 +22,7 @@ from server.cp.trace import KINDS as TRACE_KINDS
 from server.cp.vm import RunState, VirtualMachine
 from server.cp.vmdisplay import display_operands
 from server.cp.vmstore import store_operands
+from server.machine.devices.base import DEVICE_END
 
 
 def vm_of(ctx: CommandContext) -> VirtualMachine:
@@ -277,3 +278,40 @@ async def trace(ctx: CommandContext) -> None:
         ctx.reply("TRACE STARTED")
     elif was_active and not settings.active:
         ctx.reply("TRACE ENDED")
+
+
+@command("REQUEST", minimum=3, aliases=(("ATTN", 4),), syntax="REQuest | ATTN")
+async def request(ctx: CommandContext) -> None:
+    """An attention interruption pending at the virtual console (cp-cms.md 5.3)."""
+    vm = vm_of(ctx)
+    if ctx.operands:
+        raise invalid_operand("CFC", ctx.operands[0])
+    if vm.guest_name is not None:
+        vm.guest_attention = True
+        vm.interrupt_program()
+        return
+    console = vm.console()
+    if console is None:
+        raise CPError("CFC", 40, "DEV CONSOLE DOES NOT EXIST")
+    console.attention()
+    vm.io_posted()
+
+
+@command("READY", minimum=5, syntax="READY vaddr")
+async def ready(ctx: CommandContext) -> None:
+    """A device-end interruption from the device, as when it becomes ready (cp-cms.md 5.22)."""
+    vm = vm_of(ctx)
+    if len(ctx.operands) != 1:
+        raise operand_missing("CFC")
+    address = hexloc(ctx.operands[0], "CFC")
+    virtual = vm.devices.get(address)
+    if virtual is None:
+        raise CPError("CFC", 40, f"DEV {address:03X} DOES NOT EXIST")
+    virtual.device.signal(DEVICE_END)
+    vm.io_posted()
+
+
+@command("NOTREADY", minimum=4, syntax="NOTReady vaddr")
+async def notready(ctx: CommandContext) -> None:
+    """Devices cannot be made not ready yet: said so, never ignored."""
+    raise not_available("CFC", "NOTREADY")
