@@ -156,6 +156,7 @@ class System:
         self.guest_settings: dict[str, dict[str, Any]] = {}  # config sections by guest name
         self.guest_state = GuestStateStore(data_dir)
         self.links = LinkTable()
+        self.attached: dict[str, tuple[str, int]] = {}  # volser -> (userid, vaddr): ATTACH
         self.saved_systems = SavedSystems(data_dir)
 
     # ---- terminals --------------------------------------------------------
@@ -241,6 +242,8 @@ class System:
         ]
         user.logged_off = True
         self.links.remove_user(user.userid)
+        for volser in [v for v, (u, _) in self.attached.items() if u == user.userid]:
+            del self.attached[volser]  # attached volumes go back to the system
         if self.tdisks is not None:
             self.tdisks.release(user.userid)
         if user.vm is not None:

@@ -442,3 +442,25 @@ def test_request_and_ready_raise_interruptions(device_server: VMServer) -> None:
     tty.expect("NOTREADY NOT AVAILABLE")
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
+
+
+def test_operator_attach_and_detach_of_a_volume(device_server: VMServer) -> None:
+    operator = TTY(device_server.port)
+    operator.logon("OPERATOR", "OPPW")
+    erin = TTY(device_server.port)
+    erin.logon("ERIN", "ERINPW")
+    operator.send("ATTACH TESTV1 TO ERIN AS 250 R/O")
+    operator.expect("DASD TESTV1 ATTACHED TO ERIN 250")
+    erin.expect("DASD 250 ATTACHED")
+    erin.send("QUERY VIRTUAL 250")
+    erin.expect(r"DASD 250 3350 TESTV1 R/O +\d+ CYL")
+    operator.send("ATTACH TESTV1 TO OPERATOR AS 251")
+    operator.expect("DASD TESTV1 ALREADY ATTACHED TO ERIN")
+    erin.send("ATTACH TESTV1 TO ERIN AS 252")
+    erin.expect("\\\\?CP: ATTACH")  # class B only
+    operator.send("DETACH TESTV1 FROM ERIN")
+    operator.expect("DASD TESTV1 DETACHED FROM ERIN")
+    erin.expect("DASD 250 DETACHED BY OPERATOR")
+    for tty in (operator, erin):
+        tty.send("LOGOFF")
+        tty.expect(pexpect.EOF)

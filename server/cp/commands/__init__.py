@@ -1,6 +1,7 @@
 """CP commands: importing this package registers every command with the registry."""
 
 from server.cp.commands import (
+    attach,
     link,
     logon,
     message,
@@ -14,6 +15,7 @@ from server.cp.commands import (
 )
 
 __all__ = [
+    "attach",
     "link",
     "logon",
     "message",

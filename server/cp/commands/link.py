@@ -115,6 +115,11 @@ async def finish_link(
 @command("DETACH", minimum=3, syntax="DETach vaddr")
 async def detach(ctx: CommandContext) -> None:
     user, system = ctx.user, ctx.system
+    if len(ctx.operands) > 1 and "B" in user.classes:  # DETACH volser [FROM] userid
+        from server.cp.commands.attach import parse, take_back
+
+        await take_back(ctx, parse(ctx.operands, "FROM"))
+        return
     if len(ctx.operands) != 1:
         raise operand_missing("VDD")
     address = vaddr(ctx.operands[0])
