@@ -38,7 +38,7 @@ async def attach(ctx: CommandContext) -> None:
     if system.volumes is None:
         raise not_available("ATT", "REAL DEVICES")
     if volser in system.attached:
-        owner, address = system.attached[volser]
+        owner = system.attached[volser][0]
         raise CPError("ATT", 122, f"DASD {volser} ALREADY ATTACHED TO {owner}")
     try:
         address = int(vaddr_text, 16)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from server.cp.commands.spoolfiles import query_spool, spool_query_keyword
 from server.cp.context import CommandContext
-from server.cp.messages import CPError, not_available, not_logged_on
+from server.cp.messages import CPError, not_logged_on
 from server.cp.pfkeys import pf_number, query_pf_lines
 from server.cp.qvirtual import query_virtual
 from server.cp.registry import command
@@ -18,7 +18,6 @@ from server.cp.timefmt import connect_time, cpu_time, short_stamp, stamp
 from server.cp.user import User
 
 NAMES_PER_LINE = 5
-NOT_BUILT: dict[str, str] = {}
 
 
 def keyword(token: str, name: str, minimum: int) -> bool:
@@ -157,9 +156,7 @@ async def query(ctx: CommandContext) -> None:
         "CHANNEL",
     ):
         ctx.reply(*query_virtual(user, first))
-    elif first not in NOT_BUILT and (spool_keyword := spool_query_keyword(first)) is not None:
+    elif (spool_keyword := spool_query_keyword(first)) is not None:
         await query_spool(ctx, spool_keyword, rest)
-    elif first in NOT_BUILT:
-        raise not_available("CQG", NOT_BUILT[first])
     else:
         ctx.reply(user_line(system, first))
