@@ -165,6 +165,7 @@ class Channel:
         self.interrupts: dict[int, bytes] = {}  # device address -> CSW, oldest first
         self.running: dict[int, _Program] = {}
         self.last_sense: dict[int, bytes] = {}
+        self.programs_started = 0  # SIO, SIOF and CP's own starts (INDICATE USER's SIO=)
 
     # -- configuration --
 
@@ -363,6 +364,7 @@ class Channel:
 
     def _begin(self, program: _Program, ccw_address: int) -> bytes | None:
         """Start a program; a CSW when the CAW or the first CCW is bad, else None."""
+        self.programs_started += 1
         key = program.key
         try:
             if ccw_address & 0x0F000007 or ccw_address >= self.storage.size:

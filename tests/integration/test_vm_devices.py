@@ -212,6 +212,8 @@ def test_punch_to_another_user_close_and_read(spool_server: VMServer) -> None:
     gina.send(f"STORE S300 0100040000000050#STORE S400 {card}#STORE S600 000200000000EEEE")
     gina.send("SPOOL PUNCH TO HUGO CLASS B#BEGIN 200")
     gina.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000EEEE'")
+    gina.send("INDICATE USER")  # one SIO, one card punched
+    gina.expect("SIO=000001 RDR-000000 PRT-000000 PCH-000001")
     gina.send("CLOSE PUNCH")
     gina.expect(r"PUN FILE (\d{4})  TO  HUGO     COPY 01 NOHOLD")
     hugo.expect(r"RDR FILE \d{4} FROM GINA     PUN COPY 01 NOHOLD")
@@ -223,6 +225,8 @@ def test_punch_to_another_user_close_and_read(spool_server: VMServer) -> None:
     hugo.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000FFFF'")
     hugo.send("D T500.10")
     hugo.expect(r"\*HELLO HUGO")
+    hugo.send("INDICATE USER")
+    hugo.expect("SIO=000001 RDR-000001 PRT-000000 PCH-000000")
     gina.send("SPOOL PRINTER CLASS Q#SPOOL 00E COPY 3#QUERY VIRTUAL UR")
     gina.expect("RDR  00C CL \\* NOCONT NOHOLD EOF READY")
     gina.expect("PRT  00E CL Q NOCONT NOHOLD COPY 03 READY")

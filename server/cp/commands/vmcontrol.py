@@ -23,6 +23,7 @@ from server.cp.vm import RunState, VirtualMachine
 from server.cp.vmdisplay import display_operands
 from server.cp.vmstore import store_operands
 from server.machine.devices.base import DEVICE_END
+from server.machine.devices.unitrecord import UnitRecord as UnitRecordDevice
 
 
 def vm_of(ctx: CommandContext) -> VirtualMachine:
@@ -148,6 +149,16 @@ async def external(ctx: CommandContext) -> None:
         vm.dispatcher.wake(vm)
 
 
+def unit_record_counts(vm: VirtualMachine) -> dict[str, int]:
+    """Cards read, lines printed and cards punched by the spooled devices now defined
+    (each count wraps at six digits, as the INDICATE line has room for)."""
+    counts = {"RDR": 0, "PRT": 0, "PUN": 0}
+    for virtual in vm.devices.values():
+        if virtual.unit is not None and isinstance(virtual.device, UnitRecordDevice):
+            counts[virtual.unit.kind.value] += virtual.device.records
+    return {kind: count % 1000000 for kind, count in counts.items()}
+
+
 @command("INDICATE", minimum=3, syntax="INDicate [LOAD|USER]")
 async def indicate(ctx: CommandContext) -> None:
     vm = vm_of(ctx)
@@ -166,10 +177,12 @@ async def indicate(ctx: CommandContext) -> None:
         pages = vm.storage_size // 4096
         seconds = user.virtual_seconds
         total = seconds + user.cp_seconds
+        records = unit_record_counts(vm)
         ctx.reply(
             f"PAGES: RES-{pages:04d} WS-{pages:04d} READS=000000 WRITES=000000 MH-0000 FH-0000",
-            f"VTIME={cpu_time(seconds)[:6]} TTIME={cpu_time(total)[:6]} SIO=000000 "
-            "RDR-000000 PRT-000000 PCH-000000",
+            f"VTIME={cpu_time(seconds)[:6]} TTIME={cpu_time(total)[:6]} "
+            f"SIO={vm.channel.programs_started % 1000000:06d} "
+            f"RDR-{records['RDR']:06d} PRT-{records['PRT']:06d} PCH-{records['PUN']:06d}",
         )
     else:
         raise invalid_operand("CFC", form)

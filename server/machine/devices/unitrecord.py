@@ -177,6 +177,7 @@ class UnitRecord(Device):
         super().__init__()
         self.spool = spool
         self.attributes = SpoolAttributes()
+        self.records = 0  # cards read or punched, lines printed (INDICATE USER)
 
 
 class Reader(UnitRecord):
@@ -224,6 +225,7 @@ class Reader(UnitRecord):
                 self.file.close()
                 self.file = None
             return CCWResult(CE_DE | UNIT_EXCEPTION, count)
+        self.records += 1
         return transfer(count, card[:CARD].ljust(CARD, bytes([BLANK])))
 
     def file_arrived(self) -> None:
@@ -271,18 +273,18 @@ class Punch(UnitRecord):
     def command(self, opcode: int, flags: int, data: bytes, count: int) -> CCWResult:
         # -- WRITE (punch a card; any stacker bits) --
         if opcode & 3 == 1:
-            card = data[:CARD].ljust(CARD, bytes([BLANK]))
-            self._output().write(card)
+            self._write(data[:CARD].ljust(CARD, bytes([BLANK])))
             return consumed(count, min(count, CARD))
         # -- CONTROL: NOP, stacker select --
         if opcode & 3 == 3:
             return immediate(count)
         return self.reject(count=count)
 
-    def _output(self) -> SpoolOutputFile:
+    def _write(self, record: bytes) -> None:
         if self.file is None:
             self.file = self.spool.open_output(self.device_type, self.attributes)
-        return self.file
+        self.file.write(record)
+        self.records += 1
 
     def close(self) -> None:
         """CP's CLOSE: the file being written is complete."""
@@ -327,11 +329,11 @@ class Printer(Punch):
     def command(self, opcode: int, flags: int, data: bytes, count: int) -> CCWResult:
         # -- WRITE with carriage control --
         if opcode & 7 == 1 and _carriage(opcode):
-            self._output().write(bytes([opcode]) + data[: self.line_length])
+            self._write(bytes([opcode]) + data[: self.line_length])
             return consumed(count, min(count, self.line_length))
         # -- immediate SPACE / SKIP --
         if opcode & 7 == 3 and opcode != NOP and _carriage(opcode):
-            self._output().write(bytes([opcode]))
+            self._write(bytes([opcode]))
             return immediate(count)
         # -- CONTROL: FCB and UCS buffer loads (take their data) --
         if opcode in _PRINTER_LOADS:
