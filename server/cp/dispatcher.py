@@ -48,7 +48,6 @@ class Dispatcher:
         self.on_stop: StopHandler | None = None
         self.on_cp_request: ServiceHandler | None = None
         self._scheduled = False
-        self.slices = 0
         self.busy_seconds = 0.0
         self.started = time.monotonic()
 
@@ -124,8 +123,6 @@ class Dispatcher:
         executed = machine.instructions_executed - before
         vm.user.virtual_seconds += elapsed
         vm.deadline += elapsed * vm.user.priority / 50  # SET PRIORITY: 1 runs most, 99 least
-        vm.slices += 1
-        self.slices += 1
         self.busy_seconds += elapsed
         if reason is Stop.BUDGET and elapsed > 0 and not vm.trace.active:
             self._calibrate(executed, elapsed)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -73,9 +72,7 @@ class VirtualMachine:
         self.machine = self._new_machine(self.storage_size)
         self.state = RunState.STOPPED
         self.interactive = False  # had terminal I/O since its last slice (VM/370's Q1)
-        self.slices = 0
         self.last_stop: Stop | None = None
-        self.ready_at = time.monotonic()
         self.deadline = 0.0  # virtual-time deadline in the run queue (weighted by priority)
         self.console_lines: list[str] = []  # typed ahead for the guest's next console read
         # A guest written in Python (IPL of a registered name), and its user program.
