@@ -18,6 +18,8 @@ from server.cp.timefmt import connect_time, cpu_time, short_stamp, stamp
 from server.cp.user import User
 
 NAMES_PER_LINE = 5
+# QUERY STORAGE, DASD, CONSOLE, CHANNELS: a class of QUERY VIRTUAL, with its shortest form.
+VIRTUAL_CLASSES = (("STORAGE", 4), ("DASD", 2), ("CONSOLE", 3), ("CHANNELS", 4))
 
 
 def keyword(token: str, name: str, minimum: int) -> bool:
@@ -136,25 +138,7 @@ async def query(ctx: CommandContext) -> None:
         ctx.reply(*query_links(system, user, rest[0] if rest else None))
     elif keyword(first, "VIRTUAL", 1):
         ctx.reply(*query_virtual(user, rest[0] if rest else None))
-    elif first in (
-        "STORAGE",
-        "STOR",
-        "STORA",
-        "STORAG",
-        "DASD",
-        "DA",
-        "DAS",
-        "CONSOLE",
-        "CON",
-        "CONS",
-        "CONSO",
-        "CONSOL",
-        "CHANNELS",
-        "CHAN",
-        "CHANN",
-        "CHANNE",
-        "CHANNEL",
-    ):
+    elif any(keyword(first, name, length) for name, length in VIRTUAL_CLASSES):
         ctx.reply(*query_virtual(user, first))
     elif (spool_keyword := spool_query_keyword(first)) is not None:
         await query_spool(ctx, spool_keyword, rest)
