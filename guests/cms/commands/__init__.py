@@ -63,6 +63,7 @@ import guests.cms.edit.command  # noqa: E402,F401  (EDIT, before later's placeho
 from guests.cms.commands import (  # noqa: E402  (the modules register themselves)
     access,
     copyfile,
+    disk,
     files,
     general,
     later,
@@ -75,6 +76,7 @@ from guests.cms.commands import (  # noqa: E402  (the modules register themselve
 __all__ += [
     "access",
     "copyfile",
+    "disk",
     "files",
     "general",
     "later",
