@@ -13,14 +13,16 @@ put the results in place.
 X'18' and X'20' run the guest's channel program synchronously on its
 virtual device (no interruption); X'14' (reader spool files) answers as CP
 does for a reader that is not there (condition code 3) until the virtual
-reader is bound to the spool.
+reader is bound to the spool. X'58' (the 3270 console) is ``server.cp.fullscreen``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from server.cp.fullscreen import FullScreenService
 from server.cp.messages import EmsgSetting
 from server.machine import Machine
 from server.machine.cpu import Stop
@@ -65,7 +67,7 @@ class DiagnoseService:
     def __init__(self, vm: VirtualMachine) -> None:
         self.vm = vm
         self.pending: CPRequest | None = None
-        self.handlers = {
+        self.handlers: dict[int, Callable[[Machine, int, int], bool]] = {
             0x00: self.identify,
             0x08: self.cp_command,
             0x0C: self.pseudo_timer,
@@ -76,7 +78,7 @@ class DiagnoseService:
             0x24: self.device_type,
             0x3C: self.directory_update,
             0x4C: self.accounting,
-            0x58: self.no_device,
+            0x58: FullScreenService(vm),
             0x5C: self.edit_message,
             0x60: self.storage_size,
             0x64: self.named_segment,

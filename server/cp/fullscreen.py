@@ -1,0 +1,242 @@
+"""DIAGNOSE X'58': the 3270 virtual console interface.
+
+VM/370 Release 6 System Programmer's Guide (GC20-1807-7, "DIAGNOSE Code X'58'
+-- 3270 Virtual Console Interface") and System Logic Vol. 2 (SY20-0887-1,
+"CMS Interface for Display Terminals", the DISPW macro and DMSGIO); the
+full-screen CCWs X'29'/X'2A' as VM/SP documents them (SC19-6203, same
+section), which is where Release 6 has nothing. Rx holds the address of a
+CCW (or a command-chained list of them), Ry the virtual address of the
+console, right-justified. Each CCW is ``op, data address, flags, control,
+count``:
+
+* X'19' *display*: write ``count`` bytes (at most 2032; 3270 start-field
+  orders with their attribute allowed) into CP's output area from line
+  ``control & X'3F'`` on. Control X'FF' erases the output area, X'FE'
+  rewrites the whole CP screen format and puts the cursor in the input
+  area, and the X'80' bit erases the output area first (R6: the screen goes
+  through MORE... before it is erased; here it is erased at once).
+* X'29' *full-screen write*: the data is a WCC and 3270 orders; control
+  X'80' Erase/Write, X'C0' Erase/Write Alternate (either puts the console in
+  full-screen mode, the virtual machine owning the screen), X'20' Write
+  Structured Field (refused here), anything else a Write. X'10' added to an
+  erasing write makes PA1 an input key of the program instead of CP's
+  attention.
+* X'2A' *full-screen read*: control X'80' Read Modified returns what the
+  terminal sent with its last AID (AID, cursor address, SBA and field
+  data); Read Buffer is refused (CP keeps no copy of the screen buffer).
+
+While the console is in full-screen mode every key the user presses is kept
+for the program's next read and presented as an attention interruption on
+the console. CP takes the screen back for any line-mode output (a message,
+a guest's console write, CP's own responses) and for PA1 without X'10';
+the program's next full-screen Write or Read then ends with unit status
+X'8E' (attention, channel end, device end, unit check) and condition code 1,
+and an Erase/Write re-establishes full-screen mode.
+
+Condition codes: 0 done; 1 an I/O error, with the CSW stored at X'40' (a
+unit check, or the X'8E' above); a CSW is stored for every operation so a
+read's residual count gives its length. CP answers condition code 3 when Ry
+is not the virtual console or the console is not a display (a line-mode
+terminal, a disconnected user): that is this system's estimate, the manuals
+name no code for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from server.machine import Machine
+from server.machine.devices.base import (
+    ATTENTION,
+    CE_DE,
+    CHANNEL_END,
+    COMMAND_REJECT,
+    DEVICE_END,
+    PROGRAM_CHECK,
+    UNIT_CHECK,
+)
+
+if TYPE_CHECKING:
+    from server.cp.user import User
+    from server.cp.vm import VirtualMachine
+
+__all__ = ["DisplayConsole", "FullScreenService", "screen_input"]
+
+DISPLAY = 0x19
+FULL_WRITE = 0x29
+FULL_READ = 0x2A
+TIC = 0x08
+CHAIN_COMMAND = 0x40
+CHAIN_DATA = 0x80
+CLEAR_OUTPUT = 0xFF
+REFORMAT = 0xFE
+ERASE_FIRST = 0x80
+LINE_BITS = 0x3F
+DISPLAY_LIMIT = 2032  # bytes one X'19' may display
+FULL_SCREEN_LIMIT = 65503  # bytes of one X'29'/X'2A' (VM/SP Release 3)
+CHAIN_LIMIT = 256  # CCWs in one DIAGNOSE: a TIC loop ends here with a program check
+CONTROL_ERASE = 0x80
+CONTROL_ALTERNATE = 0x40
+CONTROL_STRUCTURED = 0x20
+CONTROL_PA1 = 0x10
+READ_MODIFIED = 0x80
+MODE_LOST = ATTENTION | CHANNEL_END | DEVICE_END | UNIT_CHECK  # X'8E'
+CSW_LOCATION = 0x40
+
+
+@runtime_checkable
+class DisplayConsole(Protocol):
+    """What a 3270 terminal offers DIAGNOSE X'58' (the TN3270 console implements it)."""
+
+    def line_display(self, line: int, data: bytes, erase: bool) -> bool:
+        """Show ``data`` in the output area from ``line``; False if it does not fit."""
+        ...
+
+    def clear_output(self) -> None: ...
+
+    def reformat(self) -> None: ...
+
+    def full_write(self, kind: str, data: bytes, pa1_to_guest: bool) -> bool:
+        """``kind``: W, EW or EWA; False when the data stream is not valid 3270 data."""
+        ...
+
+    def full_read(self) -> bytes:
+        """The last inbound record (AID, cursor, fields) since the last read."""
+        ...
+
+    @property
+    def full_screen(self) -> bool:
+        """The program owns the screen (no line-mode output has taken it back)."""
+        ...
+
+
+@dataclass
+class Ending:
+    """How the chain ended: status, channel status, residual, the CCW after the last."""
+
+    status: int = CE_DE
+    channel: int = 0
+    residual: int = 0
+    next_ccw: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.status != CE_DE or self.channel != 0
+
+
+class FullScreenService:
+    """DIAGNOSE X'58' for one virtual machine."""
+
+    def __init__(self, vm: VirtualMachine) -> None:
+        self.vm = vm
+        self.sense = 0
+
+    def __call__(self, machine: Machine, rx: int, ry: int) -> bool:
+        console = self._display(machine.cpu.r[ry & 15] & 0xFFFF)
+        if console is None:
+            machine.cpu.cc = 3
+            return True
+        ending = self._run_chain(machine, console, machine.cpu.r[rx & 15] & 0xFFFFFF)
+        csw = (
+            ending.next_ccw.to_bytes(4, "big")
+            + bytes((ending.status, ending.channel))
+            + ending.residual.to_bytes(2, "big")
+        )
+        machine.load(CSW_LOCATION, csw)
+        machine.cpu.cc = 1 if ending.failed else 0
+        return True
+
+    def _display(self, address: int) -> DisplayConsole | None:
+        """The user's 3270 when ``address`` is the virtual console; else None."""
+        vm = self.vm
+        virtual = vm.devices.get(address)
+        if virtual is None or virtual.device is not vm.console():
+            return None
+        session = vm.user.session
+        console = session.console if session is not None else None
+        return console if isinstance(console, DisplayConsole) else None
+
+    def _run_chain(self, machine: Machine, console: DisplayConsole, address: int) -> Ending:
+        for _ in range(CHAIN_LIMIT):
+            if address & 7 or address + 8 > machine.storage.size:
+                return Ending(0, PROGRAM_CHECK, 0, address)
+            ccw = machine.read(address, 8)
+            opcode, flags, count = ccw[0], ccw[4], int.from_bytes(ccw[6:8], "big")
+            data_address = int.from_bytes(ccw[1:4], "big")
+            if opcode == TIC:
+                address = data_address
+                continue
+            if flags & CHAIN_DATA or count == 0:
+                return Ending(0, PROGRAM_CHECK, count, address + 8)
+            ending = self._one(machine, console, opcode, ccw[5], data_address, count)
+            ending.next_ccw = address + 8
+            if ending.failed or not flags & CHAIN_COMMAND:
+                return ending
+            address += 8
+        return Ending(0, PROGRAM_CHECK, 0, address)
+
+    def _one(
+        self, machine: Machine, console: DisplayConsole, opcode: int, control: int,
+        data_address: int, count: int,
+    ) -> Ending:  # fmt: skip
+        limit = DISPLAY_LIMIT if opcode == DISPLAY else FULL_SCREEN_LIMIT
+        if count > limit:
+            return self._reject(count)
+        if data_address + count > machine.storage.size:
+            return Ending(0, PROGRAM_CHECK, count)
+        if opcode == DISPLAY:
+            return self._display_lines(console, control, machine.read(data_address, count))
+        if opcode == FULL_WRITE:
+            return self._full_write(console, control, machine.read(data_address, count))
+        if opcode == FULL_READ:
+            return self._full_read(machine, console, control, data_address, count)
+        return self._reject(count)
+
+    def _reject(self, count: int) -> Ending:
+        self.sense = COMMAND_REJECT
+        return Ending(CE_DE | UNIT_CHECK, 0, count)
+
+    def _display_lines(self, console: DisplayConsole, control: int, data: bytes) -> Ending:
+        """X'19': CP's output area (a line display leaves full-screen mode)."""
+        if control == CLEAR_OUTPUT:
+            console.clear_output()
+        elif control == REFORMAT:
+            console.reformat()
+        elif not console.line_display(control & LINE_BITS, data, bool(control & ERASE_FIRST)):
+            return self._reject(len(data))
+        return Ending()
+
+    def _full_write(self, console: DisplayConsole, control: int, data: bytes) -> Ending:
+        if control & CONTROL_STRUCTURED and not control & CONTROL_ERASE:
+            return self._reject(len(data))
+        if control & CONTROL_ERASE:
+            kind = "EWA" if control & CONTROL_ALTERNATE else "EW"
+        elif not console.full_screen:
+            return Ending(MODE_LOST, 0, len(data))
+        else:
+            kind = "W"
+        if not console.full_write(kind, data, bool(control & CONTROL_PA1)):
+            return self._reject(len(data))
+        return Ending()
+
+    def _full_read(
+        self, machine: Machine, console: DisplayConsole, control: int, address: int, count: int
+    ) -> Ending:
+        if not control & READ_MODIFIED:
+            return self._reject(count)
+        if not console.full_screen:
+            return Ending(MODE_LOST, 0, count)
+        record = console.full_read()[:count]
+        machine.load(address, record)
+        return Ending(CE_DE, 0, count - len(record))
+
+
+def screen_input(user: User) -> None:
+    """The terminal has a full-screen reply for the program: attention on its console."""
+    vm = user.vm
+    console = vm.console() if vm is not None else None
+    if vm is None or console is None:
+        return
+    console.attention()
+    vm.io_posted()
