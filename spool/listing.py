@@ -7,6 +7,13 @@ Shared by CP's QUERY and the host's ``vm370 spool list``.  Layout::
 
 Without ALL or a spoolid only the first six columns appear.  OWNERID is the
 originator; the date and time of creation are shown in the system's zone.
+R6 CP has no column for a file's network origin (Operator's Guide, QUERY
+READER): a file RSCS brought from another node has RSCS as its originator,
+so its line ends with ``FROM NODEA(ALICE)``, the node and user that created
+it, in the form of the arrival notice (a vm370 addition)::
+
+    RSCS     0012 A PUN 00000006 01 NONE  FROM NODEA(ALICE)
+
 ``FILES: 002 RDR,  NO PRT,  NO PUN`` counts a user's queues (CE layout).
 The CLOSE notice (5.6) and the receiver's arrival notice (8.2) are here too.
 """
@@ -27,25 +34,41 @@ __all__ = [
     "file_line",
     "files_line",
     "listing",
+    "network_origin",
 ]
 
 HEADER_SHORT = "OWNERID  FILE CLASS RECDS  CPY HOLD"
 HEADER_LONG = "OWNERID  FILE CLASS RECDS  CPY HOLD   DATE  TIME    NAME    TYPE     DIST"
 
 
-def file_line(spool_file: SpoolFile, long: bool, zone: dt.tzinfo | None = None) -> str:
-    """One file's line; ``zone`` None is the host's local zone."""
-    short = (
+def network_origin(spool_file: SpoolFile, local_node: str | None) -> str | None:
+    """``NODEA(ALICE)`` for a file created at another node, else None."""
+    node, user = spool_file.origin_node, spool_file.origin_userid
+    if not node or not user or not local_node or node == local_node:
+        return None
+    return f"{node}({user})"
+
+
+def file_line(
+    spool_file: SpoolFile,
+    long: bool,
+    zone: dt.tzinfo | None = None,
+    local_node: str | None = None,
+) -> str:
+    """One file's line; ``zone`` None is the host's local zone; a file from another node than
+    ``local_node`` ends with ``FROM node(user)``."""
+    line = (
         f"{spool_file.originator:<8} {spool_file.spoolid:04d} {spool_file.spool_class} "
         f"{spool_file.device.value} {spool_file.records:08d} {spool_file.copies:02d} "
         f"{spool_file.hold.value:<4}"
     )
-    if not long:
-        return short
-    local = spool_file.created.astimezone(zone)
-    return (
-        f"{short}  {local:%m/%d} {local:%H:%M:%S} {spool_file.name.columns()} {spool_file.dist}"
-    ).rstrip()
+    if long:
+        local = spool_file.created.astimezone(zone)
+        line += f"  {local:%m/%d} {local:%H:%M:%S} {spool_file.name.columns()} {spool_file.dist:<8}"
+    origin = network_origin(spool_file, local_node)
+    if origin:
+        line += f"  FROM {origin}"
+    return line.rstrip()
 
 
 def empty_line(queue: Queue) -> str:
@@ -54,10 +77,14 @@ def empty_line(queue: Queue) -> str:
 
 
 def listing(
-    files: Iterable[SpoolFile], queue: Queue, long: bool, zone: dt.tzinfo | None = None
+    files: Iterable[SpoolFile],
+    queue: Queue,
+    long: bool,
+    zone: dt.tzinfo | None = None,
+    local_node: str | None = None,
 ) -> list[str]:
     """Header and one line per file, or the empty-queue answer."""
-    lines = [file_line(spool_file, long, zone) for spool_file in files]
+    lines = [file_line(spool_file, long, zone, local_node) for spool_file in files]
     if not lines:
         return [empty_line(queue)]
     return [HEADER_LONG if long else HEADER_SHORT, *lines]
@@ -91,10 +118,7 @@ def close_notice(spool_file: SpoolFile) -> str:
 def arrival_notice(spool_file: SpoolFile, local_node: str | None = None) -> str:
     """The receiver's notice: ``RDR FILE 0012 FROM ALICE    PUN COPY 01 NOHOLD`` (unverified);
     a file from another node names its origin: ``FROM NODEA(ALICE)``."""
-    sender = f"{spool_file.originator:<8}"
-    origin = spool_file.origin_node
-    if origin and local_node and origin != local_node and spool_file.origin_userid:
-        sender = f"{origin}({spool_file.origin_userid})"
+    sender = network_origin(spool_file, local_node) or f"{spool_file.originator:<8}"
     return (
         f"RDR FILE {spool_file.spoolid:04d} FROM {sender} "
         f"{spool_file.device.value} COPY {spool_file.copies:02d} {_hold(spool_file)}"
