@@ -322,6 +322,13 @@ def notify(system: System, userid: str, text: str) -> None:
         user.write(text)
 
 
+def wake_reader(system: System, userid: str) -> None:
+    """A file was given to ``userid``'s reader: a guest waiting for one (RSCS) takes it now."""
+    user = system.find_user(userid)
+    if user is not None and user.vm is not None:
+        user.vm.reader_arrival.set()
+
+
 @command(
     "TRANSFER",
     minimum=4,
@@ -343,6 +350,7 @@ async def transfer(ctx: CommandContext) -> None:
         lines = [f"RDR FILE {f.spoolid:04d} TRANSFERRED TO {receiver}" for f in outcome.files]
         for spool_file in outcome.files:
             notify(ctx.system, receiver, f"RDR FILE {spool_file.spoolid:04d} TRANSFERRED FROM {me}")
+        wake_reader(ctx.system, receiver)
     if ctx.user.settings.imsg:
         ctx.reply(*lines)
     report(ctx, outcome, "TRANSFERRED")
@@ -481,7 +489,7 @@ async def query_spool(ctx: CommandContext, what: Queue | str, operands: list[str
     files = await store.files(selector)
     for spoolid in selector.missing(spool_file.spoolid for spool_file in files):
         ctx.session.error(no_such_file(spoolid, QUERY_MODULE))
-    ctx.reply(*listing(files, what, long, ctx.system.clock.zone))
+    ctx.reply(*listing(files, what, long, ctx.system.clock.zone, ctx.system.node))
 
 
 def query_target(ctx: CommandContext, operands: list[str]) -> Target:
