@@ -1,4 +1,4 @@
-"""DISK DUMP from one CMS user to another's reader and DISK LOAD there, over telnet.
+"""DISK DUMP to another user and DISK LOAD there; FILEDEF and MOVEFILE; over telnet.
 
 CMS runs over in-memory minidisks (tests/guests/cms/cmsfake.py); the punch and
 reader are the real virtual unit-record devices and spool. Both users have the
@@ -67,3 +67,46 @@ def test_disk_dump_to_another_user_and_disk_load(server: VMServer) -> None:
     taker.expect(r"Ready\(00008\);")
     taker.send("#CP LOGOFF")
     taker.expect(pexpect.EOF)
+
+
+def test_filedef_and_movefile_over_telnet(server: VMServer) -> None:
+    tty = session(server, "SENDER")
+    tty.send("filedef")
+    tty.expect("NO USER DEFINED FILEDEF'S IN EFFECT")
+    tty.expect(READY)
+    tty.send("filedef inmove terminal")
+    tty.expect(READY)
+    tty.send("filedef outmove disk typed lines a (recfm f lrecl 20")
+    tty.expect(READY)
+    tty.send("query filedef")
+    tty.expect("INMOVE   TERMINAL")
+    tty.expect("OUTMOVE  DISK     TYPED    LINES    A1")
+    tty.expect(READY)
+    tty.send("movefile")
+    tty.send("first line")
+    tty.send("second line")
+    tty.send("")
+    tty.expect(READY)
+    tty.send("listfile typed lines a (format")
+    tty.expect(r"TYPED    LINES    A1 F +20 +2")
+    tty.expect(READY)
+    tty.send("filedef inmove disk typed lines a")
+    tty.expect(READY)
+    tty.send("filedef outmove terminal")
+    tty.expect(READY)
+    tty.send("movefile")
+    tty.expect("first line")
+    tty.expect("second line")
+    tty.expect(READY)
+    tty.send("filedef outmove tap1")
+    tty.expect(READY)
+    tty.send("movefile")
+    tty.expect(r"DMSMVE113S TAP1\(181\) NOT ATTACHED")
+    tty.expect(r"Ready\(00100\);")
+    tty.send("filedef * clear")
+    tty.expect(READY)
+    tty.send("filedef")
+    tty.expect("NO USER DEFINED FILEDEF'S IN EFFECT")
+    tty.expect(READY)
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)

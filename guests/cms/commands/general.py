@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from guests.cms.commands import command
 from guests.cms.commands.access import disk_line
 from guests.cms.commands.common import CommandError, invalid_parameter
+from guests.cms.commands.filedef import filedef_lines
 from guests.cms.commands.synonym import synonym_lines
 from guests.cms.plist import Call
 
@@ -102,8 +103,10 @@ def _query_answer(cms: Cms, option: str, operands: list[str]) -> list[str] | Non
         return _query_disk(cms, operands[0] if operands else "*")
     if option == "SEARCH":
         return _query_search(cms)
-    if option in ("FILEDEF", "DLBL"):
-        return [f"NO USER DEFINED {option}'S IN EFFECT"]
+    if option == "FILEDEF":
+        return filedef_lines(cms)
+    if option == "DLBL":
+        return ["NO USER DEFINED DLBL'S IN EFFECT"]
     if option == "SYNONYM":
         which = operands[0] if operands else "ALL"
         if which not in ("ALL", "SYSTEM", "USER"):

@@ -80,6 +80,11 @@ def punch_cards(cms: Cms, cards: list[bytes]) -> None:
     _run(cms, PUNCH_ADDRESS, commands, "PUNCH")
 
 
+def print_records(cms: Cms, records: list[bytes], carriage: bool, lines: int = 55) -> None:
+    """Records on the virtual printer: ASA control in column 1 (CC), or plain lines."""
+    _run(cms, PRINTER_ADDRESS, print_commands(records, carriage, lines), "PRINTER")
+
+
 def _source(cms: Cms, operands: list[str]) -> tuple[AccessedDisk, FstEntry]:
     if len(operands) < 2:
         raise incomplete_fileid()
