@@ -4,7 +4,8 @@ GA23-0059; reference/terminals.md section 4).
 Outbound, :class:`Write` builds a record (command, WCC, orders and cp037
 text). Inbound, :func:`parse_inbound` turns a record into its AID, cursor
 address and modified fields, and raises :class:`DataStreamError` for
-anything that is not a well-formed inbound record. Buffer addresses are
+anything that is not a well-formed inbound record; :func:`check_outbound`
+does the same for a program's own write data (DIAGNOSE X'58'). Buffer addresses are
 encoded 12-bit and decoded in both the 12-bit and the 14-bit forms.
 """
 
@@ -197,3 +198,64 @@ def _fields(data: bytes) -> list[tuple[int, str]]:
         fields.append((address, decode_text(data[position + 3 : end])))
         position = end
     return fields
+
+
+# Order -> bytes of operands that follow it (SFE and MF: a count, then pairs).
+ORDER_OPERANDS = {
+    ORDER_SF: 1, ORDER_SBA: 2, ORDER_SA: 2, ORDER_IC: 0, ORDER_PT: 0, ORDER_RA: 3,
+    ORDER_EUA: 2, ORDER_GE: 1,
+}  # fmt: skip
+ADDRESSED_ORDERS = frozenset({ORDER_SBA, ORDER_RA, ORDER_EUA})
+# Control codes a 3270 accepts as data (NUL, FF, CR, NL, EM, DUP, FM, SUB).
+DATA_CONTROLS = frozenset({0x00, 0x0C, 0x0D, 0x15, 0x19, 0x1C, 0x1E, 0x3F})
+
+
+def check_outbound(data: bytes, size: int) -> None:
+    """Check a program's write data (WCC, then orders and text) for a ``size``-position
+    buffer; DataStreamError for anything a 3270 would reject (GA23-0059 chapter 4)."""
+    if not data:
+        raise DataStreamError("no write control character")
+    position = 1
+    while position < len(data):
+        byte = data[position]
+        if byte >= 0x40 or byte in DATA_CONTROLS:
+            position += 1
+            continue
+        if byte in (ORDER_SFE, ORDER_MF):
+            if position + 1 >= len(data):
+                raise DataStreamError(f"order {byte:02X} cut short")
+            operands = 1 + 2 * data[position + 1]
+        elif byte in ORDER_OPERANDS:
+            operands = ORDER_OPERANDS[byte]
+        else:
+            raise DataStreamError(f"invalid order {byte:02X}")
+        if byte == ORDER_RA and position + 3 < len(data) and data[position + 3] == ORDER_GE:
+            operands = 4  # repeat a character from the graphic escape set
+        if position + operands > len(data) - 1:
+            raise DataStreamError(f"order {byte:02X} cut short")
+        if byte in ADDRESSED_ORDERS:
+            if decode_address(data[position + 1], data[position + 2]) >= size:
+                raise DataStreamError(f"buffer address beyond the screen in order {byte:02X}")
+        position += 1 + operands
+
+
+def display_data(data: bytes, room: int) -> tuple[bytes, str]:
+    """A program's line-display data (DIAGNOSE X'58' X'19') as safe write data and as the
+    text it shows, at most ``room`` positions: start-field orders are kept (the field made
+    protected, so the output area stays output only), other controls become blanks."""
+    body = bytearray()
+    text: list[str] = []
+    position = 0
+    while position < len(data) and len(text) < room:
+        byte = data[position]
+        position += 1
+        if byte == ORDER_SF and position < len(data) and data[position] in CODES:
+            body += bytes((ORDER_SF, attribute(CODES.index(data[position]) | ATTR_PROTECTED)))
+            position += 1
+            text.append(" ")
+            continue
+        if byte < 0x40 or byte == 0xFF:
+            byte = 0x40
+        body.append(byte)
+        text.append(bytes((byte,)).decode(CODEPAGE, errors="replace"))
+    return bytes(body), "".join(text)

@@ -6,7 +6,8 @@ column 2), an input area (row n-1 to the status area on row n), and a
 HOLDING, MORE... or the execution state (CP READ, VM READ, RUNNING). Output
 fills the output area a page at a time; when a line has no free row the
 screen enters MORE... and the rest waits for the next page (PA2, CLEAR, the
-MORE timer). Every method returns the 3270 records to send.
+MORE timer). A program's line display (DIAGNOSE X'58' X'19') writes into the
+output area from a given row on. Every method returns the 3270 records to send.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from server.terminal.ds3270 import (
     WCC_RESET_MDT,
     WCC_RESTORE,
     Write,
+    display_data,
 )
 
 # Alternate screen sizes by model (terminals.md 3.2).
@@ -216,3 +218,39 @@ class ConsoleScreen:
     def set_execution(self, state: str) -> list[bytes]:
         self.execution = state
         return [self.status_only()]
+
+    # ---- DIAGNOSE X'58' line display --------------------------------------------
+    def line_display(self, line: int, data: bytes, erase: bool) -> list[bytes] | None:
+        """Show a program's data from output row ``line`` (0-based) on, continuing across
+        rows; ``erase`` clears the output area first. None when the row is not there."""
+        layout = self.layout
+        if not 0 <= line < layout.output_rows:
+            return None
+        records = self.next_page() if erase else []
+        start = layout.row_address(line)
+        body, text = display_data(data, layout.input_attribute - start)
+        write = Write(CMD_WRITE, WCC_RESET | WCC_RESTORE)
+        write.sba(start).body.extend(body)
+        self._overlay(start, text)
+        return [*records, self._status(write).record()]
+
+    def _overlay(self, start: int, text: str) -> None:
+        """Keep what a line display put on the screen in ``rows`` (for a redraw)."""
+        layout = self.layout
+        last_row = (start + max(len(text), 1) - 1) // layout.cols
+        grid = [list(row) for row in self.rows]
+        grid += [[] for _ in range(last_row + 1 - len(grid))]
+        for offset, char in enumerate(text):
+            row, column = divmod(start + offset, layout.cols)
+            if column == 0:
+                continue  # column 1 holds no row text (rows start in column 2)
+            cells = grid[row]
+            cells += [" "] * (column - len(cells))
+            cells[column - 1] = char
+        self.rows = ["".join(cells).rstrip()[: layout.row_width(i)] for i, cells in enumerate(grid)]
+
+    def reformat(self) -> list[bytes]:
+        """X'FE': the whole CP screen rewritten, output area empty, cursor in the input area."""
+        self.display = "NORMAL"
+        self.rows = []
+        return [self.redraw()]

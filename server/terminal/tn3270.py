@@ -8,6 +8,13 @@ Every inbound AID is answered with a write that unlocks the keyboard.
 Input that arrives while earlier input is still being processed is refused
 with NOT ACCEPTED. A record that is not a 3270 reply is answered, logged
 and otherwise ignored; a terminal that sends nothing else is disconnected.
+
+The console also serves DIAGNOSE X'58' (``server.cp.fullscreen``): a
+program's line display goes into the output area, and its full-screen
+Erase/Write hands it the whole screen. In full-screen mode every AID is kept
+for the program's read (PA1 too when the program asked for it; otherwise PA1
+takes the screen back and enters CP mode), and any line-mode output redraws
+the VM screen, ending full-screen mode.
 """
 
 from __future__ import annotations
@@ -16,15 +23,22 @@ import asyncio
 import logging
 from collections import deque
 
+from server.cp.fullscreen import screen_input
 from server.cp.session import Session
 from server.cp.system import System
 from server.terminal.ds3270 import (
     AID_CLEAR,
     AID_ENTER,
+    AID_NONE,
     AID_PA1,
     AID_PA2,
+    CMD_ERASE_WRITE,
+    CMD_ERASE_WRITE_ALTERNATE,
+    CMD_WRITE,
     DataStreamError,
     Inbound,
+    check_outbound,
+    encode_address,
     parse_inbound,
 )
 from server.terminal.screen3270 import MODEL_SIZES, ConsoleScreen, Layout, model_of
@@ -49,6 +63,11 @@ class Console3270:
         self.screen = ConsoleScreen(Layout(rows, cols), node)
         self.session: Session | None = None
         self._more_timer: asyncio.TimerHandle | None = None
+        self.full_screen = False  # a program owns the screen (DIAGNOSE X'58')
+        self.pa1_to_guest = False
+        self.full_size = rows * cols  # buffer size of the program's last erasing write
+        self.full_input: bytes | None = None  # the last AID's record, for the program
+        self.full_cursor = 0
 
     def send(self, records: list[bytes]) -> None:
         for record in records:
@@ -57,12 +76,15 @@ class Console3270:
 
     # ---- the Console protocol -------------------------------------------
     def write_lines(self, lines: list[str]) -> None:
+        self.leave_full_screen()
         self.send(self.screen.add_lines(lines))
 
     def set_hidden_input(self, hidden: bool) -> None:
+        self.leave_full_screen()
         self.send(self.screen.set_hidden(hidden))
 
     def show_logo(self) -> None:
+        self.full_screen = False
         self.screen.rows = []
         self.screen.pending.clear()
         self.screen.pending.extend(LOGO)
@@ -70,7 +92,63 @@ class Console3270:
         self.send([self.screen.redraw()])
 
     def set_state(self, state: str) -> None:
+        if self.full_screen:
+            self.screen.execution = state  # shown when CP has the screen again
+            return
         self.send(self.screen.set_execution(state))
+
+    # ---- DIAGNOSE X'58' (server.cp.fullscreen.DisplayConsole) ------------------
+    def line_display(self, line: int, data: bytes, erase: bool) -> bool:
+        self.leave_full_screen()
+        records = self.screen.line_display(line, data, erase)
+        if records is None:
+            return False
+        self.send(records)
+        return True
+
+    def clear_output(self) -> None:
+        self.leave_full_screen()
+        self.send(self.screen.next_page())
+
+    def reformat(self) -> None:
+        self.full_screen = False
+        self.send(self.screen.reformat())
+
+    def full_write(self, kind: str, data: bytes, pa1_to_guest: bool) -> bool:
+        """The program's own data stream, as Write, Erase/Write or Erase/Write Alternate."""
+        rows, cols = self.screen.layout.rows, self.screen.layout.cols
+        size = {"EW": 24 * 80, "EWA": rows * cols}.get(kind, self.full_size)
+        try:
+            check_outbound(data, size)
+        except DataStreamError as error:
+            log.info("DIAGNOSE X'58' data refused for %s: %s", self.peer, error)
+            return False
+        command = {"EW": CMD_ERASE_WRITE, "EWA": CMD_ERASE_WRITE_ALTERNATE}.get(kind, CMD_WRITE)
+        if kind != "W":
+            self.full_screen, self.pa1_to_guest, self.full_size = True, pa1_to_guest, size
+            self.full_input = None
+            self._cancel_more_timer()
+        self.connection.send_record(bytes((command,)) + data)
+        return True
+
+    def full_read(self) -> bytes:
+        record, self.full_input = self.full_input, None
+        if record is None:  # no key pressed since the last read: no AID, the cursor
+            return bytes((AID_NONE,)) + encode_address(self.full_cursor)
+        return record
+
+    def keep_input(self, inbound: Inbound, record: bytes) -> None:
+        """An AID in full-screen mode: for the program's next read."""
+        self.full_input = record
+        if inbound.cursor is not None:
+            self.full_cursor = inbound.cursor
+
+    def leave_full_screen(self) -> None:
+        """CP takes the screen back: the VM screen is drawn again."""
+        if self.full_screen:
+            self.full_screen = False
+            self.full_input = None
+            self.send([self.screen.redraw()])
 
     def close(self) -> None:
         self._cancel_more_timer()
@@ -118,9 +196,11 @@ class Keyboard:
         texts = [text for address, text in inbound.fields if address == start]
         return "".join(texts).rstrip()
 
-    def handle(self, inbound: Inbound) -> None:
+    def handle(self, inbound: Inbound, record: bytes = b"") -> None:
         aid = inbound.aid
-        if aid == AID_CLEAR:
+        if self.console.full_screen:
+            self._full_screen_key(inbound, record)
+        elif aid == AID_CLEAR:
             self.console.send(self.screen.clear())
         elif aid == AID_PA2:
             self.console.send(self.screen.next_page())
@@ -133,8 +213,18 @@ class Keyboard:
         else:  # PA3, SysReq, selector pen, query replies: nothing to do
             self.console.send([self.screen.status_only()])
 
+    def _full_screen_key(self, inbound: Inbound, record: bytes) -> None:
+        """A key while the program owns the screen: its input, or PA1 back to CP."""
+        user = self.session.user
+        if user is None or (inbound.aid == AID_PA1 and not self.console.pa1_to_guest):
+            self._attention()
+            return
+        self.console.keep_input(inbound, record)
+        screen_input(user)
+
     def _attention(self) -> None:
         """PA1 (and x3270's Attn): wakes a SLEEP, else CP mode (terminals.md 6.4)."""
+        self.console.leave_full_screen()
         self.console.send([self.screen.status_only()])
         if self.session.sleeping:
             self.session.wake()
@@ -234,4 +324,4 @@ async def _record_loop(
                 session.write("UNREADABLE 3270 DATA; TERMINAL DISCONNECTED")
                 return
             continue
-        keyboard.handle(inbound)
+        keyboard.handle(inbound, record)
