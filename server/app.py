@@ -20,6 +20,7 @@ from directory.store import DirectoryStore
 from server.config import Config, ConfigError
 from server.cp import commands as _commands  # noqa: F401  (registers every CP command)
 from server.cp.hopper import CardHopper
+from server.cp.realur import RealUnitRecord, UnitRecordConfigError, device_settings
 from server.cp.system import System
 from server.cp.tdisk import TdiskPool
 from server.cp.timefmt import Clock
@@ -103,7 +104,8 @@ async def serve(config: Config) -> int:
     system.tdisks = TdiskPool(system.volumes)
     try:
         register_guests(system, config)
-    except ConfigError as error:
+        ur_settings = device_settings(config.sections)
+    except (ConfigError, UnitRecordConfigError) as error:
         log.error("%s", error)
         await engine.dispose()
         return 2
@@ -112,7 +114,12 @@ async def serve(config: Config) -> int:
     )
     system.guest_settings = config.sections
     hopper = CardHopper(system, spool, config.data_dir / "hopper")
+    hopper.running = not config.start_drained
+    system.hopper = hopper
     hopper.start()
+    system.real_ur = RealUnitRecord(system, spool, config.data_dir)
+    system.real_ur.configure(ur_settings, drained=config.start_drained)
+    system.real_ur.start_all()
     await autolog_at_start(system, store, config)
     log.info("VM/370 ONLINE at %s:%d, node %s", config.host, listener.port, config.node)
     loop = asyncio.get_running_loop()
@@ -122,6 +129,7 @@ async def serve(config: Config) -> int:
         )
     await system.shutdown_requested.wait()
     hopper.stop()
+    system.real_ur.stop_all()
     listener.close()
     await asyncio.sleep(0.2)  # let the goodbye lines reach the terminals
     await engine.dispose()

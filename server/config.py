@@ -40,6 +40,7 @@ class Config:
     dasd_sync: str = "none"  # "write": fsync volume images after every write
     spool_user_records: int | None = None  # spool records one user may originate
     spool_system_records: int | None = None  # spool records the whole system holds
+    start_drained: bool = False  # real printers/punches/reader DRAINED at start (START ... DRAIN)
     guests: dict[str, str] = field(default_factory=dict)  # IPL name -> "module:function"
     autolog: list[str] = field(default_factory=lambda: ["RSCS"])  # logged on at start-up
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)  # e.g. [rscs]
@@ -98,6 +99,12 @@ def _convert(name: str, value: Any) -> Any:
             return Path(str(value)).expanduser()
         if name == "sections":
             return value
+        if name == "start_drained":
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() not in ("0", "1", "true", "false", "yes", "no"):
+                raise ValueError(value)
+            return str(value).lower() in ("1", "true", "yes")
         if name in ("node", "operator"):
             return str(value).upper()
         if name == "dasd_sync":

@@ -41,7 +41,7 @@ from spool.model import (
     SpoolError,
     SpoolFile,
 )
-from spool.records import CARD_BYTES, card, card_text, print_line, print_text
+from spool.records import CARD_BYTES, Carriage, card, card_text, print_line
 from spool.store import Selector, SpoolStore
 
 __all__ = ["add_spool_parser", "run_spool"]
@@ -150,8 +150,11 @@ async def _write_text(store: SpoolStore, spool_file: SpoolFile, out: TextIO) -> 
         async for chunk in store.read_records(spool_file.spoolid):
             out.writelines(card_text(record) + "\n" for record in chunk)
         return
+    carriage = Carriage()
     async for chunk in store.read_records(spool_file.spoolid):
-        out.writelines(line + "\n" for line in print_text(chunk))
+        for record in chunk:
+            out.writelines(line + "\n" for line in carriage.feed(record))
+    out.writelines(line + "\n" for line in carriage.finish())
 
 
 async def _print(store: SpoolStore, arguments: argparse.Namespace) -> None:

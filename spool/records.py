@@ -24,6 +24,7 @@ __all__ = [
     "CARD_BYTES",
     "CHUNK_BYTES",
     "CHUNK_RECORDS",
+    "Carriage",
     "WRITE_SPACE_1",
     "card",
     "card_text",
@@ -84,12 +85,17 @@ def print_line(text: str, control: int = WRITE_SPACE_1) -> bytes:
     return bytes([control]) + text.encode(CODEPAGE, errors="replace")
 
 
-class _Carriage:
-    """A page being printed: the current line buffer and the finished text lines."""
+class Carriage:
+    """A printer's carriage: feed it records, take finished text lines as they complete.
 
-    def __init__(self) -> None:
+    ``single_space`` makes every line advance exactly one line, ignoring
+    spacing and skips (the operator's SPACE command, cp-cms.md 6).
+    """
+
+    def __init__(self, single_space: bool = False) -> None:
         self.current: str | None = None
         self.lines: list[str] = []
+        self.single_space = single_space
 
     def overprint(self, text: str) -> None:
         if self.current is None:
@@ -115,10 +121,30 @@ class _Carriage:
             self.lines.append("\f")
 
     def move(self, control: int) -> None:
-        if control & 0x80:
+        if self.single_space:
+            self.space(1)
+        elif control & 0x80:
             self.skip((control >> 3) & 0x0F)
         else:
             self.space((control >> 3) & 0x03)
+
+    def feed(self, record: bytes) -> list[str]:
+        """Print one record; the text lines it finished."""
+        if record:
+            control, data = record[0], record[1:]
+            if control & 0x07 == 0x03:  # control immediate (X'03' is a no-op)
+                if not self.single_space:
+                    self.move(control)
+            elif control & 0x07 == 0x01:  # write, then move the carriage
+                self.overprint(data.decode(CODEPAGE))
+                self.move(control)
+        return self.drain()
+
+    def finish(self) -> list[str]:
+        """The end of the file: the line still in the buffer is printed."""
+        if self.current is not None:
+            self.space(1)
+        return self.drain()
 
     def drain(self) -> list[str]:
         lines, self.lines = self.lines, []
@@ -127,17 +153,7 @@ class _Carriage:
 
 def print_text(records: Iterable[bytes]) -> Iterator[str]:
     """Printer records as host text lines (``"\\f"`` alone on a line is a new page)."""
-    carriage = _Carriage()
+    carriage = Carriage()
     for record in records:
-        if not record:
-            continue
-        control, data = record[0], record[1:]
-        if control & 0x07 == 0x03:  # control immediate (X'03' is a no-op)
-            carriage.move(control)
-        elif control & 0x07 == 0x01:  # write, then move the carriage
-            carriage.overprint(data.decode(CODEPAGE))
-            carriage.move(control)
-        yield from carriage.drain()
-    if carriage.current is not None:
-        carriage.space(1)
-        yield from carriage.drain()
+        yield from carriage.feed(record)
+    yield from carriage.finish()

@@ -481,6 +481,39 @@ class SpoolStore:
         finally:
             self._active.discard(spoolid)
 
+    # ---- the system's real printers and punches ---------------------------------------------
+    async def next_output_file(self, queue: Queue, classes: str) -> SpoolFile | None:
+        """The first file of the system printer or punch queue a real device of ``classes``
+        may take (not held, not in process), marked active; None when there is none."""
+        query = (
+            select(FileRow)
+            .where(FileRow.queue == queue.value, FileRow.spool_class.in_(list(classes)))
+            .where(FileRow.user_hold.is_(False), FileRow.system_hold.is_(False))
+            .order_by(FileRow.position)
+        )
+        async with self._sessions() as session:
+            for row in await session.scalars(query):
+                if row.spoolid not in self._active:
+                    self._active.add(row.spoolid)
+                    return _spool_file(row)
+        return None
+
+    async def finish_output(self, spoolid: int, *, hold: bool) -> None:
+        """A real device is done with a file: purge it, or with ``hold`` (FLUSH HOLD, an
+        interrupted file) keep it in system hold."""
+        try:
+            async with self._sessions() as session, session.begin():
+                await _lock(session)
+                row = await session.scalar(select(FileRow).where(FileRow.spoolid == spoolid))
+                if row is None:
+                    return
+                if hold:
+                    row.system_hold = True
+                else:
+                    await _delete_rows(session, [row])
+        finally:
+            self._active.discard(spoolid)
+
     def release(self, spoolid: int) -> None:
         """Forget that a file is being read, changing nothing (reader reset)."""
         self._active.discard(spoolid)

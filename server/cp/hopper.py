@@ -4,7 +4,8 @@ reference/cp-cms.md 8.4 and issue 4: ``<data dir>/hopper/`` is the hopper
 of the system's real card reader. A deck is a file whose first card is a
 CP ID card, ``ID userid [CLASS c] [NAME fn [ft]]`` (``USERID`` is accepted
 for ``ID``); the rest becomes a reader file of device type RDR for that
-user. Text files are converted to 80-column EBCDIC cards (cp037); files
+user. DRAIN of the reader (00C) leaves decks in the hopper until START.
+Text files are converted to 80-column EBCDIC cards (cp037); files
 ending in ``.ebcdic`` or ``.bin`` are 80-byte binary cards whose first card
 (the ID card) is EBCDIC too. A deck CP cannot read (no ID card, unknown
 user) is moved to ``hopper/rejected/`` with the reason in a ``.why`` file;
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 CARD = 80
 BINARY_SUFFIXES = (".ebcdic", ".bin")
 POLL_SECONDS = 1.0
+READER_RADDR = 0x00C  # the system card reader's real address
 
 
 class DeckError(Exception):
@@ -87,6 +89,8 @@ class CardHopper:
         self.store = store
         self.folder = folder
         self.task: asyncio.Task[None] | None = None
+        self.raddr = READER_RADDR
+        self.running = True  # START / DRAIN of the reader (class D)
 
     def start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -107,6 +111,8 @@ class CardHopper:
             await asyncio.sleep(POLL_SECONDS)
 
     async def read_all(self) -> None:
+        if not self.running:
+            return  # DRAINed: decks wait in the hopper
         for path in sorted(p for p in self.folder.iterdir() if p.is_file()):
             if path.name.startswith(".") or path.suffix == ".tmp":
                 continue  # a deck still being written

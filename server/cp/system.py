@@ -44,6 +44,8 @@ from spool.model import DeviceType, SpoolFile
 from spool.store import SpoolStore
 
 if TYPE_CHECKING:
+    from server.cp.hopper import CardHopper
+    from server.cp.realur import RealUnitRecord
     from server.cp.session import Session
 
 log = logging.getLogger(__name__)
@@ -158,6 +160,8 @@ class System:
         self.links = LinkTable()
         self.attached: dict[str, tuple[str, int]] = {}  # volser -> (userid, vaddr): ATTACH
         self.saved_systems = SavedSystems(data_dir)
+        self.real_ur: RealUnitRecord | None = None  # the real printers and punches
+        self.hopper: CardHopper | None = None  # the real card reader
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:

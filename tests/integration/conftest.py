@@ -83,7 +83,14 @@ class VMServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "VM370_PRELOGON_TIMEOUT": str(prelogon_timeout), **(env or {})},
+            env={
+                **os.environ,
+                "VM370_PRELOGON_TIMEOUT": str(prelogon_timeout),
+                # The real printers and punches start drained, so tests see closed
+                # files stay in the system queues; tests of the devices START them.
+                "VM370_START_DRAINED": "1",
+                **(env or {}),
+            },
         )
         self._reader = threading.Thread(target=self._collect, daemon=True)
         self._reader.start()

@@ -11,6 +11,7 @@ from server.cp.commands import (
     spoolfiles,
     system,
     terminal,
+    urcontrol,
     vmcontrol,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "spoolfiles",
     "system",
     "terminal",
+    "urcontrol",
     "vmcontrol",
 ]

@@ -8,6 +8,7 @@ built yet answer that they are not available rather than pretending.
 from __future__ import annotations
 
 from server.cp.commands.spoolfiles import query_spool, spool_query_keyword
+from server.cp.commands.urcontrol import real_query
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, not_logged_on
 from server.cp.pfkeys import pf_number, query_pf_lines
@@ -140,6 +141,8 @@ async def query(ctx: CommandContext) -> None:
         ctx.reply(*query_virtual(user, rest[0] if rest else None))
     elif any(keyword(first, name, length) for name, length in VIRTUAL_CLASSES):
         ctx.reply(*query_virtual(user, first))
+    elif (real := real_query(ctx, first)) is not None:
+        ctx.reply(*real)
     elif (spool_keyword := spool_query_keyword(first)) is not None:
         await query_spool(ctx, spool_keyword, rest)
     else:
