@@ -7,13 +7,16 @@ EXEC), 9.2 (the ready message), 9.3 (command line processing) and 9.6
 1. scan into 8-character tokens, upper case;
 2. implied EXEC (``SET IMPEX ON``): ``name EXEC`` on an accessed disk runs;
 3. SVC 202: a nucleus or transient command of that name, a ``name MODULE``
-   file (programs cannot run yet: a CMS message says so), a system
+   file (loaded and run on the virtual CPU, guests/cms/program.py), a system
    abbreviation (``SET ABBREV ON``); otherwise return code -3;
 4. implied CP (``SET IMPCP ON``): the line goes to CP;
 5. ``UNKNOWN CP/CMS COMMAND`` and ``Ready(-0003)``.
 
-Inside an EXEC neither implied EXEC nor implied CP applies. ``Cms`` also
-implements the EXEC 1 interpreter's ``ExecHost``.
+Inside an EXEC neither implied EXEC nor implied CP applies. A program that
+ends abnormally (program check, ``DMSITP141T``) ends the EXEC and the command
+too: CMS types ``CMS`` instead of the ready message and reads the next
+command, as R6 does after abend recovery. ``Cms`` also implements the EXEC 1
+interpreter's ``ExecHost``.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 from guests.cms.commands import abbreviation, lookup
+from guests.cms.commands.common import CommandError
+from guests.cms.commands.programs import run_module
 from guests.cms.commands.synonym import resolve_synonym
 from guests.cms.commands.unitrec import punch_cards
 from guests.cms.console import Console, ConsoleGuest, Halted
@@ -32,7 +37,10 @@ from guests.cms.disks import AccessedDisk, DiagnoseDisks, DiskProvider, DiskTabl
 from guests.cms.exec1 import ExecFile, ExecSession, format_return_code
 from guests.cms.fs import CmsDisk, CmsFsError
 from guests.cms.fs.errors import BlockIOError, NotCmsDisk
+from guests.cms.loader import USER_AREA, Loader
+from guests.cms.nucfunc import OpenFile, program_call
 from guests.cms.plist import Call, tokenize
+from guests.cms.program import Abend, FreeStorage, ProgramGuest, ProgramRun
 from server.cp.abi import GuestInterface, ReaderFile
 
 __all__ = ["VERSION_LINE", "Cms", "CmsGuest", "Settings", "main", "run_cms"]
@@ -95,9 +103,30 @@ class Cms:
         self.settings = Settings()
         self.exec_session = ExecSession(self)
         self._last_cpu = cpu_microseconds(guest)[:2]
+        self.loader: Loader | None = None  # what LOAD/INCLUDE/LOADMOD put in the user area
+        self.running: ProgramRun | None = None
+        self.program_files: dict[tuple[str, str, str], OpenFile] = {}
+        size = getattr(guest, "storage_size", 0)
+        self.free_storage = FreeStorage(top=size, floor=USER_AREA)
+
+    # ---- the program interface (guests/cms/program.py) -------------------------------
+    @property
+    def program_guest(self) -> ProgramGuest:
+        """The virtual CPU side of the guest interface."""
+        if not hasattr(self.guest, "run_program"):
+            raise CommandError(0, "THIS VIRTUAL MACHINE CANNOT RUN PROGRAMS", rc=40, severity="S")
+        return cast(ProgramGuest, self.guest)
+
+    async def program_call(self, flag: int, plist: int, r0: int) -> int:
+        """SVC 202 from a program: R1's high byte, the PLIST address, R0."""
+        return await program_call(self, flag, plist, r0)
+
+    def close_program_files(self) -> None:
+        """The files a program left open are closed when it ends (R6: at command end)."""
+        self.program_files.clear()
 
     # ---- IPL ----------------------------------------------------------------------------
-    async def ipl(self) -> int:
+    async def ipl(self) -> int | None:
         """The version line, the default disks, then PROFILE EXEC; its return code."""
         self.console.type(VERSION_LINE)
         for vaddr, letter, parent in DEFAULT_DISKS:
@@ -129,20 +158,31 @@ class Cms:
     # ---- the command loop -----------------------------------------------------------
     async def run(self) -> None:
         """IPL, then read and run command lines forever."""
-        self.ready(await self.ipl())
+        self.command_done(await self.ipl())
         while True:
             line = await self.console.read()
             _ = self.guest.attention  # an attention while CMS was reading is spent
             if not line.strip():
                 continue
-            self.ready(await self.terminal_line(line))
+            self.command_done(await self.terminal_line(line))
 
-    async def terminal_line(self, line: str) -> int:
-        """One line typed at the terminal (or read from the stack as a command)."""
+    def command_done(self, return_code: int | None) -> None:
+        """The ready message; after an abend (None) R6 types ``CMS`` instead."""
+        if return_code is None:
+            self.console.ready()
+            self.console.type("CMS")
+            return
+        self.ready(return_code)
+
+    async def terminal_line(self, line: str) -> int | None:
+        """One line typed at the terminal (or read from the stack as a command);
+        None after a program ended abnormally."""
         try:
             return await self.resolve(line, from_exec=False)
         except Halted:
             return 0
+        except Abend:
+            return None
         except CmsFsError as error:  # an EXEC file that cannot be read
             self.console.message(error.message("EXT"))
             return error.rc
@@ -192,8 +232,7 @@ class Cms:
         """The SVC 202 search: command, MODULE file, abbreviation; -3 if none."""
         spec = lookup(call.name)
         if spec is None and self.disks.find(call.name, "MODULE") is not None:
-            self.console.error("ITS", 999, "E", f"'{call.name} MODULE' CANNOT BE RUN YET")
-            return 1
+            return await self._module(call)
         if spec is None and self.settings.on("ABBREV") and self.settings.standard_abbreviations:
             spec = abbreviation(call.name)
         if spec is None:
@@ -204,12 +243,22 @@ class Cms:
         except CmsFsError as error:
             self.console.message(error.message(spec.module))
             return error.rc
-        except Halted:
+        except (Halted, Abend):
             raise
         except Exception:
             log.exception("CMS command %s failed", spec.name)
             self.console.error("ITP", 143, "T", f"PROGRAM CHECK IN SYSTEM ROUTINE {spec.name}")
             return 256
+
+    async def _module(self, call: Call) -> int:
+        """A ``name MODULE`` file: loaded into the user area and run."""
+        if self.running is not None:  # it would overwrite the program that called it
+            return NOT_FOUND
+        try:
+            return await run_module(self, call)
+        except CmsFsError as error:
+            self.console.message(error.message("MOD"))
+            return error.rc
 
     async def run_exec(self, name: str, args: Sequence[str]) -> int:
         return await self.exec_session.run(name, list(args))

@@ -1,8 +1,6 @@
 """Commands a user can name that this CMS does not provide yet.
 
-Program development (LOAD, INCLUDE, START, GENMOD, LOADMOD, the SVC 202
-program interface) needs the virtual CPU behind it, DISK DUMP/LOAD its card
-format.
+DISK DUMP/LOAD needs its card format.
 Each answers with a CMS-style message and return code 1 instead of falling
 through to CP as an unknown command.
 """
@@ -19,8 +17,7 @@ if TYPE_CHECKING:
     from guests.cms.nucleus import Cms
 
 LATER = (
-    ("LOAD", 4, "LIO"), ("INCLUDE", 2, "LIO"), ("START", 5, "LIO"), ("GENMOD", 3, "MOD"),
-    ("LOADMOD", 5, "MOD"), ("MODMAP", 3, "MOD"), ("DISK", 4, "DSK"),
+    ("DISK", 4, "DSK"),
     ("FILEDEF", 2, "FLD"), ("DDR", 3, "DDR"), ("DEBUG", 5, "DBG"), ("SVCTRACE", 4, "OVR"),
 )  # fmt: skip
 

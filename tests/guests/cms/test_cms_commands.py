@@ -130,7 +130,7 @@ async def test_resolution_order(disks: MemoryDisks) -> None:
     )
     assert after(output, "listfile")[0] == "MY LISTFILE"  # implied EXEC comes first
     assert after(output, "exec system")[0] == "SYSTEM EXEC"
-    assert after(output, "prog")[0] == "DMSITS999E 'PROG MODULE' CANNOT BE RUN YET"
+    assert after(output, "prog")[0] == "DMSMOD032E FILE 'PROG MODULE A1' IS NOT A VALID MODULE"
     assert after(output, "q time")[0] == "CP: QUERY TIME"  # unknown QUERY option: to CP
     assert after(output, "bogus") == [
         "UNKNOWN CP/CMS COMMAND",
@@ -138,7 +138,7 @@ async def test_resolution_order(disks: MemoryDisks) -> None:
     ]
     assert after(output, "listfile data")[0] == "DATA     FILE     A1"
     assert after(output, "l data")[0] == "UNKNOWN CP/CMS COMMAND"
-    assert after(output, "load data file")[0] == "DMSLIO000E LOAD IS NOT AVAILABLE IN THIS CMS YET"
+    assert after(output, "load data file")[0] == "DMSLIO002E FILE 'DATA TEXT' NOT FOUND"
 
 
 async def test_ready_message_forms(disks: MemoryDisks) -> None:

@@ -1,0 +1,308 @@
+"""User programs on the virtual CPU, and the SVCs they make (DMSITS, DMSITP, DMSABN).
+
+reference/cp-cms.md 12.1 and 12.2; R6 System Logic and Problem Determination
+Guide Vol. 2 (SY20-0887-1), "Types of SVCs and linkage conventions". A
+program runs from its entry point with R15 = the entry address, R14 = a
+return address in the nucleus, R13 = a save area, R1 = its tokenized
+parameter list and R0 = an extended one. CMS takes back control when it
+
+* issues SVC 202: R1 points at a PLIST whose first doubleword names a
+  nucleus function or a command (the high byte of R1 = X'01': R0 points at
+  an extended PLIST); R15 gets the return code. If the byte after the SVC is
+  zero, a ``DC AL4(error address)`` follows: with R15 = 0, or an error
+  address of 1, control goes on after the DC, otherwise to that address.
+  Every other register is as the program left it (R0 for WAITRD excepted);
+* issues SVC 203 with its inline halfword code (the low byte picks the
+  routine: 4 DMSFREE, 8 DMSFRET; best estimate), an error return if the code
+  is negative;
+* returns through R14 (R15 = its return code), takes a program check
+  (``DMSITP141T``), issues an SVC this CMS does not serve, or loads a
+  disabled wait PSW: then it ends and CMS types ``CMS`` and reads the next
+  command, as R6 does after an abend;
+* is interrupted by the attention key: the line typed then is an immediate
+  command (HX ends the program, the ready message follows) or the next
+  command line, and the program goes on.
+
+Nucleus storage below the user area holds the new PSWs (disabled waits that
+tell CMS what happened), the return SVC and save area, and parameter lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from guests.cms.console import Halted
+from server.cp.abi import ProgramEvent
+
+if TYPE_CHECKING:
+    from guests.cms.nucleus import Cms
+
+__all__ = ["Abend", "FreeStorage", "PlistError", "ProgramGuest", "ProgramRun", "run_program"]
+
+SVC_OLD, PROGRAM_OLD = 0x20, 0x28
+EXTERNAL_NEW, SVC_NEW, PROGRAM_NEW, MACHINE_NEW, IO_NEW = 0x58, 0x60, 0x68, 0x70, 0x78
+WAIT_PROGRAM, WAIT_SVC, WAIT_OTHER = 0xF01, 0xF02, 0xF03
+RETURN_SVC = 0x5000  # SVC 202 here is "the program returned"
+SAVE_AREA = 0x5008  # 18 words
+EPLIST_AREA = 0x5050
+FST_AREA = 0x5060  # STATE's copy of the FST (40 bytes)
+PLIST_AREA = 0x5100  # START and MODULE arguments, up to 64 doublewords
+TEXT_AREA = 0x5400  # the argument text the extended PLIST points at
+MAX_TOKENS = 64
+SVC_202, SVC_203 = 202, 203
+DMSFREE, DMSFRET = 4, 8
+
+EXCEPTIONS = {
+    0x01: "OPERATION", 0x02: "PRIVILEGED OPERATION", 0x03: "EXECUTE", 0x04: "PROTECTION",
+    0x05: "ADDRESSING", 0x06: "SPECIFICATION", 0x07: "DECIMAL DATA",
+    0x08: "FIXED-POINT OVERFLOW", 0x09: "FIXED-POINT DIVIDE", 0x0A: "DECIMAL OVERFLOW",
+    0x0B: "DECIMAL DIVIDE", 0x0C: "EXPONENT OVERFLOW", 0x0D: "EXPONENT UNDERFLOW",
+    0x0E: "SIGNIFICANCE", 0x0F: "FLOATING-POINT DIVIDE",
+}  # fmt: skip
+
+
+class ProgramGuest(Protocol):
+    """What the program runner uses of ``GuestInterface``."""
+
+    @property
+    def storage_size(self) -> int: ...
+
+    def read_storage(self, address: int, length: int) -> bytes: ...
+
+    def write_storage(self, address: int, data: bytes) -> None: ...
+
+    def gpr(self, number: int) -> int: ...
+
+    def set_gpr(self, number: int, value: int) -> None: ...
+
+    async def run_program(self, psw: bytes, svcs: frozenset[int]) -> ProgramEvent: ...
+
+
+class Abend(Exception):
+    """The program ended abnormally; its message has been typed."""
+
+
+class PlistError(Exception):
+    """A parameter list or buffer outside storage: an addressing exception."""
+
+
+def bc_psw(address: int, *, wait: bool = False, cc: int = 0) -> bytes:
+    """A BC-mode PSW, disabled for I/O and external interrupts, key 0, supervisor."""
+    return bytes([0, 0x02 if wait else 0, 0, 0, (cc & 3) << 4]) + (address & 0xFFFFFF).to_bytes(
+        3, "big"
+    )
+
+
+@dataclass
+class FreeStorage:
+    """DMSFREE/DMSFRET: doubleword blocks taken from the top of storage downwards."""
+
+    top: int
+    floor: int
+    blocks: dict[int, int] = field(default_factory=dict)  # address -> doublewords
+
+    def take(self, dwords: int) -> int | None:
+        size = dwords * 8
+        lowest = min(self.blocks, default=self.top)
+        address = (lowest - size) & ~7
+        if dwords <= 0 or address < self.floor:
+            return None
+        self.blocks[address] = dwords
+        return address
+
+    def floor_of_blocks(self) -> int:
+        """The lowest address given out (the top of storage when none is)."""
+        return min(self.blocks, default=self.top)
+
+    def give_back(self, address: int, dwords: int) -> bool:
+        if self.blocks.get(address) != dwords:
+            return False
+        del self.blocks[address]
+        return True
+
+
+@dataclass
+class ProgramRun:
+    """One program's run: where it is, what it is called."""
+
+    name: str
+    entry: int
+    args: list[str]
+    sections: list[tuple[str, int, int]] = field(default_factory=list)  # name, start, end
+
+    def routine_at(self, address: int) -> str:
+        for name, start, end in self.sections:
+            if start <= address < end:
+                return name
+        return self.name
+
+
+def tokens_bytes(tokens: list[str]) -> bytes:
+    """A tokenized PLIST: 8-byte blank-padded tokens and the X'FF' fence."""
+    body = b"".join(token[:8].ljust(8).encode("cp037", errors="replace") for token in tokens)
+    return body + b"\xff" * 8
+
+
+def prepare_low_core(guest: ProgramGuest) -> None:
+    """New PSWs that stop the program with a code, the return SVC, an empty save area."""
+    guest.write_storage(EXTERNAL_NEW, bc_psw(WAIT_OTHER, wait=True))
+    guest.write_storage(SVC_NEW, bc_psw(WAIT_SVC, wait=True))
+    guest.write_storage(PROGRAM_NEW, bc_psw(WAIT_PROGRAM, wait=True))
+    guest.write_storage(MACHINE_NEW, bc_psw(WAIT_OTHER, wait=True))
+    guest.write_storage(IO_NEW, bc_psw(WAIT_OTHER, wait=True))
+    guest.write_storage(RETURN_SVC, bytes.fromhex("0ACA") + bytes(6))
+    guest.write_storage(SAVE_AREA, bytes(72))
+
+
+def set_arguments(guest: ProgramGuest, tokens: list[str], text: str) -> None:
+    """R1 -> the tokenized PLIST, R0 -> the extended PLIST (command, args, end, 0)."""
+    tokens = tokens[: MAX_TOKENS - 1]
+    guest.write_storage(PLIST_AREA, tokens_bytes(tokens))
+    line = text.encode("cp037", errors="replace")[:240]
+    guest.write_storage(TEXT_AREA, line)
+    name_length = len(tokens[0]) + 1 if tokens else 0
+    begin = TEXT_AREA + min(name_length, len(line))
+    eplist = b"".join(value.to_bytes(4, "big") for value in (
+        TEXT_AREA, begin, TEXT_AREA + len(line), 0))  # fmt: skip
+    guest.write_storage(EPLIST_AREA, eplist)
+    guest.set_gpr(1, PLIST_AREA)
+    guest.set_gpr(0, EPLIST_AREA)
+
+
+async def run_program(cms: Cms, run: ProgramRun) -> int:
+    """Run a loaded program to its end; its return code (Abend after an abnormal end)."""
+    guest = cms.program_guest
+    prepare_low_core(guest)
+    set_arguments(guest, [run.name, *run.args], " ".join([run.name, *run.args]))
+    guest.set_gpr(13, SAVE_AREA)
+    guest.set_gpr(14, RETURN_SVC)
+    guest.set_gpr(15, run.entry)
+    psw = bc_psw(run.entry)
+    cms.running = run
+    try:
+        while True:
+            event = await guest.run_program(psw, frozenset({SVC_202, SVC_203}))
+            resumed = await _event(cms, run, event)
+            if resumed is None:
+                return _signed(guest.gpr(15))
+            psw = resumed
+    finally:
+        cms.running = None
+        cms.close_program_files()
+
+
+async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None:
+    """Service one stop: the PSW to resume with, or None when the program has returned."""
+    guest = cms.program_guest
+    address = int.from_bytes(event.psw[5:8], "big") if len(event.psw) >= 8 else 0
+    if event.reason == "SVC" and event.svc == SVC_202 and address == RETURN_SVC + 2:
+        return None
+    if event.reason == "SVC" and event.svc == SVC_202:
+        return await _svc202(cms, address, event.psw)
+    if event.reason == "SVC" and event.svc == SVC_203:
+        return _svc203(cms, run, address, event.psw)
+    if event.reason == "ATTENTION":
+        await _attention(cms)
+        return event.psw
+    if event.reason == "WAIT" and address == WAIT_PROGRAM:
+        _program_check(cms, run)
+    if event.reason == "WAIT" and address == WAIT_SVC:
+        old = guest.read_storage(SVC_OLD, 8)
+        number, at = int.from_bytes(old[2:4], "big"), int.from_bytes(old[5:8], "big")
+        cms.console.error("SVT", 121, "S", f"UNSUPPORTED SVC {number} (HEX {number:02X}) "
+                          f"CALLED FROM {at - 2:06X}")  # fmt: skip
+        raise Abend
+    psw_text = event.psw.hex().upper()
+    cms.console.type(f"DMKDSP450W CP ENTERED; DISABLED WAIT PSW '{psw_text[:8]} {psw_text[8:]}'")
+    raise Abend
+
+
+def _program_check(cms: Cms, run: ProgramRun) -> None:
+    old = cms.program_guest.read_storage(PROGRAM_OLD, 8)
+    code, at = int.from_bytes(old[2:4], "big") & 0xFF, int.from_bytes(old[5:8], "big")
+    kind = EXCEPTIONS.get(code, f"X'{code:02X}'")
+    routine = run.routine_at(at)
+    text = f"{kind} EXCEPTION OCCURRED AT {at:06X} IN ROUTINE {routine}"
+    cms.console.error("ITP", 141, "T", text)
+    raise Abend
+
+
+async def _attention(cms: Cms) -> None:
+    """The attention key while the program runs: an immediate command or a typed-ahead line."""
+    _ = cms.guest.attention
+    line = (await cms.guest.read()).strip()
+    if not cms.console.immediate(line.upper()):
+        cms.console.typed.append(line)
+    if cms.console.halt_requested:
+        cms.console.halt_requested = False
+        raise Halted
+
+
+async def _svc202(cms: Cms, after: int, psw: bytes) -> bytes:
+    guest = cms.program_guest
+    r1 = guest.gpr(1)
+    try:
+        return_code = await cms.program_call(r1 >> 24, r1 & 0xFFFFFF, guest.gpr(0) & 0xFFFFFF)
+    except PlistError:
+        routine = cms.running.routine_at(after) if cms.running else "DMSITS"
+        cms.console.error("ITP", 141, "T", f"ADDRESSING EXCEPTION OCCURRED AT {after:06X} "
+                          f"IN ROUTINE {routine}")  # fmt: skip
+        raise Abend from None
+    guest.set_gpr(15, return_code & 0xFFFFFFFF)
+    return _resume(cms, psw, after, error_dc=True, failed=return_code != 0)
+
+
+def _svc203(cms: Cms, run: ProgramRun, after: int, psw: bytes) -> bytes:
+    guest = cms.program_guest
+    raw = int.from_bytes(guest.read_storage(after, 2), "big")
+    code = raw - 0x10000 if raw & 0x8000 else raw
+    value = abs(code)
+    routine = value & 0xFF
+    if routine == DMSFREE:
+        ok = _dmsfree(cms, variable=bool(value & 0x0100))
+    elif routine == DMSFRET:
+        ok = cms.free_storage.give_back(guest.gpr(1) & 0xFFFFFF, guest.gpr(0) & 0xFFFFFF)
+    else:
+        cms.console.error("ITS", 122, "S", f"UNSUPPORTED SVC 203 CODE {code} CALLED FROM "
+                          f"{after - 2:06X} IN ROUTINE {run.routine_at(after)}")  # fmt: skip
+        raise Abend
+    guest.set_gpr(15, 0 if ok else 4)
+    next_address = after + 2  # a negative code (ERR=) gets R15 = 4 here and tests it
+    if not ok and code >= 0:
+        cms.console.error("FRE", 159, "T", "INSUFFICIENT FREE STORAGE AVAILABLE")
+        raise Abend
+    return psw[:5] + next_address.to_bytes(3, "big")
+
+
+def _dmsfree(cms: Cms, *, variable: bool) -> bool:
+    guest = cms.program_guest
+    wanted = guest.gpr(0) & 0xFFFFFF
+    address = cms.free_storage.take(wanted)
+    if address is None and variable:
+        minimum = guest.gpr(1) & 0xFFFFFF
+        while address is None and wanted > minimum:
+            wanted = max(minimum, wanted // 2)
+            address = cms.free_storage.take(wanted)
+    if address is None:
+        return False
+    guest.set_gpr(0, wanted)
+    guest.set_gpr(1, address)
+    return True
+
+
+def _resume(cms: Cms, psw: bytes, after: int, *, error_dc: bool, failed: bool) -> bytes:
+    """Where SVC 202 returns: after the optional ``DC AL4(error)``, or to the error address."""
+    guest = cms.program_guest
+    if error_dc and after + 4 <= guest.storage_size and guest.read_storage(after, 1) == b"\x00":
+        error_address = int.from_bytes(guest.read_storage(after, 4), "big")
+        target = after + 4
+        if failed and error_address != 1:
+            target = error_address & 0xFFFFFF
+        return psw[:5] + target.to_bytes(3, "big")
+    return psw[:5] + after.to_bytes(3, "big")
+
+
+def _signed(value: int) -> int:
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value & 0x80000000 else value

@@ -1,0 +1,317 @@
+"""S/370 programs under CMS over telnet: LOAD/INCLUDE/START, SVC 202/203, GENMOD, MODULEs.
+
+The programs are assembled with binutils-s390x and turned into TEXT decks
+(tests/guests/cms/objdeck.py), written on the user's A-disk before the
+server starts; the user then loads and runs them on the virtual CPU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from directory.passwords import hash_password
+from guests.cms.fs import CmsDisk
+from server.dasd.volumes import VolumeRegistry
+from tests.guests.cms.objdeck import assemble, text_deck
+from tests.integration.conftest import VMServer, make_test_directory
+from tests.integration.telnet import TTY
+from tests.integration.test_cms_dasd import StoreBlocks
+
+READY = r"Ready; T=\d+\.\d\d/\d+\.\d\d \d\d:\d\d:\d\d"
+
+
+def ebcdic(text: str) -> str:
+    """A GNU as ``.byte`` line holding ``text`` in EBCDIC."""
+    return "        .byte " + ",".join(str(byte) for byte in text.encode("cp037"))
+
+
+def typlin(label: str, text_label: str, length: int) -> str:
+    return f"""
+        .align 8
+{label}: {ebcdic("TYPLIN  ")[8:]}
+        .long {text_label}
+        .byte 0xC2,0
+        .short {length}"""
+
+
+HELLO = f"""
+        .text
+        .globl hello
+hello:  stm %r14,%r12,12(%r13)
+        balr %r12,0
+base:   lr %r11,%r1
+        la %r1,greet-base(%r12)
+        svc 202
+        la %r2,8(%r11)
+        st %r2,argp+8-base(%r12)
+        mvi argp+8-base(%r12),1
+        la %r1,argp-base(%r12)
+        svc 202
+        la %r1,rdp-base(%r12)
+        svc 202
+        .long 1
+        la %r3,10
+        ar %r0,%r3
+        sth %r0,echo+14-base(%r12)
+        la %r1,echo-base(%r12)
+        svc 202
+        la %r1,lst-base(%r12)
+        svc 202
+        .long .+4
+        la %r0,8
+        svc 203
+        .short 4
+        ltr %r15,%r15
+        bc 7,fail-base(%r12)
+        la %r0,8
+        svc 203
+        .short 8
+        la %r1,wr1-base(%r12)
+        svc 202
+        .long fail
+        la %r2,buf2-base(%r12)
+        st %r2,wr1+28-base(%r12)
+        svc 202
+        .long fail
+        la %r1,fin-base(%r12)
+        svc 202
+        la %r1,rd2-base(%r12)
+        svc 202
+        .long fail
+        la %r1,show-base(%r12)
+        svc 202
+        la %r1,nost-base(%r12)
+        svc 202
+        .long staterr
+        la %r2,0
+        bc 15,exit-base(%r12)
+fail:   la %r2,99
+        bc 15,exit-base(%r12)
+staterr: lr %r2,%r15
+exit:   lr %r15,%r2
+        l %r14,12(%r13)
+        lm %r0,%r12,20(%r13)
+        br %r14
+{typlin("greet", "greettx", 16)}
+greettx:
+{ebcdic("HELLO FROM S/370")}
+{typlin("argp", "greettx", 8)}
+        .align 8
+rdp:
+{ebcdic("WAITRD  ")}
+        .long inbuf
+        .byte 0xE4,0,0,100
+{typlin("echo", "prefix", 0)}
+prefix:
+{ebcdic("YOU SAID: ")}
+inbuf:  .space 100
+        .align 8
+lst:
+{ebcdic("LISTFILEHELLO   TEXT    A       ")}
+        .byte 255,255,255,255,255,255,255,255
+        .align 8
+wr1:
+{ebcdic("WRBUF   OUT     DATA    A1")}
+        .short 0
+        .long buf1
+        .long 80
+        .byte 0xC6,0
+        .short 1
+        .long 0
+        .align 8
+fin:
+{ebcdic("FINIS   OUT     DATA    A1")}
+        .space 18
+        .align 8
+rd2:
+{ebcdic("RDBUF   OUT     DATA    A1")}
+        .short 2
+        .long rdbuf
+        .long 80
+        .byte 0xC6,0
+        .short 1
+        .long 0
+{typlin("show", "rdbuf", 80)}
+        .align 8
+nost:
+{ebcdic("STATE   NOSUCH  FILE    A1")}
+        .space 18
+buf1:
+{ebcdic("FIRST RECORD".ljust(80))}
+buf2:
+{ebcdic("SECOND RECORD WRITTEN BY WRBUF".ljust(80))}
+rdbuf:  .space 80
+"""
+
+BAD = """
+        .text
+        .globl bad
+bad:    balr %r12,0
+        .long 0
+"""
+
+LOOP = """
+        .text
+        .globl loop
+loop:   balr %r12,0
+again:  bc 15,again-loop-2(%r12)
+"""
+
+WILD = """
+        .text
+        .globl wild
+wild:   svc 99
+        br %r14
+"""
+
+BADPLIST = """
+        .text
+        .globl badp
+badp:   l %r1,where-badp(%r15)
+        svc 202
+        br %r14
+where:  .long 0x00FFFFF0
+"""
+
+CALLER = """
+        .text
+        .globl caller
+caller: l %r15,there-caller(%r15)
+        br %r15
+there:  .long missing
+"""
+
+
+def directory() -> str:
+    return make_test_directory() + (
+        f"USER PROGU {hash_password('PROGPW', log2_n=4)} 4M 16M G\n"
+        " IPL CMS\n"
+        " CONSOLE 009 3215\n"
+        " MDISK 191 3350 001 002 PGMVOL MR\n"
+    )
+
+
+def put_decks(data_dir: Path, workdir: Path) -> None:
+    """Format PROGU's 191 and write the TEXT decks, while the server is down."""
+    decks = {"HELLO": HELLO, "BAD": BAD, "LOOP": LOOP, "WILD": WILD, "BADP": BADPLIST,
+             "CALLER": CALLER}  # fmt: skip
+    registry = VolumeRegistry(data_dir)
+    try:
+        registry.create("PGMVOL", "3350", 4)
+        blocks = StoreBlocks(registry.ckd_minidisk("PGMVOL", 1, 2))
+        blocks.format_tracks()
+        disk = CmsDisk.format(blocks, "PROGS")
+        for name, source in decks.items():
+            cards = text_deck(assemble(source, workdir, name.lower()), name)
+            disk.write(name, "TEXT", cards, recfm="F", lrecl=80)
+    finally:
+        registry.close()
+
+
+@pytest.fixture(scope="module")
+def program_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
+    data_dir = tmp_path_factory.mktemp("programs")
+    put_decks(data_dir, tmp_path_factory.mktemp("asm"))
+    server = VMServer(data_dir, directory())
+    yield server
+    server.stop()
+
+
+def logon(server: VMServer) -> TTY:
+    tty = TTY(server.port, timeout=30)
+    tty.logon("PROGU", "PROGPW")
+    tty.expect(r"CMS VERSION 6\.0")
+    tty.expect(READY)
+    tty.send("#CP SET EMSG ON")
+    return tty
+
+
+def run_hello(tty: TTY) -> None:
+    """HELLO's dialogue: greeting, its argument, a line read and echoed, LISTFILE, files."""
+    tty.expect("HELLO FROM S/370")
+    tty.expect("XYZ")
+    tty.send("some words")
+    tty.expect("YOU SAID: SOME WORDS")
+    tty.expect("HELLO    TEXT     A1")
+    tty.expect("SECOND RECORD WRITTEN BY WRBUF")
+    tty.expect(r"Ready\(00028\);")  # STATE NOSUCH FILE took the error exit: rc 28
+
+
+def test_load_start_genmod_and_run_by_name(program_server: VMServer) -> None:
+    tty = logon(program_server)
+    tty.send("load hello")
+    tty.expect(READY)
+    tty.send("type load map a5")
+    tty.expect(r"HELLO    SD 020000")
+    tty.expect(READY)
+    tty.send("start * xyz")
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    run_hello(tty)
+    tty.send("type out data")
+    tty.expect("FIRST RECORD")
+    tty.expect("SECOND RECORD WRITTEN BY WRBUF")
+    tty.expect(READY)
+    tty.send("genmod hello")
+    tty.expect(READY)
+    tty.send("erase out data")
+    tty.expect(READY)
+    tty.send("hello xyz")  # the MODULE through command resolution
+    run_hello(tty)
+    tty.send("modmap hello")
+    tty.expect(r"HELLO    SD 020000")
+    tty.expect(READY)
+    tty.send("load bad (nomap")
+    tty.expect(READY)
+    tty.send("loadmod hello")
+    tty.expect(READY)
+    tty.send("start * xyz")
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    run_hello(tty)
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)
+
+
+def test_wild_programs_end_with_messages(program_server: VMServer) -> None:
+    tty = logon(program_server)
+    tty.send("load bad (start")
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    tty.expect(r"DMSITP141T OPERATION EXCEPTION OCCURRED AT 020004 IN ROUTINE BAD")
+    tty.expect(r"\nCMS")
+    tty.send("load wild (start")
+    tty.expect(r"DMSSVT121S UNSUPPORTED SVC 99 \(HEX 63\) CALLED FROM 020000")
+    tty.expect(r"\nCMS")
+    tty.send("load badp (start")
+    tty.expect(r"DMSITP141T ADDRESSING EXCEPTION OCCURRED AT 020006 IN ROUTINE BADP")
+    tty.expect(r"\nCMS")
+    tty.send("load caller")
+    tty.expect("DMSLIO201W THE FOLLOWING NAMES ARE UNDEFINED:")
+    tty.expect("MISSING")
+    tty.expect(r"Ready\(00004\);")
+    tty.send("start")  # the unresolved name is 0: a branch to location 0
+    tty.expect("DMSITP141T [A-Z -]+ EXCEPTION OCCURRED AT")
+    tty.expect(r"\nCMS")
+    tty.send("load loop (start")
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    tty.child.sendcontrol("c")  # attention while the program loops
+    tty.send("HX")
+    tty.expect(READY)
+    tty.send("start xxx")
+    tty.expect(r"DMSLIO021E ENTRY POINT 'XXX' NOT FOUND")
+    tty.expect(r"Ready\(00040\);")
+    tty.send("load nosuch")
+    tty.expect(r"DMSLIO002E FILE 'NOSUCH TEXT' NOT FOUND")
+    tty.expect(r"Ready\(00028\);")
+    tty.send("start")
+    tty.expect(r"DMSLIO055E NO ENTRY POINT DEFINED")
+    tty.expect(r"Ready\(00040\);")
+    tty.send("modmap bad")
+    tty.expect(r"DMSMOD002E FILE 'BAD MODULE \*' NOT FOUND")
+    tty.send("q userid")  # CMS and the session carry on
+    tty.expect("PROGU    AT")
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)
+    assert program_server.alive()
