@@ -43,17 +43,19 @@ from guests.rscs.nje import (
 from guests.rscs.nje.control import NAK_NO_SUCH_LINK
 from guests.rscs.routing import MAX_HOPS, route
 from guests.rscs.spoolio import (
+    JOB_USER,
     SYSTEM_USER,
     Destination,
     from_file_records,
     origin_of,
     outbound_file,
     parse_tag,
+    received_destination,
     received_network_id,
     received_settings,
 )
 from server.cp.abi import GuestInterface, ReaderFile
-from spool.model import OutputSettings
+from spool.model import DeviceType, OutputSettings
 from spool.store import NetworkOrigin
 
 log = logging.getLogger(__name__)
@@ -316,6 +318,9 @@ class RSCS:
         if dest.hops > MAX_HOPS:
             await self.return_file(reader_file, f"MORE THAN {MAX_HOPS} HOPS (A ROUTING LOOP?)")
             return
+        if dest.user == JOB_USER and spool_file.device is not DeviceType.PUN:
+            await self.return_file(reader_file, "A JOB MUST BE A PUNCH FILE")
+            return
         if dest.node == self.local_node:
             await self.deliver_reader_file(reader_file, dest)
             return
@@ -335,8 +340,8 @@ class RSCS:
         """A file in RSCS's reader for a user of this node (a returned file, or a local tag)."""
         spool_file = reader_file.spool_file
         node, user = origin_of(spool_file, self.local_node)
-        to = self.local_user(dest.user)
-        if not await self.user_exists(to) and not dest.returned:
+        to = None if dest.user == SYSTEM_USER and not dest.returned else self.local_user(dest.user)
+        if to is not None and not await self.user_exists(to) and not dest.returned:
             await self.return_file(reader_file, f"USER {to} NOT DEFINED AT {self.local_node}")
             return
         settings = OutputSettings(
@@ -347,12 +352,16 @@ class RSCS:
         origin = NetworkOrigin(node, user, spool_file.network_id)
         delivered = await self.guest.send_file(reader_file.records, settings, origin)
         await self.guest.finish_reader_file(reader_file)
-        text = messages.file_spooled(delivered.spoolid, spool_file.spoolid, to, node, user)
-        await self.tell_local(to, text)
+        where = to or f"SYSTEM {spool_file.device.value}"
+        text = messages.file_spooled(delivered.spoolid, spool_file.spoolid, where, node, user)
+        if to is None:
+            self.console(text)
+        else:
+            await self.tell_local(to, text)
 
     def local_user(self, user: str) -> str:
-        """The user a file or message for ``user`` here goes to (SYSTEM: the operator)."""
-        return self.config.operators[0] if user == SYSTEM_USER else user
+        """The user a file or message for ``user`` here goes to (SYSTEM, JOB: the operator)."""
+        return self.config.operators[0] if user in (SYSTEM_USER, JOB_USER) else user
 
     async def user_exists(self, user: str) -> bool:
         """Whether ``user`` is in this system's directory, when CP can tell RSCS that."""
@@ -416,25 +425,29 @@ class RSCS:
         if nid in self.recent:
             await session.confirm(file)  # sent again after a lost C0: already committed
             return
-        dest_node, dest_user = file.dest_node.upper(), (file.dest_user or SYSTEM_USER).upper()
+        dest_node, dest_user = received_destination(file)
         origin = NetworkOrigin(file.origin_node, file.origin_user, nid)
         records = from_file_records([*file.records], file.is_print)
-        local = self.local_user(dest_user)
-        if dest_node == self.local_node and await self.user_exists(local):
+        local: str | None = self.local_user(dest_user)
+        if dest_node == self.local_node and dest_user == SYSTEM_USER:
+            settings, local = received_settings(file, None), None  # this system's devices
+        elif dest_node == self.local_node and await self.user_exists(local or ""):
             settings = received_settings(file, local)
         else:
             tag = f"{dest_node} {dest_user} HOP={file.hops + 1}"
-            settings = received_settings(file, self.guest.userid, tag)
+            settings, local = received_settings(file, self.guest.userid, tag), ""
         spool_file = await self.guest.send_file(records, settings, origin)
         self.recent.append(nid)
         await self.save()
         await session.confirm(file)
-        if settings.to == local:
+        if local != "":
+            where = local or f"SYSTEM {settings.device.value}"
             text = messages.file_spooled(
-                spool_file.spoolid, file.njh.job_id, local, file.origin_node, file.origin_user
+                spool_file.spoolid, file.njh.job_id, where, file.origin_node, file.origin_user
             )
             self.console(text)
-            await self.tell_local(local, text)
+            if local:
+                await self.tell_local(local, text)
 
 
 def one_line(text: str) -> str:

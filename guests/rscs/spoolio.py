@@ -5,6 +5,12 @@ cp-cms.md 5.32 TAG and 8.6).
 A user's tag is ``locid [userid [priority]]``. A file RSCS stores for the next hop (store
 and forward) is a file in RSCS's own reader whose tag names its destination and carries
 ``HOP=n``, and whose network origin names the node and user that created it.
+
+Two userids are keywords (z/VM RSCS; R6 RSCS knew only ``locid [userid] [priority]``, CP
+Command Reference R6, TAG usage note 1): ``SYSTEM`` (or no userid) sends the file to the
+destination system's own printer or punch, and ``JOB`` sends a punch file as a job for
+execution at the destination, on an NJE SYSIN stream (NJH execution node, no NDH). A vm370
+node runs no batch jobs: a job for it is put in the RSCS operator's reader.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from spool.model import DeviceType, FileName, OutputSettings, SpoolFile
 
 DEFAULT_PRIORITY = 50
 SYSTEM_USER = "SYSTEM"
+JOB_USER = "JOB"
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,9 @@ def outbound_file(reader_file: ReaderFile, dest: Destination, local_node: str) -
     njh = file.njh
     assert isinstance(njh, JobHeader)
     njh = dataclasses.replace(njh, hops=dest.hops, entry_time=entry_time or njh.entry_time)
+    if dest.user == JOB_USER:  # SYSIN: the job header names where it runs; no data set header
+        njh = dataclasses.replace(njh, exec_node=dest.node, exec_user="")
+        return dataclasses.replace(file, njh=njh, ndhs=(), sysin=True, key=reader_file)
     return dataclasses.replace(file, njh=njh, key=reader_file)
 
 
@@ -114,8 +124,16 @@ def received_network_id(file: ReceivedFile) -> str:
     return network_id(node, job_id, entry_time)
 
 
-def received_settings(file: ReceivedFile, to: str, tag: str = "") -> OutputSettings:
-    """SPOOL settings for a received file put in ``to``'s reader."""
+def received_destination(file: ReceivedFile) -> tuple[str, str]:
+    """(node, user) a received file is for: a job's user is JOB, no user is SYSTEM."""
+    if file.sysin:
+        return file.dest_node.upper(), JOB_USER
+    return file.dest_node.upper(), (file.dest_user or SYSTEM_USER).upper()
+
+
+def received_settings(file: ReceivedFile, to: str | None, tag: str = "") -> OutputSettings:
+    """SPOOL settings for a received file put in ``to``'s reader (None: the system's
+    printer or punch queue)."""
     spool_class = (file.spool_class or "A").strip()[:1] or "A"
     if not spool_class.isalnum():
         spool_class = "A"

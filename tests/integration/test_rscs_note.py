@@ -119,3 +119,35 @@ def test_note_by_nickname_unsent_note_and_bad_operands(pair: Network) -> None:
         tty.send("#CP LOGOFF")
         tty.expect(pexpect.EOF)
     assert pair.servers["NODEA"].alive() and pair.servers["NODEB"].alive()
+
+
+def test_tag_job_and_system(pair: Network) -> None:
+    sender = cms_user(pair.servers["NODEA"], "SENDER")
+    operator = cp_user(pair.servers["NODEB"], "OPERATOR", "OPPW")
+    wait_link_active(operator, "NODEA")
+    sender.send("cp spool punch to rscs")
+    sender.expect(READY)
+    sender.send("cp tag dev punch nodeb job")  # a job, on a SYSIN stream
+    sender.expect(READY)
+    sender.send("punch loop exec s")
+    sender.expect(r"DMTNJE104I FILE \d{4} SENT TO NODEB\(JOB\) ON LINK NODEB")
+    operator.expect(r"SPOOLED TO OPERATOR -- ORG NODEA\(SENDER\)")  # no batch here: the operator
+    operator.send("QUERY RDR ALL")
+    operator.expect(r"RSCS +\d{4} A PUN 00000006 .* LOOP +OUTPUT .* FROM NODEA\(SENDER\)")
+    sender.send("cp spool printer to rscs")
+    sender.expect(READY)
+    sender.send("cp tag dev printer nodeb job")  # a job is cards
+    sender.expect(READY)
+    sender.send("print loop exec s")
+    sender.expect(r"DMTAXS106E FILE \d{4} RETURNED: A JOB MUST BE A PUNCH FILE")
+    sender.send("#CP PURGE RDR ALL")
+    sender.send("cp tag dev printer nodeb system")  # the other system's printer
+    sender.expect(READY)
+    sender.send("print loop exec s")
+    sender.expect(r"DMTNJE104I FILE \d{4} SENT TO NODEB\(SYSTEM\) ON LINK NODEB")
+    operator.send("QUERY PRINTER SYSTEM ALL")
+    operator.expect(r"RSCS +\d{4} A PRT \d{8} .* LOOP +EXEC .* FROM NODEA\(SENDER\)")
+    sender.send("#CP LOGOFF")
+    sender.expect(pexpect.EOF)
+    operator.send("LOGOFF")
+    operator.expect(pexpect.EOF)
