@@ -51,6 +51,8 @@ async def spool_console(ctx: CommandContext, words: list[str]) -> None:
             started = False
         elif word in ("TERM", "NOTERM"):
             spool.terminal = word == "TERM"
+        elif word == "OFF":
+            spool.output.to, spool.output.for_user = None, None
         elif word in ("TO", "FOR") and value is not None:
             who = user.userid if value == "*" else None if value == "SYSTEM" else value
             spool.output.to, spool.output.for_user = (who, None) if word == "TO" else (None, who)
@@ -161,6 +163,8 @@ def apply_setting(unit: UnitRecord, words: list[str], index: int) -> int:
         return 2
     elif unit.output is not None and word in ("TO", "FOR"):
         return set_destination(unit, word, value)
+    elif unit.output is not None and word == "OFF":  # no TO/FOR: the system queue
+        unit.output.to, unit.output.for_user = None, None
     else:
         raise invalid_operand("CSP", word)
     return 1
@@ -183,7 +187,7 @@ def set_destination(unit: UnitRecord, word: str, value: str | None) -> int:
     "SPOOL",
     minimum=2,
     syntax="SPool device [CLass c] [CONt|NOCont] [HOld|NOHold] "
-    "[COpy nn] [TO|FOR userid|*|SYSTEM] [EOF|NOEof] [CLOSE|PURGE]",
+    "[COpy nn] [TO|FOR userid|*|SYSTEM|OFF] [EOF|NOEof] [CLOSE|PURGE]",
 )
 async def spool(ctx: CommandContext) -> None:
     words = ctx.operands
