@@ -63,6 +63,7 @@ import guests.cms.edit.command  # noqa: E402,F401  (EDIT, before later's placeho
 from guests.cms.commands import (  # noqa: E402  (the modules register themselves)
     access,
     copyfile,
+    ddr,
     disk,
     filedef,
     files,
@@ -80,6 +81,7 @@ from guests.cms.commands import (  # noqa: E402  (the modules register themselve
 __all__ += [
     "access",
     "copyfile",
+    "ddr",
     "disk",
     "filedef",
     "files",
