@@ -15,8 +15,8 @@ file.  "Paper" is a host file in the data directory:
   80-byte card images as they were punched (object decks stay usable).
 
 While a file is produced the host file is ``*.partial``; FLUSH leaves what was
-produced as ``*.flushed.txt``, a shutdown as ``*.interrupted.txt`` (the file
-stays queued and is produced again from its start).  Devices run at
+produced as ``*.flushed.txt``, a shutdown or a crash as ``*.interrupted.txt``
+(the file stays queued and is produced again from its start).  Devices run at
 ``per_minute`` records a minute, so the operator's FLUSH, BACKSPAC, REPEAT and
 SPACE act on a file while it is being produced, as on a real printer.
 
@@ -297,7 +297,17 @@ class RealDevice:
 
     # ---- producing files ----------------------------------------------------------------
     def run(self) -> None:
+        self.tidy()
         self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def tidy(self) -> None:
+        """Output cut short by a crash is renamed ``*.interrupted.*``; its file is still
+        queued and is produced again from its start."""
+        if not self.folder.exists():
+            return
+        for partial in self.folder.glob("*.partial"):
+            stem, kind = partial.name.removesuffix(".partial").rsplit(".", 1)
+            partial.replace(partial.with_name(f"{stem}.interrupted.{kind}"))
 
     async def _run(self) -> None:
         store = self.owner.store

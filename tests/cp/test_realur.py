@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from server.cp.realur import ActiveFile, UnitRecordConfigError, device_settings
+from server.cp.realur import (
+    ActiveFile,
+    RealDevice,
+    RealUnitRecord,
+    UnitRecordConfigError,
+    device_settings,
+)
 from spool.model import DeviceType, FileName, HoldStatus, Queue, RecordFormat, SpoolFile
 from spool.records import print_line
 
@@ -69,3 +76,18 @@ def test_backspace_counts_pages_by_skips_to_channel_one() -> None:
     no_skips = listing([print_line("X")] * 5)
     no_skips.position = 4
     assert no_skips.pages_back(3, from_end=False) == 0  # without skips: the file's start
+
+
+def test_output_cut_short_by_a_crash_is_renamed_at_start(tmp_path: Path) -> None:
+    owner = RealUnitRecord.__new__(RealUnitRecord)
+    owner.data_dir = tmp_path
+    device = RealDevice(owner, device_settings({})[0])
+    folder = tmp_path / "printer" / "00E"
+    folder.mkdir(parents=True)
+    (folder / "20261122-010203-0007-ALICE.txt.partial").write_text("half")
+    (folder / "20261122-010203-0006-ALICE.txt").write_text("whole")
+    device.tidy()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "20261122-010203-0006-ALICE.txt",
+        "20261122-010203-0007-ALICE.interrupted.txt",
+    ]
