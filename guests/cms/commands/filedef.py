@@ -2,7 +2,7 @@
 
 ``FIledef ddname|nn|* device [(options)]`` with device ``Terminal``,
 ``PRinter``, ``PUnch``, ``Reader``, ``DUMMY``, ``TAPn``, ``CLEAR`` or
-``DISK [FILE ddname | fn ft [A1|fm]] [DSN ?|q1 q2 ...]``. ``nn`` is the FORTRAN
+``DISK [FILE|fn [ddname|ft [A1|fm]]] [DSN ?|q1 q2 ...]``. ``nn`` is the FORTRAN
 unit, ddname ``FTnnF001``. The table lives as long as the CMS session (a new
 IPL starts an empty one); ``FILEDEF ddname CLEAR`` drops one definition
 (DMSFLD704I when there is none), ``FILEDEF * CLEAR`` every definition not made
@@ -17,7 +17,7 @@ RECFM, LRECL, BLKSIZE and DISP MOD; the OS access methods that would use the
 others (CONCAT, DSORG, KEYLEN, LIMCT, OPTCD, XTENT, tape modes) do not exist
 in this CMS yet. Messages: 069I disk not accessed (the definition is made),
 220R the DSN prompt, 704I, 027E an unknown device, 050E no device (numbers
-best estimate), and the common 003E/029E/054E/070E.
+best estimate), and the common 003E/029E/048E/070E.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from weakref import WeakKeyDictionary
 from guests.cms.commands import command
 from guests.cms.commands.common import (
     CommandError,
-    incomplete_fileid,
     invalid_option,
     invalid_parameter,
     numeric,
@@ -164,8 +163,8 @@ async def _disk_file(cms: Cms, ddname: str, words: list[str]) -> tuple[tuple[str
         dsname = ".".join(qualifiers)
     if not words:
         return ("FILE", ddname, "A1"), dsname
-    if len(words) < 2:
-        raise incomplete_fileid()
+    if len(words) < 2:  # fn alone: the filetype is the ddname (FILEDEF's FILE|fn ddname|ft)
+        return (words[0], ddname, "A1"), dsname
     if len(words) > 3:
         raise invalid_parameter(words[3])
     fm = words[2] if len(words) > 2 else "A1"

@@ -10,7 +10,8 @@ file (DISK; replaced, or extended with DISP MOD), the virtual printer
 closed when the move ends, the console (TERMINAL), or nothing (DUMMY).
 
 Record format: RECFM and LRECL of the output FILEDEF, else those of the
-input (a CMS file's own, F 80 for cards, V for console lines). F records are
+input (a CMS file's own, F 80 for cards -- longer for a printer file in the
+reader --, V for console lines). F records are
 padded with blanks or cut to LRECL; V records are cut to LRECL when one is
 given. A CMS file keeps logical records, so the blocked and spanned forms
 (FB, VB, FBS, VBS) and BLKSIZE leave the records as they are and U is kept as
@@ -111,7 +112,8 @@ async def _read_input(cms: Cms, definition: Definition) -> DataSet | None:
         if reader_file is None:
             return None
         await cms.guest.finish_reader_file(reader_file)
-        return DataSet([card[:CARD] for card in reader_file.records], "F", CARD)
+        longest = max((len(card) for card in reader_file.records), default=CARD)
+        return DataSet(list(reader_file.records), "F", max(longest, CARD))
     if device in TAPES:
         raise _not_attached(definition)
     raise CommandError(27, f"INVALID DEVICE '{device}' FOR DDNAME '{definition.ddname}'")
