@@ -248,6 +248,8 @@ class ConsoleScreen:
             cells += [" "] * (column - len(cells))
             cells[column - 1] = char
         self.rows = ["".join(cells).rstrip()[: layout.row_width(i)] for i, cells in enumerate(grid)]
+        if len(self.rows) == layout.output_rows and not self.rows[-1] and last_row == len(grid) - 1:
+            self.rows.pop()  # a blank last row, written so, is free for CP's output again
 
     def reformat(self) -> list[bytes]:
         """X'FE': the whole CP screen rewritten, output area empty, cursor in the input area."""

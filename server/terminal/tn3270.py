@@ -1,7 +1,8 @@
 """The 3270 console: a TN3270 client as a VM/370 display terminal.
 
-Keys behave as reference/terminals.md 6.4 describes: ENTER gives CP (or,
-later, the guest) the input line; PA1 is attention; PA2 and CLEAR move to
+Keys behave as reference/terminals.md 6.4 describes: ENTER gives CP (or
+the guest) the input line, and with nothing typed gives a guest's VM READ a
+null line; PA1 is attention; PA2 and CLEAR move to
 the next screen; ENTER with nothing typed in MORE... holds the screen; PF
 keys do what ``SET PFnn`` says (IMMED, DELAYED, RETRIEVE) or act as ENTER.
 Every inbound AID is answered with a write that unlocks the keyboard.
@@ -234,16 +235,16 @@ class Keyboard:
         task.add_done_callback(self.attention_tasks.discard)
 
     def _enter(self, text: str) -> None:
-        if not text:
-            if self.screen.display == "MORE":
-                self.console.send(self.screen.hold())
-            else:
-                self.console.send([self.screen.status_only()])
+        if not text and self.screen.display == "MORE":
+            self.console.send(self.screen.hold())
+            return
+        if not text and self.screen.execution != "VM READ":
+            self.console.send([self.screen.status_only()])
             return
         if self.busy or not self.lines.empty():
             self.console.send(self.screen.refuse_input())
             return
-        hidden = self.screen.hidden
+        hidden = self.screen.hidden or not text  # a null line for the guest: nothing echoed
         if not hidden:
             self.retrieve.append(text)
             self.retrieve_at = len(self.retrieve)

@@ -5,8 +5,9 @@ fm the file is looked for on the A-disk and its extensions, ``*`` searches
 every disk; a file found on a read-only extension is written back to its
 parent's mode. A file not found is new (``NEW FILE:``) and is written to A (or
 fm). Existing files keep their RECFM and LRECL (a V file narrower than the
-filetype's default gets the default); LRECL is at most 160. NODISP asks for
-line mode, which is the only mode here.
+filetype's default gets the default); LRECL is at most 160. On a 3270 the
+editor runs in display mode (``guests.cms.edit.display``); NODISP asks for
+line mode, the only mode on a typewriter or line-mode terminal.
 
 Messages: DMSEDI054E incomplete fileid, 003E invalid option, 029E invalid
 LRECL value, 044E record length above the maximum, 069E disk not accessed,
@@ -29,6 +30,8 @@ from guests.cms.commands.common import (
     numeric,
     parse_mode,
 )
+from guests.cms.display import open_display
+from guests.cms.edit.display import DisplayHost
 from guests.cms.edit.editor import EditError, Editor, FileId
 from guests.cms.edit.profile import MAX_LRECL, defaults_for
 from guests.cms.fs import CmsFsError, DiskReadOnly
@@ -160,5 +163,15 @@ async def edit(cms: Cms, call: Call) -> int:
     if recfm is not None and lrecl is None:
         default = defaults_for(ft).lrecl
         lrecl = max(width, default) if recfm == "V" else width
-    editor = Editor(CmsEditHost(cms), fileid, lines, new=recfm is None, lrecl=lrecl, recfm=recfm)
-    return await editor.run()
+    host = CmsEditHost(cms)
+    screen = None if "NODISP" in call.options else open_display(cms.guest)
+    if screen is None:
+        editor = Editor(host, fileid, lines, new=recfm is None, lrecl=lrecl, recfm=recfm)
+        return await editor.run()
+    display = DisplayHost(host, screen)
+    editor = Editor(display, fileid, lines, new=recfm is None, lrecl=lrecl, recfm=recfm)
+    display.editor = editor
+    try:
+        return await editor.run()
+    finally:
+        display.leave()

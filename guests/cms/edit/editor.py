@@ -187,8 +187,10 @@ class Editor:
         self.current = max(0, min(position, len(self.lines) + 1))
 
     def verify(self) -> None:
-        """Type the current line if VERIFY is on (``TOF:``/``EOF:`` at the null lines)."""
-        if self.settings.verify:
+        """Type the current line if VERIFY is on (``TOF:``/``EOF:`` at the null lines).
+
+        In display mode the screen shows it (``guests.cms.edit.display``)."""
+        if self.settings.verify and not getattr(self.host, "active", False):
             self.show_current()
 
     def show_current(self) -> None:

@@ -1,0 +1,70 @@
+"""The CMS display terminal interface (DMSGIO, the DISPW macro) over DIAGNOSE X'58'.
+
+VM/370 System Logic Vol. 2 (SY20-0887-1), "CMS Interface for Display
+Terminals": DMSGIO builds one display CCW (X'19') and issues DIAGNOSE X'58'
+to put up to a screenful of data into the console's output area from a given
+line; ``CANCEL=YES`` erases the output area (control X'FF'). Data shown this
+way is not written to a spooled console. The console's address comes from
+DIAGNOSE X'24' with Rx = -1. CP answers condition code 3 when the console
+is not a display (a typewriter or line-mode terminal), and this module then
+reports that the display is not there, so callers fall back to line mode.
+"""
+
+from __future__ import annotations
+
+from guests.cms.diag import DiagGuest, diagnose_now
+from guests.cms.fs.errors import BlockIOError
+
+__all__ = ["Display", "open_display"]
+
+DISPLAY_CCW = 0x6000  # the CCW, then the data (below FORMAT_AREA in guests.cms.diag)
+DISPLAY_DATA = 0x6010
+DISPLAY = 0x19
+SLI = 0x20
+CANCEL = 0xFF
+ERASE = 0x80
+MAX_BYTES = 2032
+
+
+class Display:
+    """The 3270 console at ``address``, written a screenful at a time."""
+
+    def __init__(self, guest: DiagGuest, address: int) -> None:
+        self.guest = guest
+        self.address = address
+
+    def _issue(self, control: int, data: bytes) -> bool:
+        data = data[:MAX_BYTES] or b"\x40"
+        ccw = (
+            bytes((DISPLAY,))
+            + DISPLAY_DATA.to_bytes(3, "big")
+            + bytes((SLI, control))
+            + len(data).to_bytes(2, "big")
+        )
+        self.guest.write_storage(DISPLAY_DATA, data)
+        self.guest.write_storage(DISPLAY_CCW, ccw)
+        try:
+            result = diagnose_now(self.guest, 0x58, rx=DISPLAY_CCW, ry=self.address)
+        except BlockIOError:
+            return False
+        return result.cc == 0
+
+    def show(self, line: int, data: bytes, erase: bool = False) -> bool:
+        """Display ``data`` (EBCDIC, start-field orders allowed) from ``line`` on."""
+        return self._issue((ERASE if erase else 0) | (line & 0x3F), data)
+
+    def cancel(self) -> bool:
+        """Erase the output area; False when the console is not a display."""
+        return self._issue(CANCEL, b"")
+
+
+def open_display(guest: DiagGuest) -> Display | None:
+    """The console as a display (its output area erased), or None on a line-mode console."""
+    try:
+        result = diagnose_now(guest, 0x24, rx=0xFFFFFFFF)
+    except BlockIOError:
+        return None
+    if result.cc != 0:
+        return None
+    display = Display(guest, result.rx & 0xFFFF)
+    return display if display.cancel() else None

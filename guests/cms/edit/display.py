@@ -1,0 +1,143 @@
+"""EDIT in display mode: the file on a 3270 screen (reference/cp-cms.md 11.1 and 11.3).
+
+R6 EDIT on a display terminal shows a window of the file around the current
+line instead of typing verification lines, and shows its messages on the
+screen; subcommands are typed in CP's input area as in line mode (a VM
+READ) and are the same. It draws through the CMS display interface (DMSGIO,
+DIAGNOSE X'58' line display). The layout is this system's best estimate of
+R6's (the manuals at hand do not picture it): the first output line names
+the file and the mode (``EDIT:`` or ``INPUT:``), then the file window with
+the current line, intensified, in its middle and ``TOF:``/``EOF:`` where the
+null lines are, then the message lines; the last output line is written
+blank, which leaves it to CP for its echo of the line the user enters. No
+scale and no prefix area (R6 EDIT has neither; they came with XEDIT).
+
+A console that stops being a display (the user reconnects from a
+typewriter terminal) makes EDIT carry on in line mode.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from guests.cms.edit.editor import EditHost, FileId
+
+if TYPE_CHECKING:
+    from guests.cms.edit.editor import Editor
+
+__all__ = ["DisplayHost", "Screen"]
+
+SF = 0x1D
+NORMAL = 0x60  # protected (the output area stays output only)
+BRIGHT = 0xE8  # protected, intensified
+WIDTH = 78  # text columns of a row: one for each row's attribute, one for the next
+OUTPUT_ROWS = 22  # a model 2's output area (the CMS interface writes 1760 bytes at most)
+MAX_MESSAGE_ROWS = 8
+
+
+class Screen(Protocol):
+    """The console as CMS's display interface offers it (``guests.cms.display.Display``)."""
+
+    def show(self, line: int, data: bytes, erase: bool = False) -> bool: ...
+
+    def cancel(self) -> bool: ...
+
+
+def row(text: str, bright: bool = False) -> bytes:
+    """One output row: its attribute, 78 columns of text, and a blank."""
+    body = text[:WIDTH].ljust(WIDTH).encode("cp037", errors="replace")
+    body = bytes(b if b >= 0x40 and b != 0xFF else 0x40 for b in body)
+    return bytes((SF, BRIGHT if bright else NORMAL)) + body + b"\x40"
+
+
+class DisplayHost:
+    """An ``EditHost`` that puts the editor on a 3270 and forwards the rest to ``host``."""
+
+    def __init__(self, host: EditHost, screen: Screen) -> None:
+        self.host = host
+        self.screen: Screen | None = screen
+        self.editor: Editor | None = None
+        self.messages: list[str] = []
+        self.erase = True  # the first picture (and the one after CMS subset) erases first
+
+    # ---- what the editor types: messages on the screen --------------------------
+    def type(self, *lines: str) -> None:
+        if self.screen is None:
+            self.host.type(*lines)
+        else:
+            self.messages.extend(lines)
+
+    @property
+    def active(self) -> bool:
+        return self.screen is not None
+
+    async def read(self) -> str:
+        self.draw()
+        return await self.host.read()
+
+    # ---- the picture --------------------------------------------------------------
+    def draw(self) -> None:
+        """Show the file around the current line, the mode and the messages."""
+        editor = self.editor
+        if self.screen is None or editor is None:
+            return
+        messages = self.messages[-MAX_MESSAGE_ROWS:]
+        window = OUTPUT_ROWS - 2 - max(len(messages), 1)
+        mode = "INPUT:" if editor.input_mode else "EDIT:"
+        fileid = editor.settings.fileid
+        data = row(f"{mode} {fileid.fn} {fileid.ft} {fileid.fm}", bright=True)
+        middle = window // 2
+        for index in range(window):
+            position = editor.current - middle + index
+            data += row(self.text_at(editor, position), bright=index == middle)
+        data += b"".join(row(message, bright=True) for message in messages)
+        data += row("") * (max(len(messages), 1) - len(messages) + 1)  # the last: CP's echo
+        if not self.screen.show(0, data, erase=self.erase):
+            self.line_mode()
+            return
+        self.erase = False
+        self.messages.clear()
+
+    @staticmethod
+    def text_at(editor: Editor, position: int) -> str:
+        if position == 0:
+            return "TOF:"
+        if position == len(editor.lines) + 1:
+            return "EOF:"
+        if not 0 < position <= len(editor.lines):
+            return ""
+        start, end = editor.settings.verify_columns
+        return editor.lines[position - 1][start - 1 : end].rstrip()
+
+    def line_mode(self) -> None:
+        """Carry on in line mode: the messages are typed, and verification resumes."""
+        self.screen = None
+        pending, self.messages = self.messages, []
+        if pending:
+            self.host.type(*pending)
+
+    def leave(self) -> None:
+        """EDIT ends: the output area is erased for what CMS writes next."""
+        if self.screen is not None:
+            self.screen.cancel()
+
+    # ---- the rest is CMS's --------------------------------------------------------
+    def stack(self, line: str) -> None:
+        self.host.stack(line)
+
+    def read_file(self, fn: str, ft: str, fm: str) -> list[str]:
+        return self.host.read_file(fn, ft, fm)
+
+    def write_file(self, fileid: FileId, records: list[bytes], recfm: str, lrecl: int) -> None:
+        self.host.write_file(fileid, records, recfm, lrecl)
+
+    async def subset(self, line: str) -> int:
+        self.erase = True  # CMS output goes on CP's screen; the next picture starts afresh
+        return await self.host.subset(line)
+
+    async def macro(self, name: str, operands: str) -> bool:
+        self.erase = True
+        return await self.host.macro(name, operands)
+
+    def writable(self, fm: str) -> bool:
+        return self.host.writable(fm)

@@ -1,0 +1,100 @@
+"""CMS EDIT in display mode on a real s3270 (DIAGNOSE X'58' line display), and NODISP."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.integration.conftest import VMServer, make_test_directory
+from tests.terminal.s3270 import S3270
+from tests.terminal.test_console3270 import logon
+
+READY = "Ready;"
+MIDDLE = 10  # the output row of the current line (file window of 19 rows under the title)
+
+
+@pytest.fixture(scope="module")
+def cms_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
+    server = VMServer(
+        tmp_path_factory.mktemp("edit3270"),
+        make_test_directory(),
+        env={"VM370_GUESTS": "CMS=tests.guests.cms.cmsfake:memory_main"},
+    )
+    yield server
+    server.stop()
+
+
+def current(terminal: S3270, line: str, expected: str) -> list[str]:
+    """Enter a subcommand and wait until the picture's current line is ``expected``."""
+    terminal.enter(line)
+    deadline = time.monotonic() + 10
+    while True:
+        rows = [row[1:] for row in terminal.screen()]
+        if rows[MIDDLE].strip() == expected and terminal.status_area().startswith("VM READ"):
+            return rows
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{expected!r} is not the current line:\n" + "\n".join(rows))
+        time.sleep(0.1)
+
+
+def test_display_mode_session(cms_server: VMServer) -> None:
+    terminal = S3270(cms_server.port)
+    try:
+        logon(terminal, "ALICE", "ALICEPW")  # the directory IPLs CMS
+        terminal.wait_text(READY)
+        rows = current(terminal, "edit plan data", "TOF:")
+        assert rows[0].startswith(" EDIT: PLAN DATA A1")
+        assert rows[MIDDLE + 1].strip() == "EOF:"
+        assert [row.strip() for row in rows[19:21]] == ["NEW FILE:", "EDIT:"]  # messages
+        buffer = " ".join(terminal.cmd("ReadBuffer(Ascii)"))
+        assert "SF(c0=e8)" in buffer  # the title and the current line are intensified
+        current(terminal, "input", "TOF:")
+        terminal.wait_text("INPUT: PLAN DATA A1")
+        for line in ("first line", "second line", "third line", "fourth line"):
+            rows = current(terminal, line, line.upper())
+        assert rows[MIDDLE + 1].strip() == "EOF:"
+        assert [row.strip() for row in rows[MIDDLE - 4 : MIDDLE]] == [
+            "TOF:", "FIRST LINE", "SECOND LINE", "THIRD LINE",
+        ]  # fmt: skip
+        current(terminal, "", "FOURTH LINE")  # ENTER, nothing typed: a null line, edit mode
+        terminal.wait_text("EDIT: PLAN DATA A1")
+        current(terminal, "top", "TOF:")
+        current(terminal, "locate /SECOND/", "SECOND LINE")
+        rows = current(terminal, "change /SECOND/2ND/", "2ND LINE")
+        assert rows[MIDDLE - 2].strip() == "TOF:" and rows[MIDDLE + 1].strip() == "THIRD LINE"
+        assert "MORE..." not in terminal.status_area()
+        rows = current(terminal, "l /NOWHERE/", "EOF:")
+        assert "NOT FOUND" in "\n".join(rows[19:21])
+        rows = current(terminal, "bogus", "EOF:")
+        assert "?EDIT: BOGUS" in rows[20]
+        terminal.enter("file")
+        terminal.wait_text(READY)
+        assert "EDIT: PLAN DATA" not in terminal.text()  # the output area was erased
+        terminal.enter("type plan data")
+        terminal.wait_text("FOURTH LINE")
+        assert "2ND LINE" in terminal.text()
+        terminal.enter("logoff")
+    finally:
+        terminal.close()
+
+
+def test_nodisp_is_line_mode_on_a_3270(cms_server: VMServer) -> None:
+    terminal = S3270(cms_server.port)
+    try:
+        logon(terminal, "BOB", "BOBPW")
+        terminal.enter("ipl cms")
+        terminal.wait_text(READY)
+        terminal.enter("edit note data (nodisp")
+        terminal.wait_text("NEW FILE:")
+        terminal.wait_text("EDIT:")
+        assert "EDIT: NOTE DATA" not in terminal.text()
+        terminal.enter("input one line")
+        terminal.enter("top")
+        terminal.wait_text("TOF:")  # verification is typed, as on a typewriter
+        terminal.enter("quit")
+        terminal.wait_text(READY)
+        terminal.enter("logoff")
+    finally:
+        terminal.close()
