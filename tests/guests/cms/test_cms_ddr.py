@@ -13,7 +13,7 @@ from guests.cms.fs import CmsDisk
 from server.cp.abi import DiagnoseResult
 from server.machine import Machine
 from server.machine.channel import Channel
-from server.machine.devices.ckd import MODEL_3350, CkdDevice, MemoryTrackStore
+from server.machine.devices.ckd import MODEL_3350, CkdDevice, MemoryTrackStore, null_track
 from tests.guests.cms.cmsfake import FakeGuest, put_file, session, standard_disks
 from tests.guests.cms.test_fs_on_ckd import CkdBlocks
 
@@ -167,6 +167,18 @@ async def test_copy_all_to_a_smaller_disk_asks() -> None:
     assert "DMKDDR725R ORIGINAL INPUT DEVICE WAS LARGER THAN OUTPUT DEVICE." in output
     assert "COPYING   SRC001" not in output
     assert "DMKDDR719E INVALID FILE NAME OR FILE NOT FOUND" in output
+
+
+async def test_a_wrong_volser_asks_before_copying() -> None:
+    guest, _, target = ddr_guest(
+        "ddr", "input 300 3350 other", "output 301 3350", "copy all", "", "no", "",
+        "ddr", "input 300 3350 other", "output 301 3350", "copy 0", "", "yes", "",
+    )  # fmt: skip
+    output = await run(guest)
+    assert output.count("DMKDDR711R VOLID READ IS SRC001 NOT OTHER") == 2
+    assert output.count("COPYING   SRC001") == 1
+    assert "CMS=SRC001".encode("cp037") in target.read_track_image(0, 0)  # COPY 0 after YES
+    assert target.read_track_image(1, 0) == null_track(1, 0)  # COPY ALL was answered NO
 
 
 def test_extents() -> None:
