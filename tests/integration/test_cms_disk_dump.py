@@ -65,6 +65,16 @@ def test_disk_dump_to_another_user_and_disk_load(server: VMServer) -> None:
     taker.send("disk load")
     taker.expect("DMSDSK701I NULL FILE")
     taker.expect(r"Ready\(00008\);")
+    taker.send("cp spool punch to *")
+    taker.expect(READY)
+    taker.send("punch loopf exec a")  # an ordinary deck is not a DISK DUMP deck
+    taker.expect(READY)
+    taker.send("disk load")
+    taker.expect("DMSDSK078E INVALID CARD IN READER FILE")
+    taker.expect(r"Ready\(00032\);")
+    taker.send("cp query reader all")
+    taker.expect(r"TAKER +\d{4} A PUN .* LOOPF +EXEC")  # kept in the reader
+    taker.expect(READY)
     taker.send("#CP LOGOFF")
     taker.expect(pexpect.EOF)
 

@@ -49,7 +49,7 @@ from guests.cms.commands.common import (
 )
 from guests.cms.commands.unitrec import PUNCH_ADDRESS, punch_cards
 from guests.cms.fs import FstEntry
-from guests.cms.fs.errors import DirectoryError, FileFormatError
+from guests.cms.fs.errors import CmsFsError, DirectoryError, FileFormatError
 from guests.cms.fs.layout import decode_fst, decode_records, encode_fst, encode_records
 from guests.cms.plist import Call
 
@@ -155,14 +155,14 @@ async def _load(cms: Cms, operands: list[str]) -> int:
         return 8
     try:
         dumped = load_cards(reader_file.records)
-    except CommandError:
+        entry = dumped.entry
+        disk.write(
+            entry.fn, entry.ft, dumped.records, recfm=entry.recfm,
+            lrecl=entry.lrecl if entry.recfm == "F" else None, mode_number=entry.mode_number,
+        )  # fmt: skip
+    except CmsFsError:  # a bad deck, a full disk: the file stays in the reader
         await cms.guest.finish_reader_file(reader_file, keep=True)
         raise
-    entry = dumped.entry
-    disk.write(
-        entry.fn, entry.ft, dumped.records, recfm=entry.recfm,
-        lrecl=entry.lrecl if entry.recfm == "F" else None, mode_number=entry.mode_number,
-    )  # fmt: skip
     await cms.guest.finish_reader_file(reader_file)
     return 0
 

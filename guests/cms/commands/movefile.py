@@ -44,10 +44,12 @@ from guests.cms.commands.unitrec import (
     print_records,
     punch_cards,
 )
+from guests.cms.fs import CmsFsError
 from guests.cms.plist import Call
 
 if TYPE_CHECKING:
     from guests.cms.nucleus import Cms
+    from server.cp.abi import ReaderFile
 
 __all__ = ["DataSet", "reformat"]
 
@@ -64,6 +66,7 @@ class DataSet:
     recfm: str
     lrecl: int | None
     name: tuple[str, str] | None = None
+    reader_file: ReaderFile | None = None  # finished once the output is written
 
 
 def _not_attached(definition: Definition) -> CommandError:
@@ -111,9 +114,8 @@ async def _read_input(cms: Cms, definition: Definition) -> DataSet | None:
         reader_file = await cms.guest.next_reader_file()
         if reader_file is None:
             return None
-        await cms.guest.finish_reader_file(reader_file)
         longest = max((len(card) for card in reader_file.records), default=CARD)
-        return DataSet(list(reader_file.records), "F", max(longest, CARD))
+        return DataSet(list(reader_file.records), "F", max(longest, CARD), None, reader_file)
     if device in TAPES:
         raise _not_attached(definition)
     raise CommandError(27, f"INVALID DEVICE '{device}' FOR DDNAME '{definition.ddname}'")
@@ -197,5 +199,12 @@ async def movefile(cms: Cms, call: Call) -> int:
     if data is None:
         cms.console.error("MVE", 701, "I", "NULL FILE")
         return 8
-    await _write_output(cms, target, data, reformat(data, target))
+    try:
+        await _write_output(cms, target, data, reformat(data, target))
+    except CmsFsError:  # the reader file stays in the reader when the move fails
+        if data.reader_file is not None:
+            await cms.guest.finish_reader_file(data.reader_file, keep=True)
+        raise
+    if data.reader_file is not None:
+        await cms.guest.finish_reader_file(data.reader_file)
     return 0
