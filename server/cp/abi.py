@@ -142,6 +142,9 @@ class GuestInterface:
         self._charge()
         if not self._vm.diagnose(machine, 2, 4, code):
             raise DiagnoseRefused(f"DIAGNOSE X'{code:02X}' refused")
+        if self._vm.diagnose.deferred is not None:  # X'14': the spool's part, now
+            machine.cpu.stop_request = None
+            await self._vm.diagnose.finish_deferred()
         request = self._vm.diagnose.pending
         if request is not None and not request.text.strip():  # X'08' length 0: CP READ
             self._vm.diagnose.complete_cp_command(0, [])

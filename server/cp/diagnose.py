@@ -11,17 +11,19 @@ completes, the slice stops, and the machine runs again only once CP has
 put the results in place.
 
 X'18' and X'20' run the guest's channel program synchronously on its
-virtual device (no interruption); X'14' (reader spool files) answers as CP
-does for a reader that is not there (condition code 3) until the virtual
-reader is bound to the spool. X'58' (the 3270 console) is ``server.cp.fullscreen``.
+virtual device (no interruption). X'14' (reader spool files) is
+``server.cp.diag14``; when it needs the spool database it leaves the work in
+``deferred`` and the slice stops until CP has done it, as for X'08'. X'58'
+(the 3270 console) is ``server.cp.fullscreen``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from server.cp.diag14 import SpoolDiagnose
 from server.cp.fullscreen import FullScreenService
 from server.cp.messages import EmsgSetting
 from server.machine import Machine
@@ -67,12 +69,14 @@ class DiagnoseService:
     def __init__(self, vm: VirtualMachine) -> None:
         self.vm = vm
         self.pending: CPRequest | None = None
+        self.deferred: Callable[[], Awaitable[None]] | None = None  # CP work before resuming
+        self.spool = SpoolDiagnose(vm)
         self.handlers: dict[int, Callable[[Machine, int, int], bool]] = {
             0x00: self.identify,
             0x08: self.cp_command,
             0x0C: self.pseudo_timer,
             0x10: self.release_pages,
-            0x14: self.no_device,
+            0x14: self.spool_file,
             0x18: self.dasd_io,
             0x20: self.general_io,
             0x24: self.device_type,
@@ -186,6 +190,20 @@ class DiagnoseService:
             return False
         machine.load(first, bytes(last - first + PAGE))
         return True
+
+    def spool_file(self, machine: Machine, rx: int, ry: int) -> bool:
+        """X'14': input spool file manipulation (server/cp/diag14.py)."""
+        work = self.spool(machine, rx, ry)
+        if work is not None:
+            self.deferred = work
+            machine.request_stop(Stop.DIAGNOSE)
+        return True
+
+    async def finish_deferred(self) -> None:
+        """CP does the work a DIAGNOSE left (the machine is *in CP* meanwhile)."""
+        work, self.deferred = self.deferred, None
+        if work is not None:
+            await work()
 
     def no_device(self, machine: Machine, rx: int, ry: int) -> bool:
         """No such virtual device (the channel and devices come with their own issue)."""

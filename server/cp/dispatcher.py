@@ -158,7 +158,8 @@ class Dispatcher:
         if vm.program is not None and reason not in (Stop.BUDGET, Stop.WAIT, Stop.DIAGNOSE):
             vm.program_stopped(reason)  # a Python guest's program: the guest takes over
             return
-        if reason is Stop.DIAGNOSE and vm.diagnose.pending is not None:
+        diagnose = vm.diagnose
+        if reason is Stop.DIAGNOSE and (diagnose.pending or diagnose.deferred) is not None:
             vm.state = RunState.IN_CP  # off the run queue until CP has answered
             if self.on_cp_request is not None:
                 self.on_cp_request(vm)

@@ -446,6 +446,10 @@ class System:
         task.add_done_callback(self._guest_work.discard)
 
     async def _serve_cp_request(self, vm: VirtualMachine) -> None:
+        if vm.diagnose.deferred is not None:  # DIAGNOSE X'14': the spool's part
+            await vm.diagnose.finish_deferred()
+            self._resume_after_cp(vm)
+            return
         request = vm.diagnose.pending
         if request is None:
             return
@@ -457,7 +461,10 @@ class System:
             return
         code, lines = await run_guest_command(self, user, request.text, request.buffer is not None)
         vm.diagnose.complete_cp_command(code, lines)
-        if vm.state is RunState.IN_CP and not user.logged_off:
+        self._resume_after_cp(vm)
+
+    def _resume_after_cp(self, vm: VirtualMachine) -> None:
+        if vm.state is RunState.IN_CP and not vm.user.logged_off:
             vm.state = RunState.RUNNING
             self.dispatcher.make_runnable(vm)
 

@@ -172,6 +172,7 @@ class Device:
         self.address = -1
         self.sink: StatusSink | None = None
         self.sense = bytearray(self.sense_length)
+        self.ready = True  # CP's NOTREADY/READY (the operator's switch on a real device)
 
     # -- the channel's side --------------------------------------------------------
 
