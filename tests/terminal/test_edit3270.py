@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import pexpect
 import pytest
 
 from tests.integration.conftest import VMServer, make_test_directory
+from tests.integration.telnet import TTY
 from tests.terminal.s3270 import S3270
 from tests.terminal.test_console3270 import logon
 
@@ -26,13 +28,15 @@ def cms_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
     server.stop()
 
 
-def current(terminal: S3270, line: str, expected: str) -> list[str]:
-    """Enter a subcommand and wait until the picture's current line is ``expected``."""
+def current(terminal: S3270, line: str, expected: str, message: str = "") -> list[str]:
+    """Enter a subcommand and wait until the picture's current line is ``expected`` (and
+    ``message`` is among the messages)."""
     terminal.enter(line)
     deadline = time.monotonic() + 10
     while True:
         rows = [row[1:] for row in terminal.screen()]
-        if rows[MIDDLE].strip() == expected and terminal.status_area().startswith("VM READ"):
+        done = rows[MIDDLE].strip() == expected and message in "\n".join(rows[MIDDLE:21])
+        if done and terminal.status_area().startswith("VM READ"):
             return rows
         if time.monotonic() > deadline:
             raise AssertionError(f"{expected!r} is not the current line:\n" + "\n".join(rows))
@@ -50,16 +54,15 @@ def test_display_mode_session(cms_server: VMServer) -> None:
         assert [row.strip() for row in rows[19:21]] == ["NEW FILE:", "EDIT:"]  # messages
         buffer = " ".join(terminal.cmd("ReadBuffer(Ascii)"))
         assert "SF(c0=e8)" in buffer  # the title and the current line are intensified
-        current(terminal, "input", "TOF:")
-        terminal.wait_text("INPUT: PLAN DATA A1")
+        current(terminal, "input", "TOF:", "INPUT:")
         for line in ("first line", "second line", "third line", "fourth line"):
             rows = current(terminal, line, line.upper())
         assert rows[MIDDLE + 1].strip() == "EOF:"
         assert [row.strip() for row in rows[MIDDLE - 4 : MIDDLE]] == [
             "TOF:", "FIRST LINE", "SECOND LINE", "THIRD LINE",
         ]  # fmt: skip
-        current(terminal, "", "FOURTH LINE")  # ENTER, nothing typed: a null line, edit mode
-        terminal.wait_text("EDIT: PLAN DATA A1")
+        rows = current(terminal, "", "FOURTH LINE", "EDIT:")  # nothing typed: a null line
+        assert rows[0].startswith(" EDIT: PLAN DATA A1")
         current(terminal, "top", "TOF:")
         current(terminal, "locate /SECOND/", "SECOND LINE")
         rows = current(terminal, "change /SECOND/2ND/", "2ND LINE")
@@ -67,8 +70,8 @@ def test_display_mode_session(cms_server: VMServer) -> None:
         assert "MORE..." not in terminal.status_area()
         rows = current(terminal, "l /NOWHERE/", "EOF:")
         assert "NOT FOUND" in "\n".join(rows[19:21])
-        rows = current(terminal, "bogus", "EOF:")
-        assert "?EDIT: BOGUS" in rows[20]
+        rows = current(terminal, "bogus", "EOF:", "?EDIT: BOGUS")
+        assert rows[20].strip() == "?EDIT: BOGUS" and "NOT FOUND" not in "\n".join(rows)
         terminal.enter("file")
         terminal.wait_text(READY)
         assert "EDIT: PLAN DATA" not in terminal.text()  # the output area was erased
@@ -98,3 +101,26 @@ def test_nodisp_is_line_mode_on_a_3270(cms_server: VMServer) -> None:
         terminal.enter("logoff")
     finally:
         terminal.close()
+
+
+def test_reconnect_from_a_typewriter_continues_in_line_mode(cms_server: VMServer) -> None:
+    terminal = S3270(cms_server.port)
+    try:
+        logon(terminal, "ALICE", "ALICEPW")
+        terminal.wait_text(READY)
+        current(terminal, "edit memo data", "TOF:")
+        current(terminal, "input alpha", "ALPHA")
+        terminal.enter("#CP DISCONN")
+    finally:
+        terminal.close()
+    tty = TTY(cms_server.port)
+    tty.send("LOGON ALICE ALICEPW")
+    tty.expect("RECONNECTED AT")
+    tty.send("top")
+    tty.expect("TOF:")  # the console is no display now: verification is typed
+    tty.send("next")
+    tty.expect("\nALPHA")
+    tty.send("file")
+    tty.expect(READY)
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)

@@ -115,6 +115,8 @@ class DisplayHost:
         pending, self.messages = self.messages, []
         if pending:
             self.host.type(*pending)
+        if self.editor is not None:
+            self.editor.verify()  # what the picture would have shown
 
     def leave(self) -> None:
         """EDIT ends: the output area is erased for what CMS writes next."""
