@@ -147,6 +147,16 @@ def test_tag_job_and_system(pair: Network) -> None:
     sender.expect(r"DMTNJE104I FILE \d{4} SENT TO NODEB\(SYSTEM\) ON LINK NODEB")
     operator.send("QUERY PRINTER SYSTEM ALL")
     operator.expect(r"RSCS +\d{4} A PRT \d{8} .* LOOP +EXEC .* FROM NODEA\(SENDER\)")
+    sender.send("cp spool punch to * class a")  # a deck in one's own reader, given to RSCS
+    sender.expect(READY)
+    sender.send("punch loop exec s")
+    sender.expect(r"RDR FILE (\d{4}) FROM SENDER")
+    spoolid = sender.child.match.group(1)
+    sender.send(f"cp tag file {spoolid} nodeb operator")
+    sender.expect(READY)
+    sender.send(f"cp transfer rdr {spoolid} to rscs")  # RSCS takes it at once
+    sender.expect(r"DMTNJE104I FILE \d{4} SENT TO NODEB\(OPERATOR\) ON LINK NODEB", timeout=15)
+    operator.expect(r"SPOOLED TO OPERATOR -- ORG NODEA\(SENDER\)")
     sender.send("#CP LOGOFF")
     sender.expect(pexpect.EOF)
     operator.send("LOGOFF")
