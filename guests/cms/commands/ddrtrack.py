@@ -118,7 +118,8 @@ def _moved(record: bytes, cylinder: int, head: int, from_cylinder: int) -> bytes
     """The record with its count field naming the new track when the cylinder moved."""
     if cylinder == from_cylinder:
         return record
-    return _cchh(cylinder, head) + record[4:]
+    overflow = record[0] & 0x80  # the track-overflow flag of a 2314 split record stays
+    return bytes([overflow | cylinder >> 8 & 0x7F]) + _cchh(cylinder, head)[1:] + record[4:]
 
 
 def write_track(

@@ -13,7 +13,13 @@ from guests.cms.fs import CmsDisk
 from server.cp.abi import DiagnoseResult
 from server.machine import Machine
 from server.machine.channel import Channel
-from server.machine.devices.ckd import MODEL_3350, CkdDevice, MemoryTrackStore, null_track
+from server.machine.devices.ckd import (
+    MODEL_2314,
+    MODEL_3350,
+    CkdDevice,
+    MemoryTrackStore,
+    null_track,
+)
 from tests.guests.cms.cmsfake import FakeGuest, put_file, session, standard_disks
 from tests.guests.cms.test_fs_on_ckd import CkdBlocks
 
@@ -28,10 +34,15 @@ class DasdGuest(FakeGuest):
         self.machine = Machine(storage_size=0x80000)
         self.channel = Channel(self.machine.cpu)
         self.dasd: dict[int, tuple[CkdDevice, int, bool]] = {}
+        self.type_bytes: dict[int, int] = {}
 
-    def add(self, vaddr: int, device: CkdDevice, cylinders: int, read_only: bool = False) -> None:
+    def add(
+        self, vaddr: int, device: CkdDevice, cylinders: int, read_only: bool = False,
+        type_byte: int = 0x08,
+    ) -> None:  # fmt: skip
         self.channel.attach(vaddr, device)
         self.dasd[vaddr] = (device, cylinders, read_only)
+        self.type_bytes[vaddr] = type_byte  # DIAGNOSE X'24': X'08' 3350, X'01' 2314
 
     def write_storage(self, address: int, data: bytes) -> None:
         if address >= 0x30000:
@@ -48,7 +59,7 @@ class DasdGuest(FakeGuest):
         self, code: int, rx: int = 0, ry: int = 0, rx1: int = 0, ry1: int = 0, r15: int = 0
     ) -> DiagnoseResult:
         if code == 0x24 and rx in self.dasd:
-            return DiagnoseResult(0, rx, rx1, 0x04080000, ry1, r15)
+            return DiagnoseResult(0, rx, rx1, 0x04000000 | self.type_bytes[rx] << 16, ry1, r15)
         if code == 0x20 and rx in self.dasd:
             result = self.channel.run_program(rx, ry)
             csw = result.csw
@@ -179,6 +190,21 @@ async def test_a_wrong_volser_asks_before_copying() -> None:
     assert output.count("COPYING   SRC001") == 1
     assert "CMS=SRC001".encode("cp037") in target.read_track_image(0, 0)  # COPY 0 after YES
     assert target.read_track_image(1, 0) == null_track(1, 0)  # COPY ALL was answered NO
+
+
+async def test_copy_of_a_2314_cms_disk_with_split_records() -> None:
+    guest = DasdGuest("ddr", "input 310 2314", "output 311 2314", "copy all", "", "")
+    source = CkdBlocks(MODEL_2314, 2)
+    source.format_tracks()
+    CmsDisk.format(source, "OLD231").write("SPLIT", "DATA", [bytes([n]) * 800 for n in range(30)])
+    target = MemoryTrackStore(MODEL_2314, 2)
+    guest.add(0x310, source.ckd, 2, type_byte=0x01)
+    guest.add(0x311, CkdDevice(target), 2, type_byte=0x01)
+    output = await run(guest)
+    assert "END OF COPY" in output
+    copy = CkdBlocks(MODEL_2314, 2)
+    copy.store, copy.ckd = target, CkdDevice(target)
+    assert CmsDisk.access(copy).read("SPLIT", "DATA")[29] == bytes([29]) * 800
 
 
 def test_extents() -> None:
