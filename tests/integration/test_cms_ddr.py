@@ -79,6 +79,8 @@ def test_ddr_copy_to_a_tdisk_and_access_it(tmp_path: Path) -> None:
         tty.expect(r"COUNT 0000 0000 03 00 0320")
         tty.expect(r"000000 C3D4E27E E2D9C3C4 E2D2.*\*CMS=SRCDSK")
         tty.expect("ENTER:")
+        tty.send("print 0 0 3")
+        tty.expect("ENTER:")
         tty.send("dump all")
         tty.expect("DUMP AND RESTORE NEED A TAPE; THIS SYSTEM HAS NO TAPE DEVICES")
         tty.send("output 181 3420")
@@ -88,6 +90,9 @@ def test_ddr_copy_to_a_tdisk_and_access_it(tmp_path: Path) -> None:
         tty.send("")
         tty.expect("END OF JOB")
         tty.expect(r"Ready\(00004\);")
+        tty.send("cp query printer all")  # PRINT went to the printer 00E
+        tty.expect(r"DDRU +\d{4} A PRT")
+        tty.expect(READY)
         tty.send("query disk b")  # OUTPUT released the disk from CMS before writing it
         tty.expect("DMSQRY069E DISK 'B' NOT ACCESSED")
         tty.send("access 1b0 b")
