@@ -65,9 +65,9 @@ def test_note_to_a_remote_and_a_local_user(pair: Network) -> None:
     taker.send("TYPE LETTER NOTE")
     taker.expect(r"DATE: \d+ NOVEMBER|Date: \d+ \w+ \d{4}, \d\d:\d\d:\d\d")
     taker.expect(r"From: SENDER   at NODEA\r\nTo:   TAKER    at NODEB\r\ncc:   BOB      at NODEA")
-    taker.expect("HELLO TAKER,\r\nTHE PLANS ARE READY.")
+    taker.expect("Hello Taker,\r\nthe plans are ready.")
     sender.send("TYPE ALL NOTEBOOK A")  # LOG is the default: the sent note is kept
-    sender.expect("THE PLANS ARE READY.")
+    sender.expect("the plans are ready.")
     sender.expect(READY)
     sender.send("LISTFILE SENDER NOTE A")  # erased once sent
     sender.expect("DMSLST002E FILE NOT FOUND")

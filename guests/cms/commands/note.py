@@ -11,9 +11,9 @@ header lines into ``userid NOTE A1``::
     To:   CAROL    at NODEB
     cc:   BOB      at NODEA
 
-and runs the line editor on it. A note FILEd with text after the header is punched, one
-file per addressee, to the local user's reader or to RSCS tagged ``node userid`` (as
-SENDFILE does), named ``userid NOTE``; then it is appended to the notebook
+and runs the line editor on it, in mixed case (CASE M). A note FILEd with text after the
+header is punched, one file per addressee, to the local user's reader or to RSCS tagged
+``node userid`` (as SENDFILE does), named ``userid NOTE``; then it is appended to the notebook
 (``ALL NOTEBOOK A``, option NOTEBOOK fn; NOLOG: none) and the NOTE file is erased. A note
 left without text is not sent and stays on the A-disk.
 
@@ -250,6 +250,7 @@ async def note(cms: Cms, call: Call) -> int:
     _, answer = await cms.guest.cp("QUERY TIME", capture=True)
     top = header(_date_line(answer), sender, to, cc)
     disk.write(userid, "NOTE", [encode(line) for line in top], recfm="V")
+    cms.stack_line("CASE M", lifo=True)  # a letter keeps its lower case (the editor's first line)
     code = await cms.command(["EDIT", userid, "NOTE", "A"], nomsg=False)
     lines = _read_lines(cms, userid, "NOTE")
     if code or lines is None or not any(line.strip() for line in lines[len(top) :]):
