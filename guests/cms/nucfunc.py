@@ -167,7 +167,7 @@ async def wrbuf(cms: Cms, plist: int, r0: int) -> int:
     """FSWRITE: records from the buffer at ``item`` (0: after the last one)."""
     fscb = _fscb(cms, plist)
     letter = (fscb.fm or "A")[0]
-    number = int(fscb.fm[1]) if len(fscb.fm) == 2 and fscb.fm[1].isdigit() else None
+    number = int(fscb.fm[1]) if len(fscb.fm) == 2 and fscb.fm[1] in "0123456" else None
     accessed = cms.disks.get(letter)
     if accessed is None:
         return 36
@@ -278,7 +278,10 @@ async def program_call(cms: Cms, flag: int, plist: int, r0: int) -> int:
     name = _text(_read(cms, plist, 8)).strip()
     function = FUNCTIONS.get(name)
     if function is not None:
-        return await function(cms, plist, r0)
+        try:
+            return await function(cms, plist, r0)
+        except CmsFsError as error:  # a file that cannot be read or written
+            return error.rc
     tokens = read_tokens(cms, plist)
     args = tokens[1:]
     text = " ".join(args)

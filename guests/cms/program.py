@@ -4,7 +4,9 @@ reference/cp-cms.md 12.1 and 12.2; R6 System Logic and Problem Determination
 Guide Vol. 2 (SY20-0887-1), "Types of SVCs and linkage conventions". A
 program runs from its entry point with R15 = the entry address, R14 = a
 return address in the nucleus, R13 = a save area, R1 = its tokenized
-parameter list and R0 = an extended one. CMS takes back control when it
+parameter list (START: the entry operand as typed and the arguments, one
+doubleword each, as the R6 START help says; a MODULE: its name and the
+arguments) and R0 = an extended one (CE). CMS takes back control when it
 
 * issues SVC 202: R1 points at a PLIST whose first doubleword names a
   nucleus function or a command (the high byte of R1 = X'01': R0 points at
@@ -130,6 +132,7 @@ class ProgramRun:
     entry: int
     args: list[str]
     sections: list[tuple[str, int, int]] = field(default_factory=list)  # name, start, end
+    first_token: str = ""  # START: the entry operand as typed; a MODULE: its name
 
     def routine_at(self, address: int) -> str:
         for name, start, end in self.sections:
@@ -174,7 +177,8 @@ async def run_program(cms: Cms, run: ProgramRun) -> int:
     """Run a loaded program to its end; its return code (Abend after an abnormal end)."""
     guest = cms.program_guest
     prepare_low_core(guest)
-    set_arguments(guest, [run.name, *run.args], " ".join([run.name, *run.args]))
+    tokens = [run.first_token or run.name, *run.args]
+    set_arguments(guest, tokens, " ".join(tokens))
     guest.set_gpr(13, SAVE_AREA)
     guest.set_gpr(14, RETURN_SVC)
     guest.set_gpr(15, run.entry)

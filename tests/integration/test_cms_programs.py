@@ -186,6 +186,42 @@ there:  .long missing
 """
 
 
+MAINP = f"""
+        .text
+        .globl mainp
+mainp:  stm %r14,%r12,12(%r13)
+        balr %r12,0
+base:   l %r15,vsub-base(%r12)
+        balr %r14,%r15
+        lr %r2,%r15
+        la %r1,back-base(%r12)
+        svc 202
+        lr %r15,%r2
+        l %r14,12(%r13)
+        lm %r0,%r12,20(%r13)
+        br %r14
+vsub:   .long subp
+{typlin("back", "backtx", 12)}
+backtx:
+{ebcdic("BACK IN MAIN")}
+"""
+
+SUBP = f"""
+        .text
+        .globl subp
+subp:   balr %r11,0
+b2:     la %r1,insub-b2(%r11)
+        svc 202
+        la %r15,5
+        br %r14
+{typlin("insub", "insubtx", 6)}
+insubtx:
+{ebcdic("IN SUB")}
+"""
+
+TRY_EXEC = ["&CONTROL OFF", "&TYPE BEFORE", "BAD", "&TYPE AFTER"]
+
+
 def directory() -> str:
     return make_test_directory() + (
         f"USER PROGU {hash_password('PROGPW', log2_n=4)} 4M 16M G\n"
@@ -198,7 +234,7 @@ def directory() -> str:
 def put_decks(data_dir: Path, workdir: Path) -> None:
     """Format PROGU's 191 and write the TEXT decks, while the server is down."""
     decks = {"HELLO": HELLO, "BAD": BAD, "LOOP": LOOP, "WILD": WILD, "BADP": BADPLIST,
-             "CALLER": CALLER}  # fmt: skip
+             "CALLER": CALLER, "MAINP": MAINP, "SUBP": SUBP}  # fmt: skip
     registry = VolumeRegistry(data_dir)
     try:
         registry.create("PGMVOL", "3350", 4)
@@ -206,8 +242,9 @@ def put_decks(data_dir: Path, workdir: Path) -> None:
         blocks.format_tracks()
         disk = CmsDisk.format(blocks, "PROGS")
         for name, source in decks.items():
-            cards = text_deck(assemble(source, workdir, name.lower()), name)
+            cards = text_deck(assemble(source, workdir, name.lower()), name, vcon=True)
             disk.write(name, "TEXT", cards, recfm="F", lrecl=80)
+        disk.write("TRY", "EXEC", [line.encode("cp037") for line in TRY_EXEC], recfm="V")
     finally:
         registry.close()
 
@@ -315,3 +352,50 @@ def test_wild_programs_end_with_messages(program_server: VMServer) -> None:
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
     assert program_server.alive()
+
+
+def test_include_nomap_modules_origin_and_an_exec(program_server: VMServer) -> None:
+    tty = logon(program_server)
+    tty.send("load mainp (noauto")  # SUBP is not looked for: its V-con stays 0
+    tty.expect("DMSLIO201W THE FOLLOWING NAMES ARE UNDEFINED:")
+    tty.expect("SUBP")
+    tty.expect(r"Ready\(00004\);")
+    tty.send("include subp")
+    tty.expect(READY)
+    tty.send("start")
+    tty.expect("IN SUB")
+    tty.expect("BACK IN MAIN")
+    tty.expect(r"Ready\(00005\);")
+    tty.send("load mainp (start")  # AUTO finds SUBP TEXT by the undefined name
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    tty.expect("IN SUB")
+    tty.expect(r"Ready\(00005\);")
+    tty.send("load hello (origin 30000 type")
+    tty.expect("HELLO    SD 030000")
+    tty.expect(READY)
+    tty.send("genmod hello2 (nomap")
+    tty.expect(READY)
+    tty.send("modmap hello2")
+    tty.expect("DMSMOD038E NO LOADER TABLE PRESENT FOR MODULE 'HELLO2'")
+    tty.expect(r"Ready\(00032\);")
+    tty.send("loadmod hello2")
+    tty.expect(READY)
+    tty.send("start")  # a NOMAP module cannot be started
+    tty.expect("DMSLIO055E NO ENTRY POINT DEFINED")
+    tty.expect(r"Ready\(00040\);")
+    tty.send("hello2 xyz")  # ... but it runs as a command
+    run_hello(tty)
+    tty.send("load bad")
+    tty.expect(READY)
+    tty.send("genmod")  # named after the first entry point
+    tty.expect(READY)
+    tty.send("try")  # the abend ends the EXEC too
+    tty.expect("BEFORE")
+    tty.expect(r"DMSITP141T OPERATION EXCEPTION OCCURRED AT 020004 IN ROUTINE BAD")
+    tty.expect(r"\nCMS\r?\n")
+    tty.send("listfile * module")
+    tty.expect("BAD      MODULE   A1")
+    assert "AFTER" not in tty.child.before  # nothing of the EXEC ran after the abend
+    tty.expect(READY)
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)

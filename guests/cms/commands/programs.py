@@ -5,9 +5,10 @@ LOAD usage notes: LOAD MAP A5 replaced on each LOAD, unresolved names set to
 0, duplicate sections bypassed with a warning under DUP, entry point from
 START, then RESET, then ENTRY/LDT cards, then the first END with an entry).
 
-A MODULE file (RECFM V) is a header record, the storage image from its
-first to its last location in records of up to 65520 bytes, then (GENMOD
-MAP, the default) the loader table, one 16-byte entry per name. The header
+A MODULE file (RECFM V) is a header record, then (GENMOD MAP, the default)
+the loader table, one 16-byte entry per name, "placed in front of the load
+module" as the R6 GENMOD help says, then the storage image from its first
+to its last location, in records of up to 65520 bytes. The header
 follows the layout later CMS documents as MODHDCB: start address, first
 location, last location (exclusive), location counter, 16 reserved bytes,
 flags (X'01' SYSTEM; X'80' in the second byte: STR), 4 reserved bytes, the
@@ -219,10 +220,11 @@ async def start(cms: Cms, call: Call) -> int:
     loader = cms.loader
     if loader is None:
         raise CommandError(55, "NO ENTRY POINT DEFINED", rc=40)
-    return await _start(cms, loader, "" if entry == "*" else entry, words[1:])
+    return await _start(cms, loader, "" if entry == "*" else entry, words[1:], entry)
 
 
-async def _start(cms: Cms, loader: Loader, entry: str, args: list[str]) -> int:
+async def _start(cms: Cms, loader: Loader, entry: str, args: list[str], operand: str = "*") -> int:
+    """Run from ``entry`` (the default entry when empty); R1 -> [operand, args...]."""
     loader.allocate_commons()
     cms.program_guest.write_storage(loader.origin, loader.relocated())
     address = loader.entry(entry or None)
@@ -232,7 +234,8 @@ async def _start(cms: Cms, loader: Loader, entry: str, args: list[str]) -> int:
         raise CommandError(55, "NO ENTRY POINT DEFINED", rc=40)
     cms.console.error("LIO", 740, "I", "EXECUTION BEGINS...")
     name = entry or loader.entry_name or loader.section_at(address) or "*"
-    return await run_program(cms, ProgramRun(name, address, args, _sections(loader.sections)))
+    run = ProgramRun(name, address, args, _sections(loader.sections), operand)
+    return await run_program(cms, run)
 
 
 def _sections(sections: list[Section]) -> list[tuple[str, int, int]]:
@@ -269,7 +272,7 @@ class Module:
             for entry in self.entries
         )  # fmt: skip
         tables = [table[at : at + IMAGE_RECORD] for at in range(0, len(table), IMAGE_RECORD)]
-        return [bytes(header), *images, *tables]
+        return [bytes(header), *tables, *images]
 
 
 class BadModule(CommandError):
@@ -287,17 +290,15 @@ def parse_module(records: list[bytes], fileid: str) -> Module:
     count = int.from_bytes(header[40:42], "big")
     stream = b"".join(records[1:])
     size = last - first
-    if not 0 <= size <= len(stream) or not first <= start < max(last, first + 1):
-        raise BadModule(fileid)
-    table = stream[size:]
-    if len(table) < count * ENTRY_SIZE:
+    table, image = stream[: count * ENTRY_SIZE], stream[count * ENTRY_SIZE :]
+    if not 0 <= size <= len(image) or not first <= start < max(last, first + 1):
         raise BadModule(fileid)
     entries = []
     for at in range(0, count * ENTRY_SIZE, ENTRY_SIZE):
         raw = table[at : at + ENTRY_SIZE]
         name, kind = decode(raw[:8]).strip(), decode(raw[8:10]).strip()
         entries.append(MapEntry(name, kind, int.from_bytes(raw[12:16], "big")))
-    return Module(start, first, last, counter, flags, stream[:size], entries)
+    return Module(start, first, last, counter, flags, image[:size], entries)
 
 
 def _find_module(cms: Cms, operands: list[str], verb: str) -> tuple[str, list[bytes], str]:
@@ -335,8 +336,9 @@ def load_module(cms: Cms, fileid: str, records: list[bytes]) -> Module:
 
 def _section_lengths(sections: list[Section], last: int) -> None:
     ordered = sorted(sections, key=lambda section: section.address)
-    for section, following in zip(ordered, [*ordered[1:], None], strict=True):
-        section.length = (following.address if following else last) - section.address
+    ends = [section.address for section in ordered[1:]] + [last]
+    for section, end in zip(ordered, ends, strict=False):
+        section.length = end - section.address
 
 
 @command("LOADMOD", 5, "MOD")
