@@ -34,11 +34,18 @@ from typing import TYPE_CHECKING
 
 from guests.cms.commands import command
 from guests.cms.commands.access import release_letter
-from guests.cms.commands.common import decode, invalid_parameter
-from guests.cms.commands.ddrtrack import TrackError, dump_lines, read_track, write_track
+from guests.cms.commands.common import CommandError, decode, invalid_parameter
+from guests.cms.commands.ddrtrack import (
+    STORAGE_NEEDED,
+    TrackError,
+    dump_lines,
+    read_track,
+    write_track,
+)
 from guests.cms.commands.unitrec import PRINTER_ADDRESS, print_records
-from guests.cms.diag import DiskNotAttached, NotDasd, device_type
+from guests.cms.diag import DiskNotAttached, NotDasd, device_type, diagnose_now
 from guests.cms.fs.device import cms_geometry
+from guests.cms.fs.errors import BlockIOError
 from guests.cms.plist import Call
 
 if TYPE_CHECKING:
@@ -436,11 +443,22 @@ async def _session(ddr: Ddr) -> None:
             ddr.show(error)
 
 
+def _check_storage(cms: Cms) -> None:
+    """DDR's channel programs and track buffers need storage up to X'60000' (DIAGNOSE X'60')."""
+    try:
+        result = diagnose_now(cms.guest, 0x60, rx=0)
+    except BlockIOError:
+        return
+    if result.cc == 0 and result.rx < STORAGE_NEEDED:
+        raise CommandError(109, "VIRTUAL STORAGE CAPACITY EXCEEDED", rc=104, severity="S")
+
+
 @command("DDR", 3, "DDR")
 async def ddr_command(cms: Cms, call: Call) -> int:
     """``DDR [fn ft [fm|*]]``."""
     if call.options:
         raise invalid_parameter(call.options[0])
+    _check_storage(cms)
     lines = _control_file(cms, call.operands) if call.operands else None
     if call.operands and lines is None:
         return 28

@@ -27,7 +27,15 @@ from dataclasses import dataclass
 from guests.cms.diag import DiagGuest, diagnose_now
 from guests.cms.fs.errors import BlockIOError
 
-__all__ = ["DasdTrack", "TrackError", "dump_lines", "parse_records", "read_track", "write_track"]
+__all__ = [
+    "STORAGE_NEEDED",
+    "DasdTrack",
+    "TrackError",
+    "dump_lines",
+    "parse_records",
+    "read_track",
+    "write_track",
+]
 
 CHAIN_AT = 0x30000
 ARGUMENT_AT = 0x30800
@@ -36,6 +44,7 @@ R0_SPACE = 0x1000
 READ_AT = 0x40000
 READ_SPACE = 0xFFF8
 WRITE_AT = 0x50000
+STORAGE_NEEDED = 0x60000
 SEEK, READ_HA, READ_R0, READ_MULTIPLE = 0x07, 0x1A, 0x16, 0x5E
 SET_FILE_MASK, SEARCH_HA_EQUAL, TIC, WRITE_R0, WRITE_CKD = 0x1F, 0x39, 0x08, 0x15, 0x1D
 ALLOW_ALL_WRITES = 0xC0

@@ -35,6 +35,7 @@ class DasdGuest(FakeGuest):
         self.channel = Channel(self.machine.cpu)
         self.dasd: dict[int, tuple[CkdDevice, int, bool]] = {}
         self.type_bytes: dict[int, int] = {}
+        self.storage_size = 0x80000
 
     def add(
         self, vaddr: int, device: CkdDevice, cylinders: int, read_only: bool = False,
@@ -58,6 +59,8 @@ class DasdGuest(FakeGuest):
     async def diagnose(
         self, code: int, rx: int = 0, ry: int = 0, rx1: int = 0, ry1: int = 0, r15: int = 0
     ) -> DiagnoseResult:
+        if code == 0x60:
+            return DiagnoseResult(0, self.storage_size, rx1, ry, ry1, r15)
         if code == 0x24 and rx in self.dasd:
             return DiagnoseResult(0, rx, rx1, 0x04000000 | self.type_bytes[rx] << 16, ry1, r15)
         if code == 0x20 and rx in self.dasd:
@@ -205,6 +208,13 @@ async def test_copy_of_a_2314_cms_disk_with_split_records() -> None:
     copy = CkdBlocks(MODEL_2314, 2)
     copy.store, copy.ckd = target, CkdDevice(target)
     assert CmsDisk.access(copy).read("SPLIT", "DATA")[29] == bytes([29]) * 800
+
+
+async def test_too_little_storage_is_refused() -> None:
+    guest, _, _ = ddr_guest("ddr")
+    guest.storage_size = 0x40000
+    output = await run(guest)
+    assert "DMSDDR109S VIRTUAL STORAGE CAPACITY EXCEEDED" in output
 
 
 def test_extents() -> None:
