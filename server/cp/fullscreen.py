@@ -13,8 +13,9 @@ count``:
   orders with their attribute allowed) into CP's output area from line
   ``control & X'3F'`` on. Control X'FF' erases the output area, X'FE'
   rewrites the whole CP screen format and puts the cursor in the input
-  area, and the X'80' bit erases the output area first (R6: the screen goes
-  through MORE... before it is erased; here it is erased at once).
+  area, and the X'80' bit erases the output area first, the screen going
+  through MORE... before that when the output area holds anything (the data
+  is shown at the next page: PA2, CLEAR or the MORE timer).
 * X'29' *full-screen write*: the data is a WCC and 3270 orders; control
   X'80' Erase/Write, X'C0' Erase/Write Alternate (either puts the console in
   full-screen mode, the virtual machine owning the screen), X'20' Write

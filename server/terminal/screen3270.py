@@ -95,6 +95,7 @@ class ConsoleScreen:
         self.hidden = False
         self.rows: list[str] = []  # output rows on the current page
         self.pending: deque[str] = deque()  # rows waiting for the next page
+        self.deferred: list[tuple[int, bytes]] = []  # line displays waiting for the next page
         self.alarm = False
 
     # ---- status ---------------------------------------------------------
@@ -150,13 +151,18 @@ class ConsoleScreen:
         self.rows = []
         write = Write(CMD_WRITE, WCC_RESET | WCC_RESTORE)
         write.sba(1).ra(self.layout.input_attribute, 0x00)
+        self._show_deferred(write)
         return [self._place_pending(write)]
 
     def clear(self) -> list[bytes]:
         """CLEAR: the terminal erased itself; redraw it on a new page."""
         self.display = "NORMAL"
         self.rows = []
-        return [self.redraw()]
+        if not self.deferred:
+            return [self.redraw()]
+        write = Write(CMD_WRITE, WCC_RESET | WCC_RESTORE)
+        self._show_deferred(write)
+        return [self.redraw(), self._status(write).record()]
 
     def hold(self) -> list[bytes]:
         self.display = "HOLDING"
@@ -222,17 +228,30 @@ class ConsoleScreen:
     # ---- DIAGNOSE X'58' line display --------------------------------------------
     def line_display(self, line: int, data: bytes, erase: bool) -> list[bytes] | None:
         """Show a program's data from output row ``line`` (0-based) on, continuing across
-        rows; ``erase`` clears the output area first. None when the row is not there."""
-        layout = self.layout
-        if not 0 <= line < layout.output_rows:
+        rows. ``erase``: the output area is erased first, after MORE... if it holds
+        anything (the display waits for the next page). None when the row is not there."""
+        if not 0 <= line < self.layout.output_rows:
             return None
+        if self.deferred or (erase and self.rows):
+            self.deferred.append((line, data))
+            if self.display == "NORMAL":
+                self.display = "MORE"
+            return [self.status_only()]
         records = self.next_page() if erase else []
-        start = layout.row_address(line)
-        body, text = display_data(data, layout.input_attribute - start)
         write = Write(CMD_WRITE, WCC_RESET | WCC_RESTORE)
-        write.sba(start).body.extend(body)
-        self._overlay(start, text)
+        self.deferred.append((line, data))
+        self._show_deferred(write)
         return [*records, self._status(write).record()]
+
+    def _show_deferred(self, write: Write) -> None:
+        """Add the waiting line displays to ``write`` (and to ``rows``)."""
+        layout = self.layout
+        for line, data in self.deferred:
+            start = layout.row_address(line)
+            body, text = display_data(data, layout.input_attribute - start)
+            write.sba(start).body.extend(body)
+            self._overlay(start, text)
+        self.deferred.clear()
 
     def _overlay(self, start: int, text: str) -> None:
         """Keep what a line display put on the screen in ``rows`` (for a redraw)."""

@@ -91,8 +91,17 @@ def test_line_display_overlays_rows_and_refuses_a_row_off_the_screen() -> None:
     assert records is not None and len(records) == 1
     assert screen.rows == ["first", "line one", "AB"]
     assert screen.line_display(22, b"\xc1", False) is None
-    screen.line_display(0, "top".encode("cp037"), True)  # erase first
-    assert screen.rows == ["top"]
+    records = screen.line_display(0, "top".encode("cp037"), True)  # erase: MORE... first
+    assert records == [screen.status_only()] and screen.display == "MORE"
+    assert screen.line_display(3, b"\xc2", False) == [screen.status_only()]  # waits too
+    screen.next_page()  # PA2, CLEAR or the MORE timer
+    assert screen.rows == ["top", "", "", "B"] and screen.display == "NORMAL"
+    assert screen.line_display(0, "new".encode("cp037"), True) is not None
+    screen.clear()
+    assert screen.rows == ["new"]
+    screen.next_page()
+    assert screen.line_display(1, b"\xc1", True) is not None  # nothing to keep: at once
+    assert screen.rows == ["", "A"] and screen.display == "NORMAL"
     long = bytes([0xC1]) * 3000  # never beyond the output area
     screen.line_display(21, long, False)
     assert len(screen.rows) == 22 and screen.rows[21] == "A" * 78

@@ -92,7 +92,10 @@ class DisplayHost:
             data += row(self.text_at(editor, position), bright=index == middle)
         data += b"".join(row(message, bright=True) for message in messages)
         data += row("") * (max(len(messages), 1) - len(messages) + 1)  # the last: CP's echo
-        if not self.screen.show(0, data, erase=self.erase):
+        if self.erase and not self.screen.cancel():  # a clean output area, without MORE...
+            self.line_mode()
+            return
+        if not self.screen.show(0, data):
             self.line_mode()
             return
         self.erase = False
