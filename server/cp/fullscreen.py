@@ -52,7 +52,6 @@ from server.machine.devices.base import (
     ATTENTION,
     CE_DE,
     CHANNEL_END,
-    COMMAND_REJECT,
     DEVICE_END,
     PROGRAM_CHECK,
     UNIT_CHECK,
@@ -131,7 +130,6 @@ class FullScreenService:
 
     def __init__(self, vm: VirtualMachine) -> None:
         self.vm = vm
-        self.sense = 0
 
     def __call__(self, machine: Machine, rx: int, ry: int) -> bool:
         console = self._display(machine.cpu.r[ry & 15] & 0xFFFF)
@@ -194,8 +192,10 @@ class FullScreenService:
             return self._full_read(machine, console, control, data_address, count)
         return self._reject(count)
 
-    def _reject(self, count: int) -> Ending:
-        self.sense = COMMAND_REJECT
+    @staticmethod
+    def _reject(count: int) -> Ending:
+        """Unit check: command reject (the program cannot SENSE through X'58'; the
+        CSW's unit check is all it sees)."""
         return Ending(CE_DE | UNIT_CHECK, 0, count)
 
     def _display_lines(self, console: DisplayConsole, control: int, data: bytes) -> Ending:
