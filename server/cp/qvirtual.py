@@ -26,7 +26,7 @@ def device_line(user: User, virtual: VirtualDevice) -> list[str]:
         where = f"{session.console.kind} {session.raddr:03X}" if session is not None else "DEV DSC"
         return [
             f"CONS {virtual.address:03X} ON {where}   TERM   STOP",
-            f"     {virtual.address:03X} CL T NOCONT NOHOLD COPY 01    READY",
+            f"     {virtual.address:03X} CL T NOCONT NOHOLD COPY 01    {_ready(virtual)}",
         ]
     if virtual.unit is not None:
         return unit_record_lines(user, virtual)
@@ -93,6 +93,10 @@ def query_address(user: User, token: str) -> list[str]:
     return device_line(user, virtual)
 
 
+def _ready(virtual: VirtualDevice) -> str:
+    return "READY" if virtual.device.ready else "NOTREADY"
+
+
 def unit_record_lines(user: User, virtual: VirtualDevice) -> list[str]:
     """``RDR 00C CL * NOCONT NOHOLD EOF READY``, ``PUN 00D CL A NOCONT NOHOLD COPY 01 READY``."""
     unit = virtual.unit
@@ -103,7 +107,7 @@ def unit_record_lines(user: User, virtual: VirtualDevice) -> list[str]:
         return [
             f"RDR  {address} CL {reader.spool_class or '*'} "
             f"{'CONT' if reader.cont else 'NOCONT'} {'HOLD' if reader.hold else 'NOHOLD'} "
-            f"{'EOF' if reader.eof else 'NOEOF'} READY"
+            f"{'EOF' if reader.eof else 'NOEOF'} {_ready(virtual)}"
         ]
     output = unit.output
     assert output is not None
@@ -111,6 +115,6 @@ def unit_record_lines(user: User, virtual: VirtualDevice) -> list[str]:
     return [
         f"{unit.kind.value:<4} {address} CL {output.spool_class} "
         f"{'CONT' if output.cont else 'NOCONT'} {'HOLD' if output.hold else 'NOHOLD'} "
-        f"COPY {output.copies:02d} READY",
+        f"COPY {output.copies:02d} {_ready(virtual)}",
         f"     {address} {destination} DIST {output.dist or user.userid}",
     ]

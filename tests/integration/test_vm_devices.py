@@ -442,8 +442,8 @@ def test_request_and_ready_raise_interruptions(device_server: VMServer) -> None:
     tty.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000A77E'")
     tty.send("D 38.8")
     tty.expect("000038 FE020200")
-    tty.send("NOTREADY 200")
-    tty.expect("NOTREADY NOT AVAILABLE")
+    tty.send("NOTREADY 200")  # a minidisk: only unit-record devices and the console
+    tty.expect("INVALID DEVICE TYPE - 200")
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
 

@@ -320,11 +320,22 @@ async def ready(ctx: CommandContext) -> None:
     virtual = vm.devices.get(address)
     if virtual is None:
         raise CPError("CFC", 40, f"DEV {address:03X} DOES NOT EXIST")
+    virtual.device.ready = True
     virtual.device.signal(DEVICE_END)
     vm.io_posted()
 
 
 @command("NOTREADY", minimum=4, syntax="NOTReady vaddr")
 async def notready(ctx: CommandContext) -> None:
-    """Devices cannot be made not ready yet: said so, never ignored."""
-    raise not_available("CFC", "NOTREADY")
+    """A spooled unit-record device or the console is not ready from its next SIO on:
+    unit check, intervention required, until READY (cp-cms.md 5.22)."""
+    vm = vm_of(ctx)
+    if len(ctx.operands) != 1:
+        raise operand_missing("CFC")
+    address = hexloc(ctx.operands[0], "CFC")
+    virtual = vm.devices.get(address)
+    if virtual is None:
+        raise CPError("CFC", 40, f"DEV {address:03X} DOES NOT EXIST")
+    if virtual.unit is None and virtual.kind != "CONS":
+        raise CPError("CFC", 22, f"INVALID DEVICE TYPE - {address:03X}")
+    virtual.device.ready = False

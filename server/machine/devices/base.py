@@ -185,6 +185,8 @@ class Device:
         """Execute one command; Sense and Sense ID are common to all devices."""
         if opcode == SENSE:
             return self.sense_command(count)
+        if not self.ready:  # CP's NOTREADY: unit check in initial status, intervention required
+            return self.unit_check(bytes([INTERVENTION_REQUIRED]), status=0, residual=count)
         self.sense = bytearray(self.sense_length)
         if opcode == SENSE_ID:
             if self.sense_id_data is None:
