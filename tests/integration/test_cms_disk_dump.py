@@ -118,5 +118,12 @@ def test_filedef_and_movefile_over_telnet(server: VMServer) -> None:
     tty.send("filedef")
     tty.expect("NO USER DEFINED FILEDEF'S IN EFFECT")
     tty.expect(READY)
+    tty.send("filedef keep punch (perm")
+    tty.expect(READY)
+    tty.send("#cp ipl cms")  # a new CMS session starts with an empty table
+    tty.expect(READY)
+    tty.send("query filedef")
+    tty.expect("NO USER DEFINED FILEDEF'S IN EFFECT")
+    tty.expect(READY)
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
