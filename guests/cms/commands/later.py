@@ -1,6 +1,6 @@
 """Commands a user can name that this CMS does not provide yet.
 
-DISK DUMP/LOAD needs its card format.
+DEBUG and SVCTRACE need the debugging environment of the virtual CPU.
 Each answers with a CMS-style message and return code 1 instead of falling
 through to CP as an unknown command.
 """
@@ -16,10 +16,7 @@ from guests.cms.plist import Call
 if TYPE_CHECKING:
     from guests.cms.nucleus import Cms
 
-LATER = (
-    ("DISK", 4, "DSK"),
-    ("FILEDEF", 2, "FLD"), ("DDR", 3, "DDR"), ("DEBUG", 5, "DBG"), ("SVCTRACE", 4, "OVR"),
-)  # fmt: skip
+LATER = (("DEBUG", 5, "DBG"), ("SVCTRACE", 4, "OVR"))
 
 
 def _register(name: str, shortest: int, module: str) -> None:
