@@ -64,6 +64,25 @@ def test_message_and_file_through_the_middle_node(chain: Network) -> None:
         tty.expect(pexpect.EOF)
 
 
+def test_a_job_through_the_middle_node(chain: Network) -> None:
+    operator = cp_user(chain.servers["NODEC"], "OPERATOR", "OPPW")
+    wait_link_active(operator, "NODEB")
+    sender = cms_user(chain.servers["NODEA"], "SENDER")
+    sender.send("cp spool punch to rscs")
+    sender.expect(READY)
+    sender.send("cp tag dev punch nodec job")  # B stores it and sends it on as a job again
+    sender.expect(READY)
+    sender.send("punch loop exec s")
+    sender.expect(r"DMTNJE104I FILE \d{4} SENT TO NODEC\(JOB\) ON LINK NODEB")
+    operator.expect(r"SPOOLED TO OPERATOR -- ORG NODEA\(SENDER\)")
+    operator.send("QUERY RDR ALL")
+    operator.expect(r"RSCS +\d{4} A PUN 00000006 .* LOOP +OUTPUT .* FROM NODEA\(SENDER\)")
+    sender.send("#CP LOGOFF")
+    sender.expect(pexpect.EOF)
+    operator.send("LOGOFF")
+    operator.expect(pexpect.EOF)
+
+
 def test_file_waits_while_the_middle_node_is_down(chain: Network) -> None:
     chain.servers["NODEB"].stop()
     sender = cms_user(chain.servers["NODEA"], "SENDER")
