@@ -161,6 +161,15 @@ class GuestInterface:
         r = machine.gpr
         return DiagnoseResult(machine.cpu.cc, r(2), r(3), r(4), r(5), r(15))
 
+    async def wait_screen_input(self) -> None:
+        """Wait until the user presses a key on the full-screen display this guest put up
+        (DIAGNOSE X'58' Erase/Write), or CP takes the screen back; then read with
+        DIAGNOSE X'58' X'2A' (unit status X'8E' when CP has the screen)."""
+        arrived = self._vm.diagnose.full_screen.arrived
+        await arrived.wait()
+        arrived.clear()
+        await self._vm.guest_running.wait()
+
     async def next_smsg(self) -> tuple[str, str]:
         """The next special message (SMSG) sent to this machine: sender userid and text.
 

@@ -69,6 +69,7 @@ class DiagnoseService:
     def __init__(self, vm: VirtualMachine) -> None:
         self.vm = vm
         self.pending: CPRequest | None = None
+        self.full_screen = FullScreenService(vm)
         self.deferred: Callable[[], Awaitable[None]] | None = None  # CP work before resuming
         self.spool = SpoolDiagnose(vm)
         self.handlers: dict[int, Callable[[Machine, int, int], bool]] = {
@@ -82,7 +83,7 @@ class DiagnoseService:
             0x24: self.device_type,
             0x3C: self.directory_update,
             0x4C: self.accounting,
-            0x58: FullScreenService(vm),
+            0x58: self.full_screen,
             0x5C: self.edit_message,
             0x60: self.storage_size,
             0x64: self.named_segment,

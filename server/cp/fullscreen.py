@@ -44,6 +44,7 @@ name no code for it.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from server.cp.user import User
     from server.cp.vm import VirtualMachine
 
-__all__ = ["DisplayConsole", "FullScreenService", "screen_input"]
+__all__ = ["DisplayConsole", "FullScreenService", "screen_input", "screen_taken"]
 
 DISPLAY = 0x19
 FULL_WRITE = 0x29
@@ -130,6 +131,7 @@ class FullScreenService:
 
     def __init__(self, vm: VirtualMachine) -> None:
         self.vm = vm
+        self.arrived = asyncio.Event()  # a key for a Python guest's next read (abi)
 
     def __call__(self, machine: Machine, rx: int, ry: int) -> bool:
         console = self._display(machine.cpu.r[ry & 15] & 0xFFFF)
@@ -219,6 +221,8 @@ class FullScreenService:
             kind = "W"
         if not console.full_write(kind, data, bool(control & CONTROL_PA1)):
             return self._reject(len(data))
+        if kind != "W":
+            self.arrived.clear()  # a key pressed on an earlier screen is not for this one
         return Ending()
 
     def _full_read(
@@ -234,10 +238,21 @@ class FullScreenService:
 
 
 def screen_input(user: User) -> None:
-    """The terminal has a full-screen reply for the program: attention on its console."""
+    """The terminal has a full-screen reply for the program: attention on its console
+    (a Python guest waits for it with ``GuestInterface.wait_screen_input``)."""
     vm = user.vm
-    console = vm.console() if vm is not None else None
-    if vm is None or console is None:
+    if vm is None:
         return
-    console.attention()
-    vm.io_posted()
+    vm.diagnose.full_screen.arrived.set()
+    console = vm.console()
+    if console is not None:
+        console.attention()
+        vm.io_posted()
+
+
+def screen_taken(user: User) -> None:
+    """CP has taken the screen back: a Python guest waiting for a key wakes up, and its
+    next full-screen read tells it (unit status X'8E'). A program on the virtual CPU
+    learns it from its next full-screen Write or Read alone."""
+    if user.vm is not None:
+        user.vm.diagnose.full_screen.arrived.set()

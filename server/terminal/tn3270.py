@@ -24,7 +24,7 @@ import asyncio
 import logging
 from collections import deque
 
-from server.cp.fullscreen import screen_input
+from server.cp.fullscreen import screen_input, screen_taken
 from server.cp.session import Session
 from server.cp.system import System
 from server.terminal.ds3270 import (
@@ -150,6 +150,8 @@ class Console3270:
             self.full_screen = False
             self.full_input = None
             self.send([self.screen.redraw()])
+            if self.session is not None and self.session.user is not None:
+                screen_taken(self.session.user)
 
     def close(self) -> None:
         self._cancel_more_timer()

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from tests.integration.conftest import VMServer
+from tests.integration.conftest import VMServer, make_test_directory
 from tests.integration.telnet import TTY
 from tests.terminal.s3270 import S3270
 from tests.terminal.test_console3270 import logon
@@ -140,3 +140,43 @@ def test_line_mode_console_gets_condition_code_3(vm_server: VMServer, program: b
     tty.expect("DISABLED WAIT PSW '00020000 0000BAD2'")
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
+
+
+@pytest.fixture(scope="module")
+def guest_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
+    server = VMServer(
+        tmp_path_factory.mktemp("screenguest"),
+        make_test_directory(),
+        env={"VM370_GUESTS": "SCREEN=tests.terminal.screen_guest:main"},
+    )
+    yield server
+    server.stop()
+
+
+def test_python_guest_full_screen_through_the_guest_interface(guest_server: VMServer) -> None:
+    terminal = S3270(guest_server.port)
+    try:
+        logon(terminal, "BOB", "BOBPW")
+        terminal.enter("IPL SCREEN")
+        terminal.wait_text("PYTHON GUEST SCREEN")
+        terminal.cmd('String("from s3270")')
+        terminal.cmd("PF(4)")
+        screen = terminal.wait_text("GARBAGE CC 1")
+        assert "READ CC 0 AID F4 TEXT from s3270" in screen  # PF4's AID and the field
+        terminal.wait_text("SCREEN ENDED")
+        terminal.enter("IPL SCREEN")
+        terminal.wait_text("PYTHON GUEST SCREEN")
+        terminal.cmd("PA(1)")  # CP takes the screen; the waiting guest learns it on BEGIN
+        terminal.wait_text("CP READ")
+        terminal.enter("BEGIN")
+        terminal.wait_text("SCREEN TAKEN BACK, READ CC 1 STATUS 8E")
+        terminal.enter("LOGOFF")
+    finally:
+        terminal.close()
+    tty = TTY(guest_server.port)
+    tty.logon("BOB", "BOBPW")
+    tty.send("IPL SCREEN")
+    tty.expect("ERASE/WRITE CC 3")  # a line-mode console is no display
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)
+    assert guest_server.alive()
