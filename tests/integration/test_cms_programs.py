@@ -227,6 +227,7 @@ def directory() -> str:
         f"USER PROGU {hash_password('PROGPW', log2_n=4)} 4M 16M G\n"
         " IPL CMS\n"
         " CONSOLE 009 3215\n"
+        " SPOOL 00E 1403 A\n"
         " MDISK 191 3350 001 002 PGMVOL MR\n"
     )
 
@@ -284,6 +285,8 @@ def test_load_start_genmod_and_run_by_name(program_server: VMServer) -> None:
     tty.expect(READY)
     tty.send("type load map a5")
     tty.expect(r"HELLO    SD 020000")
+    tty.expect(READY)
+    tty.send("print load map a5")  # a transient command: the loaded program stays intact
     tty.expect(READY)
     tty.send("start * xyz")
     tty.expect("DMSLIO740I EXECUTION BEGINS...")

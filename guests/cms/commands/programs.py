@@ -225,8 +225,7 @@ async def start(cms: Cms, call: Call) -> int:
 
 async def _start(cms: Cms, loader: Loader, entry: str, args: list[str], operand: str = "*") -> int:
     """Run from ``entry`` (the default entry when empty); R1 -> [operand, args...]."""
-    loader.allocate_commons()
-    cms.program_guest.write_storage(loader.origin, loader.relocated())
+    loader.allocate_commons()  # storage as it is: START does not load the program again
     address = loader.entry(entry or None)
     if address is None:
         if entry or loader.entry_name:

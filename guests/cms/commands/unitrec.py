@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
 PUNCH_ADDRESS, PRINTER_ADDRESS = 0x00D, 0x00E
 CARD = 80
-CHAIN_AREA = 0x20000
+CHAIN_AREA = 0x6000  # nucleus storage: the user area (X'20000' up) belongs to a loaded program
+AREA_SIZE = 0x8000  # CCWs and data of one channel program (a longer record goes alone)
 BATCH = 200  # records per channel program
 WRITE, WRITE_SPACE_1, SKIP_TO_1 = 0x01, 0x09, 0x8B
 ASA = {" ": 0x0B, "0": 0x13, "-": 0x1B, "1": 0x8B, "+": None}  # space before the line
@@ -57,8 +58,7 @@ def _ccw(opcode: int, address: int, flags: int, count: int) -> bytes:
 
 def _run(cms: Cms, vaddr: int, commands: list[tuple[int, bytes]], what: str) -> None:
     """Issue ``commands`` (opcode, data) as chained CCWs on ``vaddr`` in batches."""
-    for start in range(0, len(commands), BATCH):
-        batch = commands[start : start + BATCH]
+    for batch in _batches(commands):
         data_at = CHAIN_AREA + 8 * len(batch)
         chain, area = bytearray(), bytearray()
         for index, (opcode, data) in enumerate(batch):
@@ -72,6 +72,20 @@ def _run(cms: Cms, vaddr: int, commands: list[tuple[int, bytes]], what: str) -> 
             raise CommandError(
                 8, f"DEVICE {vaddr:03X} {what} NOT OPERATIONAL", rc=100, severity="S"
             )
+
+
+def _batches(commands: list[tuple[int, bytes]]) -> list[list[tuple[int, bytes]]]:
+    """Up to BATCH commands whose CCWs and data fit in AREA_SIZE (at least one each)."""
+    batches: list[list[tuple[int, bytes]]] = [[]]
+    size = 0
+    for command_ in commands:
+        cost = 8 + (len(command_[1]) or 1)
+        if batches[-1] and (len(batches[-1]) == BATCH or size + cost > AREA_SIZE):
+            batches.append([])
+            size = 0
+        batches[-1].append(command_)
+        size += cost
+    return [batch for batch in batches if batch]
 
 
 def punch_cards(cms: Cms, cards: list[bytes]) -> None:
