@@ -43,6 +43,7 @@ class Dispatcher:
         self.q1: deque[VirtualMachine] = deque()
         self.q2: deque[VirtualMachine] = deque()
         self.waiting: dict[VirtualMachine, asyncio.TimerHandle | None] = {}
+        self.wait_started: dict[VirtualMachine, float] = {}  # monotonic time of the wait
         self.budget = 5_000
         self.rate = 1.0  # measured instructions per microsecond
         self.on_stop: StopHandler | None = None
@@ -64,6 +65,7 @@ class Dispatcher:
 
     def remove(self, vm: VirtualMachine) -> None:
         self._unwait(vm)
+        self.wait_started.pop(vm, None)
         for queue in (self.q1, self.q2):
             if vm in queue:
                 queue.remove(vm)
@@ -71,8 +73,18 @@ class Dispatcher:
     def wake(self, vm: VirtualMachine) -> None:
         """An interruption may now be pending for a waiting machine."""
         if vm.state is RunState.WAITING:
+            self._end_wait(vm)
             vm.state = RunState.RUNNING
             self.make_runnable(vm)
+
+    def _end_wait(self, vm: VirtualMachine, at_least: float = 0.0) -> None:
+        """The real time the machine waited passes for its clock (and, with SET TIMER
+        REAL, for its interval and CPU timers); ``at_least`` microseconds when a timer
+        set the wait's end."""
+        started = self.wait_started.pop(vm, None)
+        if started is not None:
+            waited = (time.monotonic() - started) * 1_000_000
+            vm.machine.advance_time(max(waited, at_least))
 
     def _unwait(self, vm: VirtualMachine) -> None:
         handle = self.waiting.pop(vm, None)
@@ -175,6 +187,7 @@ class Dispatcher:
     def _wait(self, vm: VirtualMachine) -> None:
         """Park a machine in an enabled wait until a timer can interrupt it."""
         vm.state = RunState.WAITING
+        self.wait_started[vm] = time.monotonic()
         delay = interrupts.time_to_next_event(vm.machine.cpu)
         handle = None
         if delay is not None:
@@ -182,7 +195,7 @@ class Dispatcher:
 
             def due() -> None:
                 self.waiting.pop(vm, None)
-                vm.machine.advance_time(delay / 4096 + 1)
+                self._end_wait(vm, delay / 4096 + 1)
                 self.wake(vm)
 
             handle = asyncio.get_running_loop().call_later(seconds, due)

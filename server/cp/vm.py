@@ -94,6 +94,7 @@ class VirtualMachine:
     def _new_machine(self, size: int) -> Machine:
         machine = Machine(storage_size=size)
         machine.set_psw(RESET_PSW)
+        machine.cpu.timers.set_mode(self.user.settings.timer, 0)  # SET TIMER / REALTIMER
         machine.diagnose_hook = self.diagnose
         machine.svc_hook = self._svc
         self.channel = Channel(machine.cpu)

@@ -163,7 +163,8 @@ def instructions_to_next_event(cpu: CPU) -> int:
         limit = min(limit, timers.instructions_until(max(0.0, timers.until_comparator(count))))
     if cr0 & CR0_CPU_TIMER:
         limit = min(limit, timers.instructions_until(max(0, timers.cpu_timer(count) + 1)))
-    if cr0 & CR0_INTERVAL_TIMER and cpu.size >= INTERVAL_TIMER + 4:
+    running = timers.interval_mode != "OFF"
+    if running and cr0 & CR0_INTERVAL_TIMER and cpu.size >= INTERVAL_TIMER + 4:
         value = cpu.storage.read_word(INTERVAL_TIMER)
         if not value >> 31:
             limit = min(limit, timers.instructions_until(timers.until_interval(value, count)))
@@ -180,6 +181,8 @@ def time_to_next_event(cpu: CPU) -> float | None:
     candidates = []
     if cr0 & CR0_CLOCK_COMPARATOR:
         candidates.append(max(0.0, timers.until_comparator(count)))
+    if not timers.waits_count:  # SET TIMER ON/OFF: only the comparator runs in a wait
+        return min(candidates) if candidates else None
     if cr0 & CR0_CPU_TIMER:
         candidates.append(float(max(0, timers.cpu_timer(count) + 1)))
     if cr0 & CR0_INTERVAL_TIMER and cpu.size >= INTERVAL_TIMER + 4:

@@ -9,6 +9,13 @@ Time here is *virtual*: the CPU converts executed instructions into time
 with a settable ratio of instructions per microsecond, and the embedder adds
 idle time while the CPU waits.  All values are kept in TOD units (1/4096
 microsecond) of elapsed virtual time, ``now``.
+
+Under VM/370 (SET TIMER, cp-cms.md 5.31) the TOD clock and the clock
+comparator follow all elapsed time, waits included, while the interval timer
+follows the timer mode (``interval_mode``): ``REAL`` all elapsed time, ``ON``
+only the time the CPU runs (waits excluded), ``OFF`` none. The CPU timer
+runs with the CPU, and in waits too only in ``REAL`` mode. A bare machine is
+``REAL``: every timer follows elapsed time.
 """
 
 from __future__ import annotations
@@ -41,7 +48,10 @@ class Timers:
         self.clock_comparator = 0
         self.cpu_timer_origin = 0  # CPU timer value at elapsed cpu_timer_at
         self.cpu_timer_at = 0.0
-        self.interval_at = 0.0  # elapsed time when location 80 was last updated
+        self.interval_at = 0.0  # interval clock when location 80 was last updated
+        self.idle = 0.0  # TOD units of wait time included in elapsed
+        self.interval_mode = "REAL"  # ON, OFF or REAL (CP's SET TIMER)
+        self.interval_frozen = 0.0  # the interval clock while OFF
 
     # -- elapsed time -----------------------------------------------------------
 
@@ -58,6 +68,37 @@ class Timers:
         """Let ``units`` of TOD time pass without instructions (a wait state)."""
         self.elapsed_base = self.elapsed(count) + units
         self.base_count = count
+        self.idle += units
+
+    def running_time(self, count: int) -> float:
+        """Elapsed time less the waits: the time the CPU ran."""
+        return self.elapsed(count) - self.idle
+
+    # -- timer mode (VM/370 SET TIMER) ------------------------------------------------
+    @property
+    def waits_count(self) -> bool:
+        """True when the interval and CPU timers also run while the CPU waits."""
+        return self.interval_mode == "REAL"
+
+    def _interval_clock(self, count: int) -> float:
+        if self.interval_mode == "REAL":
+            return self.elapsed(count)
+        if self.interval_mode == "ON":
+            return self.running_time(count)
+        return self.interval_frozen
+
+    def _cpu_clock(self, count: int) -> float:
+        return self.elapsed(count) if self.waits_count else self.running_time(count)
+
+    def set_mode(self, mode: str, count: int) -> None:
+        """SET TIMER ON|OFF|REAL: the timers keep their values and follow the new clock."""
+        interval_pending = self._interval_clock(count) - self.interval_at
+        cpu_value = self.cpu_timer(count)
+        if mode == "OFF":
+            self.interval_frozen = self._interval_clock(count)
+        self.interval_mode = mode
+        self.interval_at = self._interval_clock(count) - interval_pending
+        self.set_cpu_timer(cpu_value & (1 << 64) - 1, count)
 
     def instructions_until(self, units: float) -> int:
         """Instructions needed for ``units`` of time to pass (at least 1)."""
@@ -89,12 +130,12 @@ class Timers:
     # -- CPU timer ------------------------------------------------------------------
 
     def cpu_timer(self, count: int) -> int:
-        value = self.cpu_timer_origin - int(self.elapsed(count) - self.cpu_timer_at)
+        value = self.cpu_timer_origin - int(self._cpu_clock(count) - self.cpu_timer_at)
         return value
 
     def set_cpu_timer(self, value: int, count: int) -> None:
         self.cpu_timer_origin = value - (1 << 64) if value >> 63 else value
-        self.cpu_timer_at = self.elapsed(count)
+        self.cpu_timer_at = self._cpu_clock(count)
 
     def cpu_timer_pending(self, count: int) -> bool:
         return self.cpu_timer(count) < 0
@@ -103,11 +144,13 @@ class Timers:
 
     def interval_units(self, count: int) -> int:
         """Whole interval-timer units elapsed since the last update; consumes them."""
-        now = self.elapsed(count)
+        now = self._interval_clock(count)
         units = int((now - self.interval_at) / TOD_PER_INTERVAL_UNIT)
         self.interval_at += units * TOD_PER_INTERVAL_UNIT
         return units
 
     def until_interval(self, value: int, count: int) -> float:
         """Time until an interval timer now holding ``value`` (>= 0) goes negative."""
-        return (value + 1) * TOD_PER_INTERVAL_UNIT - (self.elapsed(count) - self.interval_at)
+        return (value + 1) * TOD_PER_INTERVAL_UNIT - (
+            self._interval_clock(count) - self.interval_at
+        )

@@ -82,6 +82,9 @@ async def set_command(ctx: CommandContext) -> None:
     if len(ctx.operands) > 2:
         raise operand_missing()
     apply_setting(ctx.user.settings, token, ctx.operand(1))
+    if token == "TIMER" and ctx.user.vm is not None:  # the running machine's timers follow
+        machine = ctx.user.vm.machine
+        machine.cpu.timers.set_mode(ctx.user.settings.timer, machine.cpu.instructions_executed)
 
 
 async def set_logmsg(ctx: CommandContext) -> None:
