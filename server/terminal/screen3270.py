@@ -140,6 +140,8 @@ class ConsoleScreen:
             row = self.pending.popleft()
             self.rows.append(row)
             write.sba(layout.row_address(len(self.rows) - 1)).text(row)
+        if self.deferred and self.display == "NORMAL" and self.rows:
+            self.display = "MORE"  # a line display with the erase bit waits for its page
         return self._status(write).record()
 
     def _status(self, write: Write) -> Write:
@@ -151,14 +153,15 @@ class ConsoleScreen:
         self.rows = []
         write = Write(CMD_WRITE, WCC_RESET | WCC_RESTORE)
         write.sba(1).ra(self.layout.input_attribute, 0x00)
-        self._show_deferred(write)
+        if not self.pending:  # lines written before a waiting line display come first
+            self._show_deferred(write)
         return [self._place_pending(write)]
 
     def clear(self) -> list[bytes]:
         """CLEAR: the terminal erased itself; redraw it on a new page."""
         self.display = "NORMAL"
         self.rows = []
-        if not self.deferred:
+        if not self.deferred or self.pending:
             return [self.redraw()]
         write = Write(CMD_WRITE, WCC_RESET | WCC_RESTORE)
         self._show_deferred(write)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pexpect
 import pytest
@@ -40,6 +40,18 @@ def current(terminal: S3270, line: str, expected: str, message: str = "") -> lis
             return rows
         if time.monotonic() > deadline:
             raise AssertionError(f"{expected!r} is not the current line:\n" + "\n".join(rows))
+        time.sleep(0.1)
+
+
+def until(terminal: S3270, condition: Callable[[list[str]], bool]) -> list[str]:
+    """The screen's rows (without column 1) once ``condition`` holds for them."""
+    deadline = time.monotonic() + 10
+    while True:
+        rows = [row[1:] for row in terminal.screen()]
+        if condition(rows):
+            return rows
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen never changed so:\n" + "\n".join(rows))
         time.sleep(0.1)
 
 
@@ -124,3 +136,31 @@ def test_reconnect_from_a_typewriter_continues_in_line_mode(cms_server: VMServer
     tty.expect(READY)
     tty.send("LOGOFF")
     tty.expect(pexpect.EOF)
+
+
+def test_long_type_output_then_the_picture_after_more(cms_server: VMServer) -> None:
+    terminal = S3270(cms_server.port)
+    try:
+        logon(terminal, "ALICE", "ALICEPW")
+        terminal.wait_text(READY)
+        current(terminal, "edit list data", "TOF:")
+        current(terminal, "input", "TOF:", "INPUT:")
+        for number in range(1, 11):
+            current(terminal, f"line {number}", f"LINE {number}")
+        current(terminal, "", "LINE 10", "EDIT:")
+        current(terminal, "top", "TOF:")
+        terminal.enter("type 10")  # more lines than the message area: typed as lines
+        screen = terminal.wait_text("MORE...")
+        assert "EDIT: LIST DATA" in screen  # the lines were added under the picture
+        terminal.cmd("PA(2)")
+        rows = until(terminal, lambda rows: "EDIT:" not in rows[0])  # the typed lines
+        assert [row.strip() for row in rows[:10]] == ["TOF:"] + [f"LINE {n}" for n in range(1, 10)]
+        assert terminal.status_area().startswith("MORE...")  # the picture waits its page
+        terminal.cmd("PA(2)")
+        rows = until(terminal, lambda rows: "EDIT:" in rows[0])
+        assert rows[0].startswith(" EDIT: LIST DATA A1") and rows[MIDDLE].strip() == "LINE 9"
+        terminal.enter("quit")
+        terminal.wait_text(READY)
+        terminal.enter("logoff")
+    finally:
+        terminal.close()

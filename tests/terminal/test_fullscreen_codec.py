@@ -102,6 +102,12 @@ def test_line_display_overlays_rows_and_refuses_a_row_off_the_screen() -> None:
     screen.next_page()
     assert screen.line_display(1, b"\xc1", True) is not None  # nothing to keep: at once
     assert screen.rows == ["", "A"] and screen.display == "NORMAL"
+    screen.add_lines([f"line {n}" for n in range(30)])  # MORE...: 10 lines wait
+    screen.line_display(0, "picture".encode("cp037"), True)  # waits behind them
+    screen.next_page()
+    assert screen.rows[-1] == "line 29" and screen.display == "MORE"  # lines first
+    screen.next_page()
+    assert screen.rows == ["picture"] and screen.display == "NORMAL"
     long = bytes([0xC1]) * 3000  # never beyond the output area
     screen.line_display(21, long, False)
     assert len(screen.rows) == 22 and screen.rows[21] == "A" * 78

@@ -9,7 +9,10 @@ R6's (the manuals at hand do not picture it): the first output line names
 the file and the mode (``EDIT:`` or ``INPUT:``), then the file window with
 the current line, intensified, in its middle and ``TOF:``/``EOF:`` where the
 null lines are, then the message lines; the last output line is written
-blank, which leaves it to CP for its echo of the line the user enters. No
+blank, which leaves it to CP for its echo of the line the user enters.
+Output too long for the message lines (TYPE of many lines), CMS subset and
+edit macros write ordinary console lines; the next picture then erases the
+output area through MORE... (DISPW ERASE=YES), so they can be read first. No
 scale and no prefix area (R6 EDIT has neither; they came with XEDIT).
 
 A console that stops being a display (the user reconnects from a
@@ -58,7 +61,8 @@ class DisplayHost:
         self.screen: Screen | None = screen
         self.editor: Editor | None = None
         self.messages: list[str] = []
-        self.erase = True  # the first picture (and the one after CMS subset) erases first
+        self.fresh = True  # the first picture erases the output area (CANCEL)
+        self.after_output = False  # line output is up: the picture waits behind MORE...
 
     # ---- what the editor types: messages on the screen --------------------------
     def type(self, *lines: str) -> None:
@@ -81,7 +85,11 @@ class DisplayHost:
         editor = self.editor
         if self.screen is None or editor is None:
             return
-        messages = self.messages[-MAX_MESSAGE_ROWS:]
+        if len(self.messages) > MAX_MESSAGE_ROWS:  # TYPE of many lines: typed as lines
+            self.host.type(*self.messages)
+            self.messages.clear()
+            self.after_output = True
+        messages = self.messages
         window = OUTPUT_ROWS - 2 - max(len(messages), 1)
         mode = "INPUT:" if editor.input_mode else "EDIT:"
         fileid = editor.settings.fileid
@@ -92,13 +100,13 @@ class DisplayHost:
             data += row(self.text_at(editor, position), bright=index == middle)
         data += b"".join(row(message, bright=True) for message in messages)
         data += row("") * (max(len(messages), 1) - len(messages) + 1)  # the last: CP's echo
-        if self.erase and not self.screen.cancel():  # a clean output area, without MORE...
+        if self.fresh and not self.screen.cancel():
             self.line_mode()
             return
-        if not self.screen.show(0, data):
+        if not self.screen.show(0, data, erase=self.after_output):
             self.line_mode()
             return
-        self.erase = False
+        self.fresh = self.after_output = False
         self.messages.clear()
 
     @staticmethod
@@ -137,11 +145,11 @@ class DisplayHost:
         self.host.write_file(fileid, records, recfm, lrecl)
 
     async def subset(self, line: str) -> int:
-        self.erase = True  # CMS output goes on CP's screen; the next picture starts afresh
+        self.after_output = True  # CMS output goes on CP's screen; the picture waits
         return await self.host.subset(line)
 
     async def macro(self, name: str, operands: str) -> bool:
-        self.erase = True
+        self.after_output = True
         return await self.host.macro(name, operands)
 
     def writable(self, fm: str) -> bool:
