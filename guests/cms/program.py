@@ -18,9 +18,11 @@ arguments) and R0 = an extended one (CE). CMS takes back control when it
   routine: 4 DMSFREE, 8 DMSFRET; best estimate), an error return if the code
   is negative;
 * returns through R14 (R15 = its return code), takes a program check
-  (``DMSITP141T``), issues an SVC this CMS does not serve, or loads a
-  disabled wait PSW: then it ends and CMS types ``CMS`` and reads the next
-  command, as R6 does after an abend;
+  (``DMSITP141T``), issues an SVC this CMS does not serve (``DMSABN148T
+  SYSTEM ABEND 0F0``), or loads a disabled wait PSW: then it ends, and, as
+  R6 abend recovery does (R6 Data Areas and Control Block Logic, "Abend
+  Recovery"), CMS closes its files, frees its storage, types ``CMS`` and
+  reads the next command;
 * is interrupted by the attention key: the line typed then is an immediate
   command (HX ends the program, the ready message follows) or the next
   command line, and the program goes on.
@@ -32,7 +34,7 @@ tell CMS what happened), the return SVC and save area, and parameter lists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from guests.cms.console import Halted
 from server.cp.abi import ProgramEvent
@@ -53,6 +55,7 @@ PLIST_AREA = 0x5100  # START and MODULE arguments, up to 64 doublewords
 TEXT_AREA = 0x5400  # the argument text the extended PLIST points at
 MAX_TOKENS = 64
 SVC_202, SVC_203 = 202, 203
+SVC_ABEND = 0x0F0  # DMSITS's abend code (R6 SY20-0887 figure 24); its meaning is a best estimate
 DMSFREE, DMSFRET = 4, 8
 
 EXCEPTIONS = {
@@ -194,6 +197,7 @@ async def run_program(cms: Cms, run: ProgramRun) -> int:
     finally:
         cms.running = None
         cms.close_program_files()
+        cms.free_storage.blocks.clear()  # DMSFREE storage goes with the program
 
 
 async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None:
@@ -205,7 +209,7 @@ async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None
     if event.reason == "SVC" and event.svc == SVC_202:
         return await _svc202(cms, address, event.psw)
     if event.reason == "SVC" and event.svc == SVC_203:
-        return _svc203(cms, run, address, event.psw)
+        return _svc203(cms, address, event.psw)
     if event.reason == "ATTENTION":
         await _attention(cms)
         return event.psw
@@ -213,12 +217,16 @@ async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None
         _program_check(cms, run)
     if event.reason == "WAIT" and address == WAIT_SVC:
         old = guest.read_storage(SVC_OLD, 8)
-        number, at = int.from_bytes(old[2:4], "big"), int.from_bytes(old[5:8], "big")
-        cms.console.error("SVT", 121, "S", f"UNSUPPORTED SVC {number} (HEX {number:02X}) "
-                          f"CALLED FROM {at - 2:06X}")  # fmt: skip
-        raise Abend
+        at = int.from_bytes(old[5:8], "big")
+        _system_abend(cms, SVC_ABEND, at - 2)  # SVC ``number`` is not one CMS serves
     psw_text = event.psw.hex().upper()
     cms.console.type(f"DMKDSP450W CP ENTERED; DISABLED WAIT PSW '{psw_text[:8]} {psw_text[8:]}'")
+    raise Abend
+
+
+def _system_abend(cms: Cms, code: int, at: int) -> NoReturn:
+    """``DMSABN148T SYSTEM ABEND xxx CALLED FROM xxxxxx``, then abend recovery."""
+    cms.console.error("ABN", 148, "T", f"SYSTEM ABEND {code:03X} CALLED FROM {at:06X}")
     raise Abend
 
 
@@ -257,8 +265,10 @@ async def _svc202(cms: Cms, after: int, psw: bytes) -> bytes:
     return _resume(cms, psw, after, error_dc=True, failed=return_code != 0)
 
 
-def _svc203(cms: Cms, run: ProgramRun, after: int, psw: bytes) -> bytes:
+def _svc203(cms: Cms, after: int, psw: bytes) -> bytes:
     guest = cms.program_guest
+    if after + 2 > guest.storage_size:
+        _system_abend(cms, SVC_ABEND, after - 2)
     raw = int.from_bytes(guest.read_storage(after, 2), "big")
     code = raw - 0x10000 if raw & 0x8000 else raw
     value = abs(code)
@@ -268,13 +278,12 @@ def _svc203(cms: Cms, run: ProgramRun, after: int, psw: bytes) -> bytes:
     elif routine == DMSFRET:
         ok = cms.free_storage.give_back(guest.gpr(1) & 0xFFFFFF, guest.gpr(0) & 0xFFFFFF)
     else:
-        cms.console.error("ITS", 122, "S", f"UNSUPPORTED SVC 203 CODE {code} CALLED FROM "
-                          f"{after - 2:06X} IN ROUTINE {run.routine_at(after)}")  # fmt: skip
-        raise Abend
+        _system_abend(cms, SVC_ABEND, after - 2)  # no routine with that code
     guest.set_gpr(15, 0 if ok else 4)
     next_address = after + 2  # a negative code (ERR=) gets R15 = 4 here and tests it
     if not ok and code >= 0:
-        cms.console.error("FRE", 159, "T", "INSUFFICIENT FREE STORAGE AVAILABLE")
+        text = f"INSUFFICIENT STORAGE AVAILABLE TO SATISFY DMSFREE REQUEST FROM {after - 2:06X}"
+        cms.console.error("FRE", 159, "T", text)
         raise Abend
     return psw[:5] + next_address.to_bytes(3, "big")
 

@@ -168,6 +168,14 @@ wild:   svc 99
         br %r14
 """
 
+BAD203 = """
+        .text
+        .globl bad203
+bad203: svc 203
+        .short 77
+        br %r14
+"""
+
 BADPLIST = """
         .text
         .globl badp
@@ -235,7 +243,7 @@ def directory() -> str:
 def put_decks(data_dir: Path, workdir: Path) -> None:
     """Format PROGU's 191 and write the TEXT decks, while the server is down."""
     decks = {"HELLO": HELLO, "BAD": BAD, "LOOP": LOOP, "WILD": WILD, "BADP": BADPLIST,
-             "CALLER": CALLER, "MAINP": MAINP, "SUBP": SUBP}  # fmt: skip
+             "CALLER": CALLER, "MAINP": MAINP, "SUBP": SUBP, "BAD203": BAD203}  # fmt: skip
     registry = VolumeRegistry(data_dir)
     try:
         registry.create("PGMVOL", "3350", 4)
@@ -322,7 +330,10 @@ def test_wild_programs_end_with_messages(program_server: VMServer) -> None:
     tty.expect(r"DMSITP141T OPERATION EXCEPTION OCCURRED AT 020004 IN ROUTINE BAD")
     tty.expect(r"\nCMS")
     tty.send("load wild (start")
-    tty.expect(r"DMSSVT121S UNSUPPORTED SVC 99 \(HEX 63\) CALLED FROM 020000")
+    tty.expect(r"DMSABN148T SYSTEM ABEND 0F0 CALLED FROM 020000")
+    tty.expect(r"\nCMS")
+    tty.send("load bad203 (start")
+    tty.expect(r"DMSABN148T SYSTEM ABEND 0F0 CALLED FROM 020000")
     tty.expect(r"\nCMS")
     tty.send("load badp (start")
     tty.expect(r"DMSITP141T ADDRESSING EXCEPTION OCCURRED AT 020006 IN ROUTINE BADP")
