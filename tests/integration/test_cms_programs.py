@@ -176,6 +176,15 @@ bad203: svc 203
         br %r14
 """
 
+DWAIT = """
+        .text
+        .globl dwait
+dwait:  balr %r12,0
+w:      lpsw waitpsw-w(%r12)
+        .align 8
+waitpsw: .long 0x000A0000, 0x00000BAD
+"""
+
 BADPLIST = """
         .text
         .globl badp
@@ -243,7 +252,8 @@ def directory() -> str:
 def put_decks(data_dir: Path, workdir: Path) -> None:
     """Format PROGU's 191 and write the TEXT decks, while the server is down."""
     decks = {"HELLO": HELLO, "BAD": BAD, "LOOP": LOOP, "WILD": WILD, "BADP": BADPLIST,
-             "CALLER": CALLER, "MAINP": MAINP, "SUBP": SUBP, "BAD203": BAD203}  # fmt: skip
+             "CALLER": CALLER, "MAINP": MAINP, "SUBP": SUBP, "BAD203": BAD203,
+             "DWAIT": DWAIT}  # fmt: skip
     registry = VolumeRegistry(data_dir)
     try:
         registry.create("PGMVOL", "3350", 4)
@@ -334,6 +344,9 @@ def test_wild_programs_end_with_messages(program_server: VMServer) -> None:
     tty.expect(r"\nCMS")
     tty.send("load bad203 (start")
     tty.expect(r"DMSABN148T SYSTEM ABEND 0F0 CALLED FROM 020000")
+    tty.expect(r"\nCMS")
+    tty.send("load dwait (start")
+    tty.expect(r"DMKDSP450W CP ENTERED; DISABLED WAIT PSW '000A0000 00000BAD'")
     tty.expect(r"\nCMS")
     tty.send("load badp (start")
     tty.expect(r"DMSITP141T ADDRESSING EXCEPTION OCCURRED AT 020006 IN ROUTINE BADP")

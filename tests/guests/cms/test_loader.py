@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guests.cms.loader import USER_AREA, CardError, Loader, text_card
+from guests.cms.commands.common import CommandError
+from guests.cms.commands.programs import Module, parse_module
+from guests.cms.loader import USER_AREA, CardError, Loader, MapEntry, text_card
 from guests.cms.nucfunc import program_call
 from guests.cms.nucleus import Cms
 from guests.cms.program import PlistError, bc_psw, tokens_bytes
@@ -178,3 +180,22 @@ def test_wild_plists_give_a_return_code_or_an_addressing_exception(
     except PlistError:
         return
     assert isinstance(result, int)
+
+
+def test_module_records_round_trip() -> None:
+    entries = [MapEntry("HELLO", "SD", 0x20000), MapEntry("INNER", "LD", 0x20010)]
+    module = Module(0x20000, 0x20000, 0x20100, 0x20100, 0x80 << 16, bytes(range(256)), entries)
+    records = module.records()
+    assert len(records[0]) == 80 and records[1][:8] == "HELLO   ".encode("cp037")
+    assert parse_module(records, "HELLO MODULE A1") == module
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=120), max_size=4))
+def test_garbage_module_files_are_refused_cleanly(records: list[bytes]) -> None:
+    try:
+        module = parse_module(records, "JUNK MODULE A1")
+    except CommandError as error:
+        assert "IS NOT A VALID MODULE" in str(error)
+        return
+    assert len(module.image) == module.last - module.first
