@@ -135,7 +135,8 @@ async def _list(store: SpoolStore, arguments: argparse.Namespace) -> None:
         return
     print(f"QUEUE USERID   {HEADER_LONG}")
     for spool_file in files:
-        print(f"{spool_file.queue.value:<5} {spool_file.owner:<8} {file_line(spool_file, True)}")
+        line = file_line(spool_file, True, local_node=store.node)
+        print(f"{spool_file.queue.value:<5} {spool_file.owner:<8} {line}")
 
 
 async def _file(store: SpoolStore, spoolid: int) -> SpoolFile:

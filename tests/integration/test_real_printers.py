@@ -130,7 +130,11 @@ def test_console_file_printed_to_text_and_pdf(site: Installation) -> None:
     alice = TTY(site.server.port)
     alice.send("LOGON ALICE ALICEPW NOIPL")
     alice.expect("LOGON AT")
+    alice.send("SPOOL CONSOLE TO NOSUCH")
+    alice.expect("NOSUCH NOT IN CP DIRECTORY")  # a file for nobody would be lost
     alice.send("DEFINE PRINTER 01E")
+    alice.send("SPOOL 01E FOR NOBODYXX CLASS B")
+    alice.expect("NOBODYXX NOT IN CP DIRECTORY")
     alice.send("SPOOL 01E TO BOB")
     alice.send("QUERY VIRTUAL 01E")
     alice.expect(r"01E TO BOB DIST")

@@ -360,6 +360,10 @@ def test_card_hopper_decks_reach_the_reader(spool_server: VMServer, tmp_path: Pa
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    operator = TTY(spool_server.port)  # the test servers start with the reader drained
+    operator.logon("OPERATOR", "OPPW")
+    operator.send("START READERS#LOGOFF")
+    operator.expect(pexpect.EOF)
     hopper = spool_server.data_dir / "hopper"
     deadline = time.monotonic() + 20
     while any(p.suffix == ".txt" for p in hopper.iterdir()) and time.monotonic() < deadline:

@@ -170,6 +170,14 @@ def apply_setting(unit: UnitRecord, words: list[str], index: int) -> int:
     return 1
 
 
+async def check_destinations(ctx: CommandContext, words: list[str]) -> None:
+    """TO and FOR name users of the directory (a file for nobody would be lost)."""
+    for word, value in zip(words, words[1:], strict=False):
+        if word in ("TO", "FOR") and value not in ("*", "SYSTEM"):
+            if len(value) > 8 or await ctx.system.store.get_user(value) is None:
+                raise CPError("CSP", 53, f"{value[:8]} NOT IN CP DIRECTORY")
+
+
 def set_destination(unit: UnitRecord, word: str, value: str | None) -> int:
     output = unit.output
     assert output is not None
@@ -193,6 +201,7 @@ async def spool(ctx: CommandContext) -> None:
     words = ctx.operands
     if not words:
         raise operand_missing("CSP")
+    await check_destinations(ctx, words[1:])
     if words[0] in CONSOLE_WORDS:
         await spool_console(ctx, words[1:])
         return
