@@ -199,3 +199,73 @@ def test_garbage_module_files_are_refused_cleanly(records: list[bytes]) -> None:
         assert "IS NOT A VALID MODULE" in str(error)
         return
     assert len(module.image) == module.last - module.first
+
+
+def fscb(function: str, fileid: str, *, item: int = 0, buffer: int = 0, size: int = 0,
+         recfm: str = "F", items: int = 1) -> bytes:  # fmt: skip
+    fn, ft, fm = fileid.split()
+    text = function.ljust(8) + fn.ljust(8) + ft.ljust(8) + fm.ljust(2)
+    return (text.encode("cp037") + item.to_bytes(2, "big") + buffer.to_bytes(4, "big")
+            + size.to_bytes(4, "big") + recfm.encode("cp037") + b"\x00"
+            + items.to_bytes(2, "big") + bytes(4))  # fmt: skip
+
+
+async def calls(guest: ProgramFake, *plists: tuple[bytes, int]) -> list[int]:
+    """IPL CMS on the standard disks, then each (PLIST, R1 flag) through SVC 202."""
+    cms = Cms(guest, standard_disks())
+    await cms.ipl()
+    codes = []
+    for plist, flag in plists:
+        guest.write_storage(0x30000, plist)
+        codes.append(await program_call(cms, flag, 0x30000, 0x30100))
+    return codes
+
+
+def test_files_through_the_fscb() -> None:
+    guest = ProgramFake()
+    guest.write_storage(0x31000, "ONE".ljust(10).encode("cp037") + "TWO".ljust(10).encode("cp037"))
+    codes = asyncio.run(calls(
+        guest,
+        (fscb("WRBUF", "PROG DATA A1", buffer=0x31000, size=20, items=2), 0),
+        (fscb("FINIS", "PROG DATA A1"), 0),
+        (fscb("RDBUF", "PROG DATA A", item=2, buffer=0x32000, size=10), 0),
+        (fscb("RDBUF", "PROG DATA A", buffer=0x32000, size=10), 0),
+        (fscb("STATE", "NOSUCH DATA *"), 0),
+        (fscb("RDBUF", "NOSUCH DATA A", buffer=0x32000, size=10), 0),
+        (fscb("WRBUF", "PROG DATA Q", buffer=0x31000, size=20), 0),
+        (fscb("STATE", "PROG DATA *"), 0),
+    ))  # fmt: skip
+    assert codes == [0, 0, 0, 12, 28, 1, 36, 0]
+    assert guest.read_storage(0x32000, 10) == "TWO".ljust(10).encode("cp037")
+    fst = int.from_bytes(guest.read_storage(0x30000 + 28, 4), "big")
+    assert guest.read_storage(fst, 8) == "PROG    ".encode("cp037")  # FSOPEN copies from here:
+    assert guest.read_storage(fst + 30, 1) == "F".encode("cp037")  # RECFM at +30
+    assert int.from_bytes(guest.read_storage(fst + 32, 4), "big") == 10  # LRECL at +32
+
+
+def test_stack_then_read_and_the_extended_plist() -> None:
+    guest = ProgramFake()
+    guest.write_storage(0x31000, "STACKED LINE".encode("cp037"))
+    attn = "ATTN    LIFO".encode("cp037") + bytes([12]) + (0x31000).to_bytes(3, "big")
+    waitrd = "WAITRD  ".encode("cp037") + bytes.fromhex("01032000 E4000050")
+    guest.write_storage(0x30100, (0x30000).to_bytes(4, "big") + (0x30009).to_bytes(4, "big")
+                        + (0x30011).to_bytes(4, "big") + bytes(4))  # fmt: skip
+    codes = asyncio.run(calls(
+        guest, (attn, 0), (waitrd, 0), (tokens_bytes(["DESBUF"]), 0),
+        ("LISTFILE*       NOSUCH  ".encode("cp037") + b"\xff" * 8, 1),
+    ))  # fmt: skip
+    assert codes == [0, 0, 0, 28]
+    assert guest.registers[0] == 12
+    assert guest.read_storage(0x32000, 12) == "STACKED LINE".encode("cp037")
+
+
+def test_erase_through_the_fscb() -> None:
+    guest = ProgramFake()
+    codes = asyncio.run(calls(
+        guest,
+        (fscb("WRBUF", "GONE DATA A1", buffer=0x31000, size=8), 0),
+        (fscb("ERASE", "GONE DATA A"), 0),
+        (fscb("ERASE", "GONE DATA A"), 0),
+        (fscb("WRBUF", "BAD DATA A1", buffer=0x31000, size=8, recfm="X"), 0),
+    ))  # fmt: skip
+    assert codes == [0, 0, 28, 11]
