@@ -15,12 +15,13 @@ arguments) and R0 = an extended one (CE). CMS takes back control when it
   address of 1, control goes on after the DC, otherwise to that address.
   Every other register is as the program left it (R0 for WAITRD excepted);
 * issues SVC 203 with its inline halfword code (the low byte picks the
-  routine: 4 DMSFREE, 8 DMSFRET; best estimate), an error return if the code
-  is negative;
+  routine: 4 DMSFREE, 8 DMSFRET; best estimate). A failure with a negative
+  code (the macro's ERR=) returns R15 = 4 after the halfword; with a positive
+  one the program abends, as the R6 DMSFREE description says;
 * returns through R14 (R15 = its return code), takes a program check
   (``DMSITP141T``), issues an SVC this CMS does not serve (``DMSABN148T
   SYSTEM ABEND 0F0``), or loads a disabled wait PSW: then it ends, and, as
-  R6 abend recovery does (R6 Data Areas and Control Block Logic, "Abend
+  R6 abend recovery does (SY20-0887-1, CMS Diagnostic Aids, "Abend
   Recovery"), CMS closes its files, frees its storage, types ``CMS`` and
   reads the next command;
 * is interrupted by the attention key: the line typed then is an immediate
