@@ -185,6 +185,19 @@ w:      lpsw waitpsw-w(%r12)
 waitpsw: .long 0x000A0000, 0x00000BAD
 """
 
+CPCMD = f"""
+        .text
+        .globl cpcmd
+cpcmd:  balr %r12,0
+c:      la %r6,cmd-c(%r12)
+        la %r10,10
+        diag %r6,%r10,8
+        sr %r15,%r15
+        br %r14
+cmd:
+{ebcdic("QUERY TIME")}
+"""
+
 BADPLIST = """
         .text
         .globl badp
@@ -253,7 +266,7 @@ def put_decks(data_dir: Path, workdir: Path) -> None:
     """Format PROGU's 191 and write the TEXT decks, while the server is down."""
     decks = {"HELLO": HELLO, "BAD": BAD, "LOOP": LOOP, "WILD": WILD, "BADP": BADPLIST,
              "CALLER": CALLER, "MAINP": MAINP, "SUBP": SUBP, "BAD203": BAD203,
-             "DWAIT": DWAIT}  # fmt: skip
+             "DWAIT": DWAIT, "CPCMD": CPCMD}  # fmt: skip
     registry = VolumeRegistry(data_dir)
     try:
         registry.create("PGMVOL", "3350", 4)
@@ -383,6 +396,9 @@ def test_wild_programs_end_with_messages(program_server: VMServer) -> None:
 
 def test_include_nomap_modules_origin_and_an_exec(program_server: VMServer) -> None:
     tty = logon(program_server)
+    tty.send("load cpcmd (start")  # DIAGNOSE X'08' from the program: CP answers
+    tty.expect("TIME IS")
+    tty.expect(READY)
     tty.send("load mainp (noauto")  # SUBP is not looked for: its V-con stays 0
     tty.expect("DMSLIO201W THE FOLLOWING NAMES ARE UNDEFINED:")
     tty.expect("SUBP")
