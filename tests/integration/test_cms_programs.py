@@ -7,6 +7,7 @@ server starts; the user then loads and runs them on the virtual CPU.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 
 from directory.passwords import hash_password
 from guests.cms.fs import CmsDisk
+from guests.cms.loader import text_card
 from server.dasd.volumes import VolumeRegistry
 from tests.guests.cms.objdeck import assemble, text_deck
 from tests.integration.conftest import VMServer, make_test_directory
@@ -252,6 +254,21 @@ insubtx:
 TRY_EXEC = ["&CONTROL OFF", "&TYPE BEFORE", "BAD", "&TYPE AFTER"]
 
 
+def random_decks(count: int = 10, size: int = 96) -> list[list[bytes]]:
+    """Programs of random bytes (a fixed seed): whatever they do must end cleanly."""
+    rng = random.Random(370)
+    decks = []
+    for number in range(1, count + 1):
+        code = bytes(rng.randrange(256) for _ in range(size))
+        esd = f"RND{number}".ljust(8).encode("cp037") + bytes(4) + b"\x40" + size.to_bytes(3, "big")
+        cards = [text_card("ESD", esd, esdid=1, count=16)]
+        for at in range(0, size, 56):
+            chunk = code[at : at + 56]
+            cards.append(text_card("TXT", chunk, address=at, esdid=1, count=len(chunk)))
+        decks.append([*cards, text_card("END", b"")])
+    return decks
+
+
 def directory() -> str:
     return make_test_directory() + (
         f"USER PROGU {hash_password('PROGPW', log2_n=4)} 4M 16M G\n"
@@ -277,6 +294,8 @@ def put_decks(data_dir: Path, workdir: Path) -> None:
             cards = text_deck(assemble(source, workdir, name.lower()), name, vcon=True)
             disk.write(name, "TEXT", cards, recfm="F", lrecl=80)
         disk.write("TRY", "EXEC", [line.encode("cp037") for line in TRY_EXEC], recfm="V")
+        for number, cards in enumerate(random_decks(), start=1):
+            disk.write(f"RND{number}", "TEXT", cards, recfm="F", lrecl=80)
     finally:
         registry.close()
 
@@ -442,3 +461,20 @@ def test_include_nomap_modules_origin_and_an_exec(program_server: VMServer) -> N
     tty.expect(READY)
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
+
+
+def test_random_programs_end_cleanly(program_server: VMServer) -> None:
+    tty = logon(program_server)
+    for number in range(1, 11):
+        tty.send(f"load rnd{number} (start")
+        tty.expect("DMSLIO740I EXECUTION BEGINS...")
+        ended = tty.expect([r"\nCMS\r?\n", r"Ready(\(-?\d+\))?; T=", pexpect.TIMEOUT], timeout=5)
+        if ended == 2:  # still running (a loop, an enabled wait): the attention key and HX
+            tty.child.sendcontrol("c")
+            tty.send("HX")
+            tty.expect(r"Ready(\(-?\d+\))?; T=")
+    tty.send("q userid")
+    tty.expect("PROGU    AT")
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)
+    assert program_server.alive()
