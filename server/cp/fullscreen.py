@@ -2,28 +2,31 @@
 
 VM/370 Release 6 System Programmer's Guide (GC20-1807-7, "DIAGNOSE Code X'58'
 -- 3270 Virtual Console Interface") and System Logic Vol. 2 (SY20-0887-1,
-"CMS Interface for Display Terminals", the DISPW macro and DMSGIO); the
-full-screen CCWs X'29'/X'2A' as VM/SP documents them (SC19-6203, same
-section), which is where Release 6 has nothing. Rx holds the address of a
-CCW (or a command-chained list of them), Ry the virtual address of the
+"CMS Interface for Display Terminals", the DISPW macro and DMSGIO); control
+X'FE' and the full-screen CCWs X'29'/X'2A' as VM/SP documents them
+(SC19-6203, same section), which is where Release 6 has nothing. Rx holds
+the address of a CCW (or a chain of them), Ry the virtual address of the
 console, right-justified. Each CCW is ``op, data address, flags, control,
-count``:
+count``; command chaining and TIC go on to the next operation, data
+chaining joins a write's data from several areas.
 
-* X'19' *display*: write ``count`` bytes (at most 2032; 3270 start-field
-  orders with their attribute allowed) into CP's output area from line
-  ``control & X'3F'`` on. Control X'FF' erases the output area, X'FE'
-  rewrites the whole CP screen format and puts the cursor in the input
-  area, and the X'80' bit erases the output area first, the screen going
-  through MORE... before that when the output area holds anything (the data
-  is shown at the next page: PA2, CLEAR or the MORE timer).
-* X'29' *full-screen write*: the data is a WCC and 3270 orders; control
-  X'80' Erase/Write, X'C0' Erase/Write Alternate (either puts the console in
-  full-screen mode, the virtual machine owning the screen), X'20' Write
-  Structured Field (refused here), anything else a Write. X'10' added to an
-  erasing write makes PA1 an input key of the program instead of CP's
-  attention.
-* X'2A' *full-screen read*: control X'80' Read Modified returns what the
-  terminal sent with its last AID (AID, cursor address, SBA and field
+* X'19' *display* (R6): write ``count`` bytes (3270 start-field orders with
+  their attribute allowed; at most 2032, and no more than the output area
+  rows from the start line hold, else an I/O error) into CP's output area
+  from line ``control & X'3F'`` on. Control X'FF' erases the output area;
+  the X'80' bit erases it before the data is shown, the screen going
+  through MORE... first when the output area holds anything (as DISPW
+  ERASE=YES says; the data is shown at the next page: PA2, CLEAR or the
+  MORE timer). VM/SP's X'FE' rewrites the whole CP screen format and puts
+  the cursor in the input area.
+* X'29' *full-screen write* (VM/SP): the data is a WCC and 3270 orders;
+  control X'80' Erase/Write, X'C0' Erase/Write Alternate (either puts the
+  console in full-screen mode, the virtual machine owning the screen),
+  X'20' Write Structured Field (refused here), anything else a Write. X'10'
+  added to an erasing write makes PA1 an input key of the program instead
+  of CP's attention.
+* X'2A' *full-screen read* (VM/SP): control X'80' Read Modified returns what
+  the terminal sent with its last AID (AID, cursor address, SBA and field
   data); Read Buffer is refused (CP keeps no copy of the screen buffer).
 
 While the console is in full-screen mode every key the user presses is kept
@@ -34,12 +37,12 @@ the program's next full-screen Write or Read then ends with unit status
 X'8E' (attention, channel end, device end, unit check) and condition code 1,
 and an Erase/Write re-establishes full-screen mode.
 
-Condition codes: 0 done; 1 an I/O error, with the CSW stored at X'40' (a
-unit check, or the X'8E' above); a CSW is stored for every operation so a
-read's residual count gives its length. CP answers condition code 3 when Ry
-is not the virtual console or the console is not a display (a line-mode
-terminal, a disconnected user): that is this system's estimate, the manuals
-name no code for it.
+Condition codes: 0 done; 1 an I/O error (R6: "nonzero"), with the CSW stored
+at X'40' (a unit check, a program check for a bad chain, or the X'8E'
+above); a CSW is stored for every operation so a read's residual count gives
+its length. CP answers condition code 3 when Ry is not the virtual console
+or the console is not a display (a line-mode terminal, a disconnected
+user): that is this system's estimate, the manuals name no code for it.
 """
 
 from __future__ import annotations
@@ -140,9 +143,9 @@ class FullScreenService:
             return True
         ending = self._run_chain(machine, console, machine.cpu.r[rx & 15] & 0xFFFFFF)
         csw = (
-            ending.next_ccw.to_bytes(4, "big")
+            (ending.next_ccw & 0xFFFFFF).to_bytes(4, "big")
             + bytes((ending.status, ending.channel))
-            + ending.residual.to_bytes(2, "big")
+            + min(ending.residual, 0xFFFF).to_bytes(2, "big")
         )
         machine.load(CSW_LOCATION, csw)
         machine.cpu.cc = 1 if ending.failed else 0
@@ -159,40 +162,59 @@ class FullScreenService:
         return console if isinstance(console, DisplayConsole) else None
 
     def _run_chain(self, machine: Machine, console: DisplayConsole, address: int) -> Ending:
-        for _ in range(CHAIN_LIMIT):
-            if address & 7 or address + 8 > machine.storage.size:
-                return Ending(0, PROGRAM_CHECK, 0, address)
-            ccw = machine.read(address, 8)
-            opcode, flags, count = ccw[0], ccw[4], int.from_bytes(ccw[6:8], "big")
-            data_address = int.from_bytes(ccw[1:4], "big")
-            if opcode == TIC:
-                address = data_address
-                continue
-            if flags & CHAIN_DATA or count == 0:
-                return Ending(0, PROGRAM_CHECK, count, address + 8)
-            ending = self._one(machine, console, opcode, ccw[5], data_address, count)
+        """Run the CCWs: command chaining, TIC, and data chaining of a write's data."""
+        budget = [CHAIN_LIMIT]
+        while True:
+            fetched = self._fetch(machine, address, budget)
+            if isinstance(fetched, Ending):
+                return fetched
+            ccw, address = fetched
+            opcode, control, flags = ccw[0], ccw[5], ccw[4]
+            pieces = [_piece(ccw)]
+            while flags & CHAIN_DATA:  # the next CCW's address and count, its command unused
+                fetched = self._fetch(machine, address + 8, budget)
+                if isinstance(fetched, Ending):
+                    return fetched
+                ccw, address = fetched
+                flags = ccw[4]
+                pieces.append(_piece(ccw))
+            ending = self._one(machine, console, opcode, control, pieces)
             ending.next_ccw = address + 8
             if ending.failed or not flags & CHAIN_COMMAND:
                 return ending
             address += 8
-        return Ending(0, PROGRAM_CHECK, 0, address)
+
+    @staticmethod
+    def _fetch(machine: Machine, address: int, budget: list[int]) -> tuple[bytes, int] | Ending:
+        """The CCW at ``address`` (after any TICs) and where it is; a program check if it
+        is not doubleword aligned or in storage, or the chain loops."""
+        while budget[0] > 0:
+            budget[0] -= 1
+            if address & 7 or address + 8 > machine.storage.size:
+                break
+            ccw = machine.read(address, 8)
+            if ccw[0] & 0x0F != TIC:
+                return ccw, address
+            address = int.from_bytes(ccw[1:4], "big")
+        return Ending(0, PROGRAM_CHECK, 0, address + 8)
 
     def _one(
         self, machine: Machine, console: DisplayConsole, opcode: int, control: int,
-        data_address: int, count: int,
+        pieces: list[tuple[int, int]],
     ) -> Ending:  # fmt: skip
-        limit = DISPLAY_LIMIT if opcode == DISPLAY else FULL_SCREEN_LIMIT
-        if count > limit:
-            return self._reject(count)
-        if data_address + count > machine.storage.size:
+        count = sum(length for _, length in pieces)
+        if any(length == 0 or start + length > machine.storage.size for start, length in pieces):
             return Ending(0, PROGRAM_CHECK, count)
+        if count > (DISPLAY_LIMIT if opcode == DISPLAY else FULL_SCREEN_LIMIT):
+            return self._reject(count)
+        if opcode == FULL_READ and len(pieces) == 1:
+            return self._full_read(machine, console, control, *pieces[0])
+        data = b"".join(machine.read(start, length) for start, length in pieces)
         if opcode == DISPLAY:
-            return self._display_lines(console, control, machine.read(data_address, count))
+            return self._display_lines(console, control, data)
         if opcode == FULL_WRITE:
-            return self._full_write(console, control, machine.read(data_address, count))
-        if opcode == FULL_READ:
-            return self._full_read(machine, console, control, data_address, count)
-        return self._reject(count)
+            return self._full_write(console, control, data)
+        return self._reject(count)  # also a read with data chaining
 
     @staticmethod
     def _reject(count: int) -> Ending:
@@ -256,3 +278,8 @@ def screen_taken(user: User) -> None:
     learns it from its next full-screen Write or Read alone."""
     if user.vm is not None:
         user.vm.diagnose.full_screen.arrived.set()
+
+
+def _piece(ccw: bytes) -> tuple[int, int]:
+    """A CCW's data address and count."""
+    return int.from_bytes(ccw[1:4], "big"), int.from_bytes(ccw[6:8], "big")

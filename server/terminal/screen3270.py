@@ -232,8 +232,13 @@ class ConsoleScreen:
     def line_display(self, line: int, data: bytes, erase: bool) -> list[bytes] | None:
         """Show a program's data from output row ``line`` (0-based) on, continuing across
         rows. ``erase``: the output area is erased first, after MORE... if it holds
-        anything (the display waits for the next page). None when the row is not there."""
-        if not 0 <= line < self.layout.output_rows:
+        anything (the display waits for the next page). None when the data does not fit
+        in the rows from ``line`` down (R6 CP's check); the two positions of the area that
+        hold attributes here are left out."""
+        layout = self.layout
+        if not 0 <= line < layout.output_rows:
+            return None
+        if len(display_data(data, len(data))[1]) > (layout.output_rows - line) * layout.cols:
             return None
         if self.deferred or (erase and self.rows):
             self.deferred.append((line, data))

@@ -96,6 +96,23 @@ def test_display_clear_and_reformat_chained() -> None:
     assert csw(machine) == bytes.fromhex("00001020 0C000000")
 
 
+def test_data_chaining_joins_the_data_of_a_write() -> None:
+    display = Display()
+    service, machine = make(display)
+    machine.load(DATA, b"\xc1\xc2")
+    machine.load(DATA + 0x100, b"\xc3")
+    chain = (
+        ccw(0x19, DATA, 0xA0, 0x02, 2)  # CD: the data goes on in the next CCW
+        + ccw(0x08, CCW + 16, 0, 0, 0)  # a TIC between them
+        + ccw(0x00, DATA + 0x100, 0x20, 0x00, 1)  # its command code is not used
+    )
+    assert run(service, machine, chain) == 0
+    assert display.calls == [("line", 2, b"\xc1\xc2\xc3", False)]
+    read = ccw(0x2A, DATA, 0xA0, 0x80, 2) + ccw(0x00, DATA + 8, 0x20, 0, 2)
+    display.full_screen = True
+    assert run(service, machine, read) == 1  # a read with data chaining: refused
+
+
 def test_full_screen_write_read_and_mode_lost() -> None:
     display = Display()
     service, machine = make(display)

@@ -108,6 +108,6 @@ def test_line_display_overlays_rows_and_refuses_a_row_off_the_screen() -> None:
     assert screen.rows[-1] == "line 29" and screen.display == "MORE"  # lines first
     screen.next_page()
     assert screen.rows == ["picture"] and screen.display == "NORMAL"
-    long = bytes([0xC1]) * 3000  # never beyond the output area
-    screen.line_display(21, long, False)
-    assert len(screen.rows) == 22 and screen.rows[21] == "A" * 78
+    assert screen.line_display(20, bytes([0xC1]) * 161, False) is None  # does not fit
+    screen.line_display(0, bytes([0xC2]) * 1760, False)  # a whole output area (DISPW)
+    assert len(screen.rows) == 22 and screen.rows[21] == "B" * 78  # less the attributes
