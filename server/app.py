@@ -25,8 +25,8 @@ from server.cp.system import System
 from server.cp.tdisk import TdiskPool
 from server.cp.timefmt import Clock
 from server.dasd.fileio import SyncPolicy
-from server.dasd.provision import ensure_volumes
 from server.dasd.volumes import VolumeRegistry
+from server.install import install_volumes
 from server.terminal.server import start_terminal_server
 from spool.model import SpoolLimits
 from spool.store import SpoolStore
@@ -87,7 +87,7 @@ async def serve(config: Config) -> int:
     if not await prepare_directory(store, config):
         await engine.dispose()
         return 2
-    for line in await asyncio.to_thread(ensure_volumes, config.data_dir, await store.dump()):
+    for line in await asyncio.to_thread(install_volumes, config.data_dir, await store.dump()):
         log.info("%s", line)
     limits = SpoolLimits(config.spool_user_records, config.spool_system_records)
     spool = SpoolStore(engine, limits=limits, node=config.node)

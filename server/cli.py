@@ -86,10 +86,10 @@ def _directory(arguments: argparse.Namespace, config: Config) -> int:
     code = _print(asyncio.run(_with_store(config, commands.load_file, arguments.file)))
     if code == 0:  # the MDISKs' volumes exist as soon as the directory names them
         from directory.parser import parse_directory
-        from server.dasd.provision import ensure_volumes
+        from server.install import install_volumes
 
         text = Path(arguments.file).read_text(encoding="utf-8", errors="replace")
-        for line in ensure_volumes(config.data_dir, parse_directory(text, hasher=None).directory):
+        for line in install_volumes(config.data_dir, parse_directory(text, hasher=None).directory):
             print(line)
     return code
 

@@ -78,9 +78,10 @@ def test_format_files_and_persistence(tmp_path: Path) -> None:
     server = VMServer(data_dir, directory())
     try:
         tty = logon(server)
-        tty.expect(r"DMSACC112S DISK 'A\(191\)' DEVICE ERROR")
-        tty.expect(READY)
+        tty.expect(READY)  # installation formatted the 191 of the new volume
         tty.send("#CP SET EMSG ON")
+        tty.send("query disk a")
+        tty.expect(r"A \(191\): 0 FILES, 5 REC IN USE")
         tty.send("format 191 a")
         tty.expect(r"DMSFOR603R FORMAT WILL ERASE ALL FILES ON DISK 'A\(191\)'")
         tty.send("yes")
