@@ -14,6 +14,8 @@ arguments) and R0 = an extended one (CE). CMS takes back control when it
   zero, a ``DC AL4(error address)`` follows: with R15 = 0, or an error
   address of 1, control goes on after the DC, otherwise to that address.
   Every other register is as the program left it (R0 for WAITRD excepted);
+* issues SVC 35 (WTO: the text is typed) or SVC 13 (ABEND: the code in
+  ``DMSABN148T``), two of the OS macros R6 CMS simulates;
 * issues SVC 203 with its inline halfword code (the low byte picks the
   routine: 4 DMSFREE, 8 DMSFRET; best estimate). A failure with a negative
   code (the macro's ERR=) returns R15 = 4 after the halfword; with a positive
@@ -56,6 +58,8 @@ PLIST_AREA = 0x5100  # START and MODULE arguments, up to 64 doublewords
 TEXT_AREA = 0x5400  # the argument text the extended PLIST points at
 MAX_TOKENS = 64
 SVC_202, SVC_203 = 202, 203
+SVC_ABEND_MACRO, SVC_WTO = 13, 35  # OS macros CMS simulates (DMSSVT): ABEND, WTO
+SERVED_SVCS = frozenset({SVC_202, SVC_203, SVC_ABEND_MACRO, SVC_WTO})
 SVC_ABEND = 0x0F0  # DMSITS's abend code (R6 SY20-0887 figure 24); its meaning is a best estimate
 DMSFREE, DMSFRET = 4, 8
 
@@ -191,7 +195,7 @@ async def run_program(cms: Cms, run: ProgramRun) -> int:
     cms.running = run
     try:
         while True:
-            event = await guest.run_program(psw, frozenset({SVC_202, SVC_203}))
+            event = await guest.run_program(psw, SERVED_SVCS)
             resumed = await _event(cms, run, event)
             if resumed is None:
                 return _signed(guest.gpr(15))
@@ -212,6 +216,12 @@ async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None
         return await _svc202(cms, address, event.psw)
     if event.reason == "SVC" and event.svc == SVC_203:
         return _svc203(cms, address, event.psw)
+    if event.reason == "SVC" and event.svc == SVC_WTO:
+        _wto(cms, address)
+        return event.psw
+    if event.reason == "SVC" and event.svc == SVC_ABEND_MACRO:
+        code = guest.gpr(1)
+        _system_abend(cms, (code >> 12) & 0xFFF or code & 0xFFF, address - 2)
     if event.reason == "ATTENTION":
         await _attention(cms)
         return event.psw
@@ -224,6 +234,21 @@ async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None
     psw_text = event.psw.hex().upper()
     cms.console.type(f"DMKDSP450W CP ENTERED; DISABLED WAIT PSW '{psw_text[:8]} {psw_text[8:]}'")
     raise Abend
+
+
+def _wto(cms: Cms, after: int) -> None:
+    """WTO (SVC 35): R1 -> AL2(length + 4), AL2(flags), the text; typed on the console."""
+    guest = cms.program_guest
+    plist = guest.gpr(1) & 0xFFFFFF
+    if plist + 4 > guest.storage_size:
+        _system_abend(cms, 0x0C5, after - 2)  # the list is not addressable
+    length = int.from_bytes(guest.read_storage(plist, 2), "big")
+    if not 4 <= length <= 130 or plist + length > guest.storage_size:
+        _system_abend(cms, 0x0D2, after - 2)  # an invalid WTO parameter list
+    text = guest.read_storage(plist + 4, length - 4).decode("cp037", errors="replace")
+    cms.console.type(text.rstrip())
+    guest.set_gpr(1, 0)  # no message identifier
+    guest.set_gpr(15, 0)
 
 
 def _system_abend(cms: Cms, code: int, at: int) -> NoReturn:

@@ -200,6 +200,21 @@ cmd:
 {ebcdic("QUERY TIME")}
 """
 
+OSMAC = f"""
+        .text
+        .globl osmac
+osmac:  balr %r12,0
+o:      la %r1,wto-o(%r12)
+        svc 35
+        l %r1,code-o(%r12)
+        svc 13
+        br %r14
+        .align 4
+code:   .long 0x0007B000
+wto:    .short 13,0
+{ebcdic("HELLO WTO")}
+"""
+
 BADPLIST = """
         .text
         .globl badp
@@ -283,7 +298,7 @@ def put_decks(data_dir: Path, workdir: Path) -> None:
     """Format PROGU's 191 and write the TEXT decks, while the server is down."""
     decks = {"HELLO": HELLO, "BAD": BAD, "LOOP": LOOP, "WILD": WILD, "BADP": BADPLIST,
              "CALLER": CALLER, "MAINP": MAINP, "SUBP": SUBP, "BAD203": BAD203,
-             "DWAIT": DWAIT, "CPCMD": CPCMD}  # fmt: skip
+             "DWAIT": DWAIT, "CPCMD": CPCMD, "OSMAC": OSMAC}  # fmt: skip
     registry = VolumeRegistry(data_dir)
     try:
         registry.create("PGMVOL", "3350", 4)
@@ -379,6 +394,10 @@ def test_wild_programs_end_with_messages(program_server: VMServer) -> None:
     tty.expect(r"\nCMS")
     tty.send("load dwait (start")
     tty.expect(r"DMKDSP450W CP ENTERED; DISABLED WAIT PSW '000A0000 00000BAD'")
+    tty.expect(r"\nCMS")
+    tty.send("load osmac (start")  # WTO, then ABEND X'07B'
+    tty.expect("HELLO WTO")
+    tty.expect(r"DMSABN148T SYSTEM ABEND 07B CALLED FROM 02000C")
     tty.expect(r"\nCMS")
     tty.send("load badp (start")
     tty.expect(r"DMSITP141T ADDRESSING EXCEPTION OCCURRED AT 020006 IN ROUTINE BADP")
