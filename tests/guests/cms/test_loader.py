@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from guests.cms.commands.common import CommandError
 from guests.cms.commands.programs import Module, parse_module
+from guests.cms.fs import CmsDisk
 from guests.cms.loader import USER_AREA, CardError, Loader, MapEntry, text_card
 from guests.cms.nucfunc import program_call
 from guests.cms.nucleus import Cms
-from guests.cms.program import PlistError, bc_psw, tokens_bytes
-from tests.guests.cms.cmsfake import FakeGuest, standard_disks
+from guests.cms.program import RETURN_SVC, PlistError, bc_psw, tokens_bytes
+from server.cp.abi import ProgramEvent
+from tests.guests.cms.cmsfake import FakeGuest, session, standard_disks
 
 
 def esd(*items: bytes, esdid: int = 1) -> bytes:
@@ -269,3 +271,30 @@ def test_erase_through_the_fscb() -> None:
         (fscb("WRBUF", "BAD DATA A1", buffer=0x31000, size=8, recfm="X"), 0),
     ))  # fmt: skip
     assert codes == [0, 0, 28, 11]
+
+
+class ReturningFake(ProgramFake):
+    """Every program returns at once (SVC 202 at the nucleus return address)."""
+
+    async def run_program(self, psw: bytes, svcs: frozenset[int]) -> ProgramEvent:
+        return ProgramEvent("SVC", 202, bc_psw(RETURN_SVC + 2))
+
+
+WORDS = st.sampled_from(
+    ["LOAD", "INCLUDE", "START", "GENMOD", "LOADMOD", "MODMAP", "(", ")", "*", "NOMAP", "MAP",
+     "ORIGIN", "TRANS", "E000", "FFFFFF", "RESET", "FROM", "TO", "CLEAR", "START", "TYPE", "A",
+     "MODULE", "TEXT", "MAIN", "SUB", "INNER", "ZZ", "A9", "Q", "SYSTEM", "STR", "NO", "X"]
+)  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.lists(WORDS, min_size=1, max_size=6), min_size=1, max_size=5))
+def test_garbage_program_commands_answer_with_cms_messages(lines: list[list[str]]) -> None:
+    disks = standard_disks()
+    disk = CmsDisk.access(disks.devices[0x191])
+    disk.write("MAIN", "TEXT", main_deck(), recfm="F", lrecl=80)
+    disk.write("SUB", "TEXT", sub_deck(), recfm="F", lrecl=80)
+    guest = ReturningFake()
+    output = asyncio.run(session(disks, "LOAD MAIN", *[" ".join(line) for line in lines],
+                                 guest=guest))  # fmt: skip
+    assert not [line for line in output if "DMSITP143T" in line], output
