@@ -3,7 +3,10 @@
 ``import NAME FILE`` takes a saved system in the exchange format
 (reference/diagnose.md §2); ``--raw --psw HEX [--at ADDR]`` takes a bare
 storage image instead, loaded at ADDR (default 0) with that PSW.
-``export NAME FILE`` writes the exchange format.
+``export NAME FILE`` writes the exchange format. Named segments (DEFSEG and
+SAVESEG, server/cp/segments.py) are listed too and move the same way in
+their own format: a file that starts with the ``NAMEDSEG`` information page
+is imported as a segment.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 from server.config import Config
 from server.cp.savesys import INFO_PAGE, PAGE, SavedSystem, SavedSystemError, SavedSystems
+from server.cp.segments import MAGIC, Segment, SegmentError, Segments
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -49,18 +53,36 @@ def raw_system(data: bytes, psw_text: str | None, at_text: str) -> SavedSystem:
     return SavedSystem(psw, [0] * 16, [bytes(8)] * 4, [0] * 16, b"", storage)
 
 
+def list_segments(segments: Segments) -> None:
+    for name in segments.names():
+        segment = segments.get(name)
+        if segment is not None:
+            state = "SAVED" if segment.pages is not None else "DEFINED"
+            print(f"{name:<8} {segment.kind} {segment.start:06X}-{segment.end:06X} {state}")
+
+
 def run_savesys(arguments: argparse.Namespace, config: Config) -> int:
     systems = SavedSystems(config.data_dir)
+    segments = Segments(config.data_dir)
     try:
         if arguments.action == "list":
             for name in systems.names():
                 size = systems.path(name).stat().st_size - INFO_PAGE
                 print(f"{name:<8} {size // 1024:6d}K")
+            list_segments(segments)
             return 0
         if arguments.action == "export":
+            segment = None if systems.exists(arguments.name) else segments.get(arguments.name)
+            if segment is not None:
+                Path(arguments.file).write_bytes(segment.pack())
+                return 0
             Path(arguments.file).write_bytes(systems.load(arguments.name).pack())
             return 0
         data = Path(arguments.file).read_bytes()
+        if not arguments.raw and data[: len(MAGIC)] == MAGIC:
+            segments.put(Segment.unpack(arguments.name, data))
+            print(f"SEGMENT {arguments.name.upper()} SAVED")
+            return 0
         if arguments.raw:
             saved = raw_system(data, arguments.psw, arguments.at)
         else:
@@ -68,6 +90,6 @@ def run_savesys(arguments: argparse.Namespace, config: Config) -> int:
         systems.save(arguments.name, saved)
         print(f"SYSTEM {arguments.name.upper()} SAVED")
         return 0
-    except (SavedSystemError, OSError) as error:
+    except (SavedSystemError, SegmentError, OSError) as error:
         print(f"vm370: {error}")
         return 2

@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING
 from server.cp.diag14 import SpoolDiagnose
 from server.cp.fullscreen import FullScreenService
 from server.cp.messages import EmsgSetting
+from server.cp.segments import SegmentLinkage
 from server.machine import Machine
 from server.machine.cpu import Stop
+from server.machine.isa import ADDRESSING, ProgramCheck
 
 if TYPE_CHECKING:
     from server.cp.vdevices import VirtualDevice
@@ -72,6 +74,7 @@ class DiagnoseService:
         self.full_screen = FullScreenService(vm)
         self.deferred: Callable[[], Awaitable[None]] | None = None  # CP work before resuming
         self.spool = SpoolDiagnose(vm)
+        self.segments: SegmentLinkage | None = None  # X'64': set by CP when it keeps segments
         self.handlers: dict[int, Callable[[Machine, int, int], bool]] = {
             0x00: self.identify,
             0x08: self.cp_command,
@@ -314,7 +317,34 @@ class DiagnoseService:
         return True
 
     def named_segment(self, machine: Machine, rx: int, ry: int) -> bool:
-        """X'64': no named segments are saved on this system: cc 2, Ry = 44."""
-        self.set_reg(machine, ry, NO_SUCH_SEGMENT)
-        self.set_cc(machine, 2)
+        """X'64' (server/cp/segments.py): LOADSYS shared (0) or not (4), PURGESYS (8),
+        FINDSYS (X'C'); cc 2 with Ry = 44 when there is no such segment."""
+        address, subcode = self.reg(machine, rx) & 0xFFFFFF, self.reg(machine, ry)
+        if address & 7 or subcode not in (0, 4, 8, 12):
+            return False
+        if not self.fits(machine, address, 8):
+            raise ProgramCheck(ADDRESSING)
+        name = machine.read(address, 8).decode(CODEPAGE, errors="replace").strip()
+        linkage = self.segments
+        segment = linkage.find(name) if linkage is not None else None
+        if linkage is None or segment is None:
+            self.set_reg(machine, ry, NO_SUCH_SEGMENT)
+            self.set_cc(machine, 2)
+        elif subcode == 8:  # PURGESYS
+            self.set_cc(machine, 0 if linkage.purge(machine, segment.name) else 1)
+        elif subcode == 12:  # FINDSYS: cc 0 loaded, cc 1 not yet
+            self.set_reg(machine, rx, segment.start)
+            self.set_reg(machine, ry, segment.end)
+            self.set_cc(machine, 0 if linkage.loaded(machine, segment.name) else 1)
+        elif segment.end >= machine.storage.size:  # beyond the machine: not attachable here
+            self.vm.user.write(
+                f"SEGMENT {segment.name} AT {segment.start:06X} IS BEYOND STORAGE; NOT LOADED"
+            )
+            self.set_reg(machine, ry, NO_SUCH_SEGMENT)
+            self.set_cc(machine, 2)
+        else:  # LOADSYS, within the defined storage: cc 1, Ry = the end of what it replaced
+            linkage.load(machine, segment, shared=subcode == 0)
+            self.set_reg(machine, rx, segment.start)
+            self.set_reg(machine, ry, segment.end)
+            self.set_cc(machine, 1)
         return True

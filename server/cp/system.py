@@ -27,6 +27,7 @@ from server.cp.lineedit import EditSymbols
 from server.cp.links import LinkRefused, LinkTable, describe
 from server.cp.messages import CPError, not_available
 from server.cp.savesys import SavedSystemError, SavedSystems, parm_registers
+from server.cp.segments import SegmentLinkage, Segments
 from server.cp.spooldev import make_unit_record
 from server.cp.tdisk import TdiskPool
 from server.cp.timefmt import Clock, connect_time, cpu_time, stamp
@@ -160,6 +161,7 @@ class System:
         self.links = LinkTable()
         self.attached: dict[str, tuple[str, int]] = {}  # volser -> (userid, vaddr): ATTACH
         self.saved_systems = SavedSystems(data_dir)
+        self.segments = Segments(data_dir)  # named segments (DEFSEG/SAVESEG, DIAG X'64')
         self.real_ur: RealUnitRecord | None = None  # the real printers and punches
         self.hopper: CardHopper | None = None  # the real card reader
 
@@ -201,6 +203,7 @@ class System:
         user = User(entry, self.clock.now())
         self.users[user.userid] = user
         user.vm = VirtualMachine(user, self.dispatcher, self.clock)
+        user.vm.diagnose.segments = SegmentLinkage(self.segments)
         self.peak_users = max(self.peak_users, self.user_count)
         if session is not None:
             self.attach(user, session)

@@ -168,6 +168,8 @@ class VirtualMachine:
         self.end_guest()
         self.stop()
         self.clear_adstop()
+        if self.diagnose.segments is not None:  # loaded segments end with IPL
+            self.diagnose.segments.release_all(self.machine)
         ipl(self.machine, self.channel, address, clear=clear)
         self.begin()
 

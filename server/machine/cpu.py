@@ -104,6 +104,7 @@ class CPU:
         self.invalid_psw = bytes(8)
         self.dat = False
         self.fast = True  # no DAT, no low-address protection: direct real access
+        self.readonly: frozenset[int] = frozenset()  # 2K blocks stores may not change
         self.executing = False  # inside EX (BAL/BALR link ILC)
         self.sync_armed = False
         self.instructions_executed = 0
@@ -143,7 +144,15 @@ class CPU:
     def mode_changed(self) -> None:
         """Recompute derived state after the PSW or CR0 changed."""
         self.dat = self.ec and bool(self.sysmask & psw.EC_DAT)
-        self.fast = not self.dat and not self.cr[0] & LOW_ADDRESS_PROTECTION
+        self.fast = not self.dat and not self.cr[0] & LOW_ADDRESS_PROTECTION and not self.readonly
+
+    def set_readonly(self, blocks: frozenset[int]) -> None:
+        """Make these 2K blocks read-only (a protection exception on a store), as the
+        embedder's shared storage is (VM/370's shared segments); the fast paths, which
+        do not look, are off while any block is."""
+        self.readonly = blocks
+        self.mode_changed()
+        self.tlb.clear()
 
     def flush_translation(self) -> None:
         """PTLB, or a control-register load that affects translation."""
@@ -183,6 +192,8 @@ class CPU:
             real = dat.translate(self, address, store) if self.dat else address
             if real + piece > self.size:
                 raise ProgramCheck(ADDRESSING)
+            if store and self.readonly and real >> 11 in self.readonly:
+                raise ProgramCheck(PROTECTION)
             if key:
                 block_key = keys[real >> 11]
                 if block_key >> 4 != key and (store or block_key & FETCH_PROTECT):
@@ -251,7 +262,7 @@ class CPU:
                 store and self.cr[0] & LOW_ADDRESS_PROTECTION and address < 512):
             return -1
         real = frame | address & 0x7FF
-        if real + length > self.size:
+        if real + length > self.size or store and real >> 11 in self.readonly:
             return -1
         key = self.key
         if key:

@@ -141,6 +141,10 @@ async def query(ctx: CommandContext) -> None:
         ctx.reply(*query_virtual(user, rest[0] if rest else None))
     elif any(keyword(first, name, length) for name, length in VIRTUAL_CLASSES):
         ctx.reply(*query_virtual(user, first))
+    elif first == "NSS" and "E" in user.classes:
+        from server.cp.commands.segments import nss_lines
+
+        ctx.reply(*nss_lines(system))
     elif (real := real_query(ctx, first)) is not None:
         ctx.reply(*real)
     elif (spool_keyword := spool_query_keyword(first)) is not None:
