@@ -159,6 +159,14 @@ def test_long_type_output_then_the_picture_after_more(cms_server: VMServer) -> N
         terminal.cmd("PA(2)")
         rows = until(terminal, lambda rows: "EDIT:" in rows[0])
         assert rows[0].startswith(" EDIT: LIST DATA A1") and rows[MIDDLE].strip() == "LINE 9"
+        terminal.enter("format linemode")  # the picture goes; verification is typed
+        until(terminal, lambda rows: rows[0].strip() == "LINE 9")  # on an erased area
+        terminal.enter("next")
+        until(terminal, lambda rows: rows[2].strip() == "LINE 10")  # under the echo
+        terminal.enter("scroll")
+        terminal.wait_text("SUBCOMMAND IS ONLY VALID IN DISPLAY MODE")  # (SET EMSG TEXT)
+        rows = current(terminal, "format display", "LINE 10")
+        assert rows[0].startswith(" EDIT: LIST DATA A1")
         terminal.enter("quit")
         terminal.wait_text(READY)
         terminal.enter("logoff")

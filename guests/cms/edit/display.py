@@ -17,13 +17,21 @@ scale and no prefix area (R6 EDIT has neither; they came with XEDIT).
 
 A console that stops being a display (the user reconnects from a
 typewriter terminal) makes EDIT carry on in line mode.
+
+Subcommands of display mode (DMSEDI529E in line mode): ``SCroll [1|n|*]``
+and ``SCROLLUp [1|n|*]`` move the current line n pages (the file window)
+forward or back; ``FORMat [DISPLAY|LINEMODE]`` switches between the
+picture and line mode (R6 documents FORMAT as a display-mode subcommand;
+these operands are this system's best estimate), without operands it
+types the format in use.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from guests.cms.edit.editor import EditHost, FileId
+from guests.cms.edit.editor import EditError, EditHost, FileId, subcommand
+from guests.cms.edit.moves import ALL, count_of
 
 if TYPE_CHECKING:
     from guests.cms.edit.editor import Editor
@@ -36,6 +44,7 @@ BRIGHT = 0xE8  # protected, intensified
 WIDTH = 78  # text columns of a row: one for each row's attribute, one for the next
 OUTPUT_ROWS = 22  # a model 2's output area (the CMS interface writes 1760 bytes at most)
 MAX_MESSAGE_ROWS = 8
+NOT_DISPLAY = "DMSEDI529E SUBCOMMAND IS ONLY VALID IN DISPLAY MODE"
 
 
 class Screen(Protocol):
@@ -58,7 +67,8 @@ class DisplayHost:
 
     def __init__(self, host: EditHost, screen: Screen) -> None:
         self.host = host
-        self.screen: Screen | None = screen
+        self.device = screen
+        self.screen: Screen | None = screen  # None: line mode
         self.editor: Editor | None = None
         self.messages: list[str] = []
         self.fresh = True  # the first picture erases the output area (CANCEL)
@@ -74,6 +84,11 @@ class DisplayHost:
     @property
     def active(self) -> bool:
         return self.screen is not None
+
+    @property
+    def page(self) -> int:
+        """Lines SCROLL moves: the file window with one message line."""
+        return OUTPUT_ROWS - 3
 
     async def read(self) -> str:
         self.draw()
@@ -129,6 +144,13 @@ class DisplayHost:
         if self.editor is not None:
             self.editor.verify()  # what the picture would have shown
 
+    def to_display(self) -> bool:
+        """FORMAT DISPLAY: the picture again, on an erased output area."""
+        if self.screen is None and self.device.cancel():
+            self.screen = self.device
+            self.fresh = self.after_output = False
+        return self.screen is not None
+
     def leave(self) -> None:
         """EDIT ends: the output area is erased for what CMS writes next."""
         if self.screen is not None:
@@ -154,3 +176,44 @@ class DisplayHost:
 
     def writable(self, fm: str) -> bool:
         return self.host.writable(fm)
+
+
+def display_of(editor: Editor) -> DisplayHost:
+    """The editor's display; EditError (DMSEDI529E) in line mode."""
+    host = editor.host
+    if not isinstance(host, DisplayHost) or not host.active:
+        raise EditError(NOT_DISPLAY)
+    return host
+
+
+@subcommand("SCROLL", 2)
+async def scroll(editor: Editor, operands: str) -> None:
+    page = display_of(editor).page
+    count = count_of(operands.strip())
+    editor.move_to(len(editor.lines) + 1 if count == ALL else editor.current + count * page)
+
+
+@subcommand("SCROLLUP", 7)
+async def scroll_up(editor: Editor, operands: str) -> None:
+    page = display_of(editor).page
+    count = count_of(operands.strip())
+    editor.move_to(0 if count == ALL else editor.current - count * page)
+
+
+@subcommand("FORMAT", 4)
+async def format_(editor: Editor, operands: str) -> None:
+    host = editor.host
+    if not isinstance(host, DisplayHost):  # NODISP, or a typewriter console
+        raise EditError(NOT_DISPLAY)
+    word = operands.strip()
+    if word == "":
+        host.type(f"FORMAT {'DISPLAY' if host.active else 'LINEMODE'}")
+    elif len(word) >= 4 and "DISPLAY".startswith(word):
+        if not host.to_display():
+            raise EditError(NOT_DISPLAY)
+    elif len(word) >= 4 and "LINEMODE".startswith(word):
+        if host.active:
+            host.device.cancel()
+            host.line_mode()
+    else:
+        raise EditError(f"INVALID OPERAND: {word}")

@@ -3,8 +3,8 @@
 reference/cp-cms.md 11.3: FILE, SAVE, QUIT, AUTOSAVE, FMODE, FNAME, RECFM,
 TRUNC, ZONE, VERIFY, TABSET, CASE, SERIAL, RENUM, LONG/SHORT,
 PRESERVE/RESTORE, REUSE/``=``, ``?``, X/Y and CMS (subset, left with RETURN).
-SCROLL, SCROLLUP and FORMAT belong to the 3270 display mode, which this
-line-mode editor does not have: they answer DMSEDI529E.
+SCROLL, SCROLLUP and FORMAT belong to the 3270 display mode
+(``guests.cms.edit.display``); in line mode they answer DMSEDI529E.
 A setting subcommand without operands types the setting.
 
 Writing goes through ``EditHost.write_file``, which replaces the file in one
@@ -313,11 +313,3 @@ async def cms(editor: Editor, operands: str) -> None:
             return
         if line:
             await editor.host.subset(line)
-
-
-async def display_only(editor: Editor, operands: str) -> None:
-    raise EditError("DMSEDI529E SUBCOMMAND IS ONLY VALID IN DISPLAY MODE")
-
-
-for _name, _shortest in (("SCROLL", 2), ("SCROLLUP", 7), ("FORMAT", 4)):
-    subcommand(_name, _shortest)(display_only)
