@@ -76,12 +76,24 @@ walked: l       %r2,pageaddr
         diag14  4                       # printer SFBLOKs: none (cc 2)
         diag14  8                       # card SFBLOKs: GINA's file (cc 0)
         diag14  8                       # no more (cc 1)
+        la      %r6,notready            # CP NOTREADY 00C (DIAGNOSE X'08')
+        la      %r7,12
+        .insn   rs,0x83000000,%r6,%r7,0x08(%r0)
+        diag14  0                       # a reader not ready: cc 3, Ry+1 = 12
+        st      %r5,0(%r13)
+        la      %r13,4(%r13)
+        la      %r6,ready               # CP READY 00C
+        la      %r7,9
+        .insn   rs,0x83000000,%r6,%r7,0x08(%r0)
         eoj
 reccc:  st      %r14,0(%r13)            # BAL's link: the condition code in bits 2-3
         la      %r13,4(%r13)
         br      %r14
         .balign 8
 wccw:   .long   0, 0x20000000
+notready: .byte 0xD5,0xD6,0xE3,0xD9,0xC5,0xC1,0xC4,0xE8,0x40,0xF0,0xF0,0xC3   # NOTREADY 00C
+ready:  .byte   0xD9,0xC5,0xC1,0xC4,0xE8,0x40,0xF0,0xF0,0xC3                   # READY 00C
+        .balign 4
 pageaddr: .long 0x3000
         .org    0x800
 results: .space 64
@@ -161,7 +173,7 @@ def test_program_reads_reader_spool_buffers(server: VMServer, tmp_path: Path) ->
     hugo.expect("\nHELLO HUGO\r\n")
     hugo.expect("SECOND CARD\r\n")
     hugo.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000EE00'")
-    words = results(hugo, 13)
+    words = results(hugo, 15)
     ccs = [word >> 28 & 3 for word in words]
     assert ccs[0:2] == [0, 0]  # 0FFF found the file; 0000 gave its first buffer
     assert words[2] == 2  # SPRECNUM: two cards
@@ -169,6 +181,7 @@ def test_program_reads_reader_spool_buffers(server: VMServer, tmp_path: Path) ->
     assert (ccs[6], words[7]) == (3, 8)  # console: not a reader
     assert (ccs[8], words[9]) == (3, 4)  # no such device
     assert ccs[10:13] == [2, 0, 1]  # no printer files; GINA's card file; no more
+    assert (ccs[13], words[14]) == (3, 12)  # NOTREADY: the reader is not ready
     hugo.send("D T900.20")  # SFBLOK: owner, origin ... and the TAG after 104 bytes
     hugo.expect(r"\*\.{8}HUGO    \*\r\n000910 C7C9D5C1 40404040 00000002")
     hugo.send("D 91C.4")  # SFBRECSZ 80, SFBFILID the spoolid
