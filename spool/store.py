@@ -427,16 +427,19 @@ class SpoolStore:
     # ---- reading -------------------------------------------------------------------------------
     async def next_reader_file(self, owner: str, reader_class: str | None) -> SpoolFile | None:
         """The first readable file in the reader queue, marked active; None when none is."""
-        query = (
-            select(FileRow)
-            .where(FileRow.owner == owner.upper(), FileRow.queue == Queue.RDR.value)
-            .where(FileRow.user_hold.is_(False), FileRow.system_hold.is_(False))
-            .order_by(FileRow.position)
+        query = select(FileRow).where(
+            FileRow.owner == owner.upper(), FileRow.queue == Queue.RDR.value
         )
         if reader_class is not None:
             query = query.where(FileRow.spool_class == reader_class.upper())
+        return await self._take_first(query)
+
+    async def _take_first(self, query: Select[FileRow]) -> SpoolFile | None:
+        """The first file ``query`` finds, in queue order, that is not held and not in
+        process, marked active; None when there is none."""
+        query = query.where(FileRow.user_hold.is_(False), FileRow.system_hold.is_(False))
         async with self._sessions() as session:
-            for row in await session.scalars(query):
+            for row in await session.scalars(query.order_by(FileRow.position)):
                 if row.spoolid not in self._active:
                     self._active.add(row.spoolid)
                     return _spool_file(row)
@@ -485,18 +488,11 @@ class SpoolStore:
     async def next_output_file(self, queue: Queue, classes: str) -> SpoolFile | None:
         """The first file of the system printer or punch queue a real device of ``classes``
         may take (not held, not in process), marked active; None when there is none."""
-        query = (
-            select(FileRow)
-            .where(FileRow.queue == queue.value, FileRow.spool_class.in_(list(classes)))
-            .where(FileRow.user_hold.is_(False), FileRow.system_hold.is_(False))
-            .order_by(FileRow.position)
+        return await self._take_first(
+            select(FileRow).where(
+                FileRow.queue == queue.value, FileRow.spool_class.in_(list(classes))
+            )
         )
-        async with self._sessions() as session:
-            for row in await session.scalars(query):
-                if row.spoolid not in self._active:
-                    self._active.add(row.spoolid)
-                    return _spool_file(row)
-        return None
 
     async def finish_output(self, spoolid: int, *, hold: bool) -> None:
         """A real device is done with a file: purge it, or with ``hold`` (FLUSH HOLD, an

@@ -110,10 +110,15 @@ async def start_command(ctx: CommandContext) -> None:
     for device in found:
         device.start(classes, separator)
         ctx.reply(f"{device.name} STARTED")
+    switch_reader(ctx, operand, True)
+
+
+def switch_reader(ctx: CommandContext, operand: str, running: bool) -> None:
+    """START or DRAIN of the card reader (the hopper), when ``operand`` names it."""
     hopper = ctx.system.hopper
     if hopper is not None and reader_named(ctx, operand):
-        hopper.running = True
-        ctx.reply(f"RDR {hopper.raddr:03X} STARTED")
+        hopper.running = running
+        ctx.reply(f"RDR {hopper.raddr:03X} {'STARTED' if running else 'DRAINED'}")
 
 
 @command("DRAIN", minimum=2, classes="D", syntax="DRain raddr|ALL|PRINTERS|PUNCHES|READERS")
@@ -126,10 +131,7 @@ async def drain_command(ctx: CommandContext) -> None:
     for device in named(ctx, operand):
         if device.drain():
             ctx.reply(f"{device.name} DRAINED")
-    hopper = ctx.system.hopper
-    if hopper is not None and reader_named(ctx, operand):
-        hopper.running = False
-        ctx.reply(f"RDR {hopper.raddr:03X} DRAINED")
+    switch_reader(ctx, operand, False)
 
 
 @command("FLUSH", minimum=2, classes="D", syntax="FLush raddr [ALL] [HOld]")
