@@ -13,7 +13,9 @@ chaining joins a write's data from several areas.
 * X'19' *display* (R6): write ``count`` bytes (3270 start-field orders with
   their attribute allowed; at most 2032, and no more than the output area
   rows from the start line hold, else an I/O error) into CP's output area
-  from line ``control & X'3F'`` on. Control X'FF' erases the output area;
+  from line ``control & X'3F'`` on (the lines below the output area are the
+  input area: the text is put there for the user to overtype and enter).
+  Control X'FF' erases the output area;
   the X'80' bit erases it before the data is shown, the screen going
   through MORE... first when the output area holds anything (as DISPW
   ERASE=YES says; the data is shown at the next page: PA2, CLEAR or the

@@ -213,15 +213,20 @@ class ConsoleScreen:
         write.sba(self.layout.input_start).ic()
         return [write.record()]
 
-    def put_input(self, text: str) -> list[bytes]:
-        """Place text in the input area for the user to edit (PF DELAYED, RETRIEVE)."""
+    def put_input(self, text: str, cursor: int | None = None) -> list[bytes]:
+        """Place text in the input area for the user to edit (PF DELAYED, RETRIEVE, a
+        program's line display there); the cursor after it, or at offset ``cursor``."""
         layout = self.layout
         text = text[: layout.input_length]
         write = Write(CMD_WRITE, WCC_RESET | WCC_RESTORE)
         # The attribute is rewritten with its MDT on, so ENTER sends the text unchanged.
         write.sba(layout.input_attribute).sf(ATTR_MDT)
         write.eua(layout.status_attribute)
-        write.sba(layout.input_start).text(text).ic()
+        write.sba(layout.input_start).text(text)
+        if cursor is None:
+            write.ic()
+        else:
+            write.sba(layout.input_start + cursor).ic()
         return [self._status(write).record()]
 
     def set_execution(self, state: str) -> list[bytes]:
@@ -234,8 +239,16 @@ class ConsoleScreen:
         rows. ``erase``: the output area is erased first, after MORE... if it holds
         anything (the display waits for the next page). None when the data does not fit
         in the rows from ``line`` down (R6 CP's check); the two positions of the area that
-        hold attributes here are left out."""
+        hold attributes here are left out. The lines below the output area (DISPW's 22
+        and 23 on a model 2) are the input area: the text is put there for the user to
+        overtype and enter, the cursor at its start."""
         layout = self.layout
+        if layout.output_rows <= line < layout.rows:
+            offset = (line - layout.output_rows) * layout.cols
+            text = display_data(data, len(data))[1]
+            if offset + len(text) > layout.input_length:
+                return None
+            return self.put_input(" " * offset + text, cursor=offset)
         if not 0 <= line < layout.output_rows:
             return None
         if len(display_data(data, len(data))[1]) > (layout.output_rows - line) * layout.cols:

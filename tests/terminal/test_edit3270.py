@@ -80,6 +80,10 @@ def test_display_mode_session(cms_server: VMServer) -> None:
         rows = current(terminal, "change /SECOND/2ND/", "2ND LINE")
         assert rows[MIDDLE - 2].strip() == "TOF:" and rows[MIDDLE + 1].strip() == "THIRD LINE"
         assert "MORE..." not in terminal.status_area()
+        terminal.enter("change")  # no operands: the line comes into the input area
+        terminal.wait_text("\n2ND LINE ")  # the input area starts in column 1 of row 23
+        terminal.cmd('String("TWO")')  # overtyping from the start of the line
+        rows = current(terminal, "", "TWO LINE")
         rows = current(terminal, "l /NOWHERE/", "EOF:")
         assert "NOT FOUND" in "\n".join(rows[19:21])
         rows = current(terminal, "bogus", "EOF:", "?EDIT: BOGUS")
@@ -89,7 +93,7 @@ def test_display_mode_session(cms_server: VMServer) -> None:
         assert "EDIT: PLAN DATA" not in terminal.text()  # the output area was erased
         terminal.enter("type plan data")
         terminal.wait_text("FOURTH LINE")
-        assert "2ND LINE" in terminal.text()
+        assert "TWO LINE" in terminal.text()
         terminal.enter("logoff")
     finally:
         terminal.close()

@@ -90,7 +90,11 @@ def test_line_display_overlays_rows_and_refuses_a_row_off_the_screen() -> None:
     records = screen.line_display(1, "line one".ljust(80).encode("cp037") + b"\xc1\xc2", False)
     assert records is not None and len(records) == 1
     assert screen.rows == ["first", "line one", "AB"]
-    assert screen.line_display(22, b"\xc1", False) is None
+    assert screen.line_display(24, b"\xc1", False) is None
+    assert screen.line_display(23, bytes([0xC1]) * 60, False) is None  # past the status area
+    typed = screen.line_display(22, "over type".encode("cp037"), False)  # the input area
+    assert typed is not None and "over type".encode("cp037") in typed[0]
+    assert screen.rows == ["first", "line one", "AB"]
     records = screen.line_display(0, "top".encode("cp037"), True)  # erase: MORE... first
     assert records == [screen.status_only()] and screen.display == "MORE"
     assert screen.line_display(3, b"\xc2", False) == [screen.status_only()]  # waits too

@@ -18,6 +18,10 @@ scale and no prefix area (R6 EDIT has neither; they came with XEDIT).
 A console that stops being a display (the user reconnects from a
 typewriter terminal) makes EDIT carry on in line mode.
 
+``Change`` without operands brings the current line into CP's input area
+(a line display below the output area) for overtyping; the line entered
+replaces it (a null line leaves it as it was).
+
 Subcommands of display mode (DMSEDI529E in line mode): ``SCroll [1|n|*]``
 and ``SCROLLUp [1|n|*]`` move the current line n pages (the file window)
 forward or back; ``FORMat [DISPLAY|LINEMODE]`` switches between the
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from guests.cms.edit.editor import EditError, EditHost, FileId, subcommand
+from guests.cms.edit.editor import SUBCOMMANDS, EditError, EditHost, FileId, subcommand
 from guests.cms.edit.moves import ALL, count_of
 
 if TYPE_CHECKING:
@@ -44,6 +48,7 @@ BRIGHT = 0xE8  # protected, intensified
 WIDTH = 78  # text columns of a row: one for each row's attribute, one for the next
 OUTPUT_ROWS = 22  # a model 2's output area (the CMS interface writes 1760 bytes at most)
 MAX_MESSAGE_ROWS = 8
+INPUT_WIDTH = 139  # a model 2's input area (two rows less the status area)
 NOT_DISPLAY = "DMSEDI529E SUBCOMMAND IS ONLY VALID IN DISPLAY MODE"
 
 
@@ -144,6 +149,19 @@ class DisplayHost:
         if self.editor is not None:
             self.editor.verify()  # what the picture would have shown
 
+    async def overtype(self, editor: Editor) -> None:
+        """CHANGE without operands: the current line in the input area, then its new text."""
+        if self.screen is None or editor.at_tof or editor.at_eof:
+            raise EditError("?EDIT: CHANGE")
+        self.draw()
+        line = editor.line[:INPUT_WIDTH].encode("cp037", errors="replace")
+        if self.screen is None or not self.screen.show(OUTPUT_ROWS, line):
+            raise EditError("?EDIT: CHANGE")
+        text = await self.host.read()
+        if text:
+            editor.set_line(editor.prepare(text))
+            editor.changed()
+
     def to_display(self) -> bool:
         """FORMAT DISPLAY: the picture again, on an erased output area."""
         if self.screen is None and self.device.cancel():
@@ -217,3 +235,16 @@ async def format_(editor: Editor, operands: str) -> None:
             host.line_mode()
     else:
         raise EditError(f"INVALID OPERAND: {word}")
+
+
+_change_in_line_mode = SUBCOMMANDS["CHANGE"].handler
+
+
+@subcommand("CHANGE", 1, changes=True, text=True)
+async def change(editor: Editor, operands: str) -> None:
+    """CHANGE; without operands on a display, the current line is overtyped."""
+    host = editor.host
+    if not operands.strip() and isinstance(host, DisplayHost) and host.active:
+        await host.overtype(editor)
+        return
+    await _change_in_line_mode(editor, operands)

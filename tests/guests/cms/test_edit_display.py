@@ -16,9 +16,13 @@ class FakeScreen:
     def __init__(self) -> None:
         self.pictures: list[tuple[list[str], list[bool], bool]] = []
         self.cancels = 0
+        self.input_area: list[str] = []
         self.is_display = True
 
     def show(self, line: int, data: bytes, erase: bool = False) -> bool:
+        if line == OUTPUT_ROWS:  # the input area
+            self.input_area.append(data.decode("cp037"))
+            return self.is_display
         assert line == 0 and len(data) == OUTPUT_ROWS * ROW_BYTES
         rows = [data[i : i + ROW_BYTES] for i in range(0, len(data), ROW_BYTES)]
         assert all(row[0] == 0x1D and row[-1] == 0x40 for row in rows)
@@ -102,3 +106,12 @@ async def test_a_console_that_is_no_display_continues_in_line_mode() -> None:
     except SessionOver:
         pass
     assert host.output == ["EDIT:", "TOF:", "> next 2", "B", "> next", "C"]
+
+
+async def test_change_without_operands_overtypes_the_current_line() -> None:
+    host, screen, editor = await edit("next 3", "change", "line three, overtyped", "change", "")
+    assert screen.input_area == ["LINE 3", "LINE THREE, OVERTYPED"]
+    assert editor.lines[2] == "LINE THREE, OVERTYPED"  # a null line left it as it was
+    assert screen.pictures[-1][0][MIDDLE] == "LINE THREE, OVERTYPED"
+    host, screen, editor = await edit("change")
+    assert screen.pictures[-1][0][20] == "?EDIT: CHANGE" and not screen.input_area  # at TOF:
