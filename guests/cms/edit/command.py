@@ -30,6 +30,7 @@ from guests.cms.commands.common import (
     numeric,
     parse_mode,
 )
+from guests.cms.diag import edit_message
 from guests.cms.display import open_display
 from guests.cms.edit.display import DisplayHost
 from guests.cms.edit.editor import EditError, Editor, FileId
@@ -117,6 +118,13 @@ class CmsEditHost:
         return accessed is not None and not accessed.read_only
 
 
+def emsg(cms: Cms, line: str) -> str:
+    """An editor message on the display as SET EMSG lets it be shown ('' for none)."""
+    if line.startswith(f"DMS{MODULE}") and line[9:10] in ("I", "W", "E"):
+        return edit_message(cms.guest, line)
+    return line
+
+
 def edit_options(options: list[str]) -> int | None:
     """The LRECL option's value (None if not given); NODISP is accepted."""
     lrecl: int | None = None
@@ -168,7 +176,7 @@ async def edit(cms: Cms, call: Call) -> int:
     if screen is None:
         editor = Editor(host, fileid, lines, new=recfm is None, lrecl=lrecl, recfm=recfm)
         return await editor.run()
-    display = DisplayHost(host, screen)
+    display = DisplayHost(host, screen, shown=lambda line: emsg(cms, line))
     editor = Editor(display, fileid, lines, new=recfm is None, lrecl=lrecl, recfm=recfm)
     display.editor = editor
     try:

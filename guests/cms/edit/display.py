@@ -32,6 +32,7 @@ types the format in use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from guests.cms.edit.editor import SUBCOMMANDS, EditError, EditHost, FileId, subcommand
@@ -70,8 +71,12 @@ def row(text: str, bright: bool = False) -> bytes:
 class DisplayHost:
     """An ``EditHost`` that puts the editor on a 3270 and forwards the rest to ``host``."""
 
-    def __init__(self, host: EditHost, screen: Screen) -> None:
+    def __init__(
+        self, host: EditHost, screen: Screen, shown: Callable[[str], str] | None = None
+    ) -> None:
+        """``shown``: a message as CP SET EMSG lets it be shown ('' for not at all)."""
         self.host = host
+        self.shown = shown
         self.device = screen
         self.screen: Screen | None = screen  # None: line mode
         self.editor: Editor | None = None
@@ -83,8 +88,11 @@ class DisplayHost:
     def type(self, *lines: str) -> None:
         if self.screen is None:
             self.host.type(*lines)
-        else:
-            self.messages.extend(lines)
+            return
+        for line in lines:
+            line = self.shown(line) if self.shown is not None else line
+            if line:
+                self.messages.append(line)
 
     @property
     def active(self) -> bool:

@@ -115,3 +115,15 @@ async def test_change_without_operands_overtypes_the_current_line() -> None:
     assert screen.pictures[-1][0][MIDDLE] == "LINE THREE, OVERTYPED"
     host, screen, editor = await edit("change")
     assert screen.pictures[-1][0][20] == "?EDIT: CHANGE" and not screen.input_area  # at TOF:
+
+
+async def test_messages_on_the_display_follow_set_emsg() -> None:
+    host, screen = FakeHost("getfile nosuch data"), FakeScreen()
+    display = DisplayHost(host, screen, shown=lambda line: line[11:] if line[:3] == "DMS" else line)
+    editor = Editor(display, FileId("TEST", "DATA", "A1"), ["A"], new=False)
+    display.editor = editor
+    try:
+        await editor.run()
+    except SessionOver:
+        pass
+    assert screen.last[20] == "FILE 'NOSUCH DATA *' NOT FOUND"  # as SET EMSG TEXT shows it
