@@ -32,6 +32,9 @@ arguments) and R0 = an extended one (CE). CMS takes back control when it
 
 Nucleus storage below the user area holds the new PSWs (disabled waits that
 tell CMS what happened), the return SVC and save area, and parameter lists.
+It has storage key X'F' and the user area X'E'; programs run in supervisor
+state (they may issue DIAGNOSE) with PSW key X'E', so a store into the
+nucleus is a protection exception, unless ``SET PROTECT OFF`` (PSW key 0).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from guests.cms.console import Halted
+from guests.cms.loader import USER_AREA
 from server.cp.abi import ProgramEvent
 
 if TYPE_CHECKING:
@@ -51,12 +55,14 @@ SVC_OLD, PROGRAM_OLD = 0x20, 0x28
 EXTERNAL_NEW, SVC_NEW, PROGRAM_NEW, MACHINE_NEW, IO_NEW = 0x58, 0x60, 0x68, 0x70, 0x78
 WAIT_PROGRAM, WAIT_SVC, WAIT_OTHER = 0xF01, 0xF02, 0xF03
 RETURN_SVC = 0x5000  # SVC 202 here is "the program returned"
-SAVE_AREA = 0x5008  # 18 words
+SAVE_AREA = 0x5800  # 18 words, in a 2K block of user key: the program stores into it
 EPLIST_AREA = 0x5050
 FST_AREA = 0x5060  # STATE's copy of the FST (40 bytes)
 PLIST_AREA = 0x5100  # START and MODULE arguments, up to 64 doublewords
 TEXT_AREA = 0x5400  # the argument text the extended PLIST points at
 MAX_TOKENS = 64
+TRANSIENT_AREA, TRANSIENT_END = 0xE000, 0x10000  # the transient area (8K)
+NUCLEUS_KEY, USER_KEY = 0xF, 0xE  # user programs run with PSW key X'E' (SET PROTECT ON)
 SVC_202, SVC_203 = 202, 203
 SVC_ABEND_MACRO, SVC_WTO = 13, 35  # OS macros CMS simulates (DMSSVT): ABEND, WTO
 SERVED_SVCS = frozenset({SVC_202, SVC_203, SVC_ABEND_MACRO, SVC_WTO})
@@ -87,6 +93,8 @@ class ProgramGuest(Protocol):
 
     def set_gpr(self, number: int, value: int) -> None: ...
 
+    def set_storage_keys(self, start: int, end: int, key: int) -> None: ...
+
     async def run_program(self, psw: bytes, svcs: frozenset[int]) -> ProgramEvent: ...
 
 
@@ -98,11 +106,10 @@ class PlistError(Exception):
     """A parameter list or buffer outside storage: an addressing exception."""
 
 
-def bc_psw(address: int, *, wait: bool = False, cc: int = 0) -> bytes:
-    """A BC-mode PSW, disabled for I/O and external interrupts, key 0, supervisor."""
-    return bytes([0, 0x02 if wait else 0, 0, 0, (cc & 3) << 4]) + (address & 0xFFFFFF).to_bytes(
-        3, "big"
-    )
+def bc_psw(address: int, *, wait: bool = False, cc: int = 0, key: int = 0) -> bytes:
+    """A BC-mode supervisor-state PSW, disabled for I/O and external interrupts."""
+    flags = (key & 0xF) << 4 | (0x02 if wait else 0)
+    return bytes([0, flags, 0, 0, (cc & 3) << 4]) + (address & 0xFFFFFF).to_bytes(3, "big")
 
 
 @dataclass
@@ -156,6 +163,17 @@ def tokens_bytes(tokens: list[str]) -> bytes:
     return body + b"\xff" * 8
 
 
+def protect_storage(guest: ProgramGuest) -> None:
+    """Storage keys as R6 CMS assigns them (SY20-0887-1, "Storage Protection Keys"):
+    X'F' for the nucleus, X'E' for the transient area, the user area and the save
+    area a program gets in R13."""
+    guest.set_storage_keys(0, TRANSIENT_AREA, NUCLEUS_KEY << 4)
+    guest.set_storage_keys(SAVE_AREA, SAVE_AREA + 0x800, USER_KEY << 4)
+    guest.set_storage_keys(TRANSIENT_AREA, TRANSIENT_END, USER_KEY << 4)
+    guest.set_storage_keys(TRANSIENT_END, USER_AREA, NUCLEUS_KEY << 4)
+    guest.set_storage_keys(USER_AREA, guest.storage_size, USER_KEY << 4)
+
+
 def prepare_low_core(guest: ProgramGuest) -> None:
     """New PSWs that stop the program with a code, the return SVC, an empty save area."""
     guest.write_storage(EXTERNAL_NEW, bc_psw(WAIT_OTHER, wait=True))
@@ -185,13 +203,14 @@ def set_arguments(guest: ProgramGuest, tokens: list[str], text: str) -> None:
 async def run_program(cms: Cms, run: ProgramRun) -> int:
     """Run a loaded program to its end; its return code (Abend after an abnormal end)."""
     guest = cms.program_guest
+    protect_storage(guest)
     prepare_low_core(guest)
     tokens = [run.first_token or run.name, *run.args]
     set_arguments(guest, tokens, " ".join(tokens))
     guest.set_gpr(13, SAVE_AREA)
     guest.set_gpr(14, RETURN_SVC)
     guest.set_gpr(15, run.entry)
-    psw = bc_psw(run.entry)
+    psw = bc_psw(run.entry, key=USER_KEY if cms.settings.on("PROTECT") else 0)
     cms.running = run
     try:
         while True:

@@ -277,6 +277,14 @@ class GuestInterface:
     def gpr(self, number: int) -> int:
         return self._vm.machine.gpr(number)
 
+    def set_storage_keys(self, start: int, end: int, key: int) -> None:
+        """The storage key byte of every 2K block from ``start`` up to ``end``, as the
+        guest's supervisor sets them with SSK (CMS: nucleus X'F0', user storage X'E0')."""
+        machine = self._vm.machine
+        for address in range(start & ~0x7FF, min(end, self._vm.storage_size), 0x800):
+            machine.storage.set_key(address, key)
+        machine.cpu.flush_icache()  # code decoded under the old keys
+
     def set_gpr(self, number: int, value: int) -> None:
         self._vm.machine.set_gpr(number, value)
 

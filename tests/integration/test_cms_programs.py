@@ -215,6 +215,14 @@ wto:    .short 13,0
 {ebcdic("HELLO WTO")}
 """
 
+PROT = """
+        .text
+        .globl prot
+prot:   sr %r15,%r15
+        st %r15,0x200
+        br %r14
+"""
+
 BADPLIST = """
         .text
         .globl badp
@@ -298,7 +306,8 @@ def put_decks(data_dir: Path, workdir: Path) -> None:
     """Format PROGU's 191 and write the TEXT decks, while the server is down."""
     decks = {"HELLO": HELLO, "BAD": BAD, "LOOP": LOOP, "WILD": WILD, "BADP": BADPLIST,
              "CALLER": CALLER, "MAINP": MAINP, "SUBP": SUBP, "BAD203": BAD203,
-             "DWAIT": DWAIT, "CPCMD": CPCMD, "OSMAC": OSMAC}  # fmt: skip
+             "DWAIT": DWAIT, "CPCMD": CPCMD, "OSMAC": OSMAC,
+             "PROT": PROT}  # fmt: skip
     registry = VolumeRegistry(data_dir)
     try:
         registry.create("PGMVOL", "3350", 4)
@@ -399,6 +408,16 @@ def test_wild_programs_end_with_messages(program_server: VMServer) -> None:
     tty.expect("HELLO WTO")
     tty.expect(r"DMSABN148T SYSTEM ABEND 07B CALLED FROM 02000C")
     tty.expect(r"\nCMS")
+    tty.send("load prot (start")  # a store into the nucleus (key X'F') with PSW key X'E'
+    tty.expect(r"DMSITP141T PROTECTION EXCEPTION OCCURRED AT 020006 IN ROUTINE PROT")
+    tty.expect(r"\nCMS")
+    tty.send("set protect off")
+    tty.expect(READY)
+    tty.send("start")
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    tty.expect(READY)
+    tty.send("set protect on")
+    tty.expect(READY)
     tty.send("load badp (start")
     tty.expect(r"DMSITP141T ADDRESSING EXCEPTION OCCURRED AT 020006 IN ROUTINE BADP")
     tty.expect(r"\nCMS")

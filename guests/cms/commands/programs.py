@@ -34,14 +34,13 @@ from guests.cms.commands.common import (
 from guests.cms.fs.errors import FileNotFound
 from guests.cms.loader import USER_AREA, CardError, Loader, MapEntry, Section
 from guests.cms.plist import Call
-from guests.cms.program import ProgramRun, run_program
+from guests.cms.program import TRANSIENT_AREA, ProgramRun, run_program
 
 if TYPE_CHECKING:
     from guests.cms.nucleus import Cms
 
 __all__ = ["Module", "load_module", "run_module"]
 
-TRANSIENT_AREA = 0xE000
 HEADER = 80
 IMAGE_RECORD = 65520
 ENTRY_SIZE = 16

@@ -135,6 +135,7 @@ class ProgramFake(FakeGuest):
     def __init__(self) -> None:
         super().__init__()
         self.registers = [0] * 16
+        self.keys: list[tuple[int, int, int]] = []
         self.storage_size = len(self.storage)
 
     def gpr(self, number: int) -> int:
@@ -142,6 +143,9 @@ class ProgramFake(FakeGuest):
 
     def set_gpr(self, number: int, value: int) -> None:
         self.registers[number] = value & 0xFFFFFFFF
+
+    def set_storage_keys(self, start: int, end: int, key: int) -> None:
+        self.keys.append((start, end, key))
 
     async def run_program(self, psw: bytes, svcs: frozenset[int]) -> object:
         raise AssertionError("no program runs here")
