@@ -114,7 +114,7 @@ class DiagnoseService:
 
     @staticmethod
     def fits(machine: Machine, address: int, length: int) -> bool:
-        return 0 <= address and address + length <= machine.storage.size
+        return machine.storage.installed(address, length)  # with segments above its size
 
     # ---- the codes ----------------------------------------------------------
     def identify(self, machine: Machine, rx: int, ry: int) -> bool:
@@ -336,15 +336,10 @@ class DiagnoseService:
             self.set_reg(machine, rx, segment.start)
             self.set_reg(machine, ry, segment.end)
             self.set_cc(machine, 0 if linkage.loaded(machine, segment.name) else 1)
-        elif segment.end >= machine.storage.size:  # beyond the machine: not attachable here
-            self.vm.user.write(
-                f"SEGMENT {segment.name} AT {segment.start:06X} IS BEYOND STORAGE; NOT LOADED"
-            )
-            self.set_reg(machine, ry, NO_SUCH_SEGMENT)
-            self.set_cc(machine, 2)
-        else:  # LOADSYS, within the defined storage: cc 1, Ry = the end of what it replaced
-            linkage.load(machine, segment, shared=subcode == 0)
+        else:  # LOADSYS: cc 0 above the machine's storage; cc 1 within it (Ry = the end
+            linkage.load(machine, segment, shared=subcode == 0)  # of the storage replaced)
             self.set_reg(machine, rx, segment.start)
-            self.set_reg(machine, ry, segment.end)
-            self.set_cc(machine, 1)
+            if segment.start < machine.storage.size:
+                self.set_reg(machine, ry, segment.end)
+            self.set_cc(machine, 1 if segment.start < machine.storage.size else 0)
         return True

@@ -143,10 +143,12 @@ class Attached:
 class SegmentLinkage:
     """DIAGNOSE X'64' for one virtual machine: the segments it has loaded.
 
-    A segment is loaded into the machine's own storage at its saved address;
-    loaded shared (subcode 0) an SR segment is read-only to the guest (a store
-    is a protection exception). Loading ends with IPL, SYSTEM RESET or CLEAR
-    (a new machine) and PURGESYS."""
+    A segment is loaded at its saved address: within the machine's storage it
+    replaces what was there; above it, its pages become addressable (and stop
+    being so at PURGESYS), as CP attached them past a virtual machine's size.
+    Loaded shared (subcode 0) an SR segment is read-only to the guest (a store
+    is a protection exception). Loading ends with PURGESYS, IPL, and SYSTEM
+    CLEAR or DEFINE STORAGE (a new machine)."""
 
     def __init__(self, segments: Segments) -> None:
         self.segments = segments
@@ -159,14 +161,18 @@ class SegmentLinkage:
         return self.attached
 
     def _protect(self, machine: Machine) -> None:
-        blocks = {
-            block
-            for attached in self.attached.values()
-            if attached.shared
-            for block in range(attached.segment.start // BLOCK,
-                               (attached.segment.end + 1) // BLOCK)
-        }
-        machine.cpu.set_readonly(frozenset(blocks))
+        """Shared segments read-only; segments above the machine's size addressable."""
+        readonly: set[int] = set()
+        extra: set[int] = set()
+        limit = machine.storage.size // BLOCK
+        for attached in self.attached.values():
+            segment = attached.segment
+            blocks = range(segment.start // BLOCK, (segment.end + 1) // BLOCK)
+            if attached.shared:
+                readonly.update(blocks)
+            extra.update(block for block in blocks if block >= limit)
+        machine.storage.extra = frozenset(extra)
+        machine.cpu.set_readonly(frozenset(readonly))
 
     def find(self, name: str) -> Segment | None:
         segment = self.segments.get(name)
@@ -179,17 +185,17 @@ class SegmentLinkage:
             if other.segment.start <= segment.end and segment.start <= other.segment.end:
                 self.purge(machine, other.segment.name)
         assert segment.pages is not None
-        machine.load(segment.start, segment.pages)
         attached[segment.name] = Attached(segment, shared and segment.shared)
-        self._protect(machine)
+        self._protect(machine)  # above the machine's size: its pages become storage
+        machine.load(segment.start, segment.pages)
 
     def purge(self, machine: Machine, name: str) -> bool:
         """PURGESYS: its storage reads back as zeros; False if it was not loaded."""
         attached = self._current(machine).pop(name, None)
         if attached is None:
             return False
-        self._protect(machine)
         machine.load(attached.segment.start, bytes(attached.segment.length))
+        self._protect(machine)  # above the machine's size: no longer addressable
         return True
 
     def loaded(self, machine: Machine, name: str) -> bool:
@@ -197,5 +203,8 @@ class SegmentLinkage:
 
     def release_all(self, machine: Machine) -> None:
         """IPL: no segment stays loaded (their storage is the IPL's to overwrite)."""
+        for attached in self.attached.values():
+            if machine is self.machine and attached.segment.end >= machine.storage.size:
+                machine.load(attached.segment.start, bytes(attached.segment.length))
         self.machine, self.attached = machine, {}
-        machine.cpu.set_readonly(frozenset())
+        self._protect(machine)

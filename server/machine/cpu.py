@@ -70,7 +70,7 @@ class CPU:
         self.mem = storage.mem
         self.skeys = storage.keys
         self.size = storage.size
-        self.code_lines = bytearray(self.size >> 8)  # 256-byte lines holding cached code
+        self.code_lines = bytearray(len(storage.mem) >> 8)  # 256-byte lines of cached code
         self.code_maps: dict[int, bytearray] = {}  # block -> bytes covered by cached code
         self.icache: dict[int, Entry] = {}
         self.blocks: dict[int, blocks.Block] = {}  # compiled for PSW key 0
@@ -190,7 +190,7 @@ class CPU:
             address &= 0xFFFFFF
             piece = min(length, 2048 - (address & 0x7FF))
             real = dat.translate(self, address, store) if self.dat else address
-            if real + piece > self.size:
+            if real + piece > self.size and real >> 11 not in self.storage.extra:
                 raise ProgramCheck(ADDRESSING)
             if store and self.readonly and real >> 11 in self.readonly:
                 raise ProgramCheck(PROTECTION)

@@ -49,14 +49,30 @@ class Storage:
         if size <= 0 or size > MAX_STORAGE or size % BLOCK_SIZE:
             raise ValueError(f"storage size {size} must be a multiple of 2K up to 16M")
         self.size = size
-        self.mem = mmap.mmap(-1, size)
-        self.keys = bytearray(size >> BLOCK_SHIFT)
+        # The map and keys cover 16M: past ``size`` only the blocks in ``extra`` are
+        # installed (an embedder's attached storage, such as VM/370's named segments
+        # loaded above a virtual machine's size); untouched pages cost nothing.
+        self.mem = mmap.mmap(-1, MAX_STORAGE)
+        self.keys = bytearray(MAX_STORAGE >> BLOCK_SHIFT)
+        self.extra: frozenset[int] = frozenset()
 
     # -- raw real-storage access (no keys, no reference bits) ----------------
+
+    def installed(self, address: int, length: int) -> bool:
+        """True when ``address .. address+length-1`` is storage (in ``size`` or ``extra``)."""
+        if 0 <= address and address + length <= self.size:
+            return True
+        if address < 0 or address + length > MAX_STORAGE or length <= 0:
+            return False
+        first = max(address, self.size) >> BLOCK_SHIFT
+        last = address + length - 1 >> BLOCK_SHIFT
+        return all(block in self.extra for block in range(first, last + 1))
 
     def check(self, address: int, length: int = 1) -> None:
         """Raise AddressingError unless ``address .. address+length-1`` is installed."""
         if address < 0 or address + length > self.size:
+            if self.extra and self.installed(address, length):
+                return
             raise AddressingError(address if address >= self.size else self.size)
 
     def read(self, address: int, length: int) -> bytes:

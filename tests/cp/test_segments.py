@@ -50,3 +50,19 @@ def test_shared_load_is_read_only_until_purged() -> None:
     linkage.load(machine, segment, shared=False)  # non-shared: writable
     machine.cpu.store1(0x8000, 2)
     assert machine.read(0x8000, 1) == b"\x02"
+
+
+def test_a_segment_above_the_machine_is_addressable_until_purged() -> None:
+    machine = Machine(storage_size=64 * 1024)
+    linkage = SegmentLinkage(Segments(None))
+    segment = Segment("BIG", 0x20000, 0x1000, "EW", b"\x55" * 0x1000)
+    with pytest.raises(ProgramCheck):
+        machine.cpu.fetch(0x20000, 1)
+    linkage.load(machine, segment, shared=True)  # EW: never read-only
+    assert machine.cpu.fetch(0x20FFF, 1) == b"\x55"
+    machine.cpu.store1(0x20000, 7)
+    with pytest.raises(ProgramCheck):
+        machine.cpu.fetch(0x21000, 1)  # the page after it is not storage
+    linkage.purge(machine, "BIG")
+    with pytest.raises(ProgramCheck):
+        machine.cpu.fetch(0x20000, 1)

@@ -179,3 +179,72 @@ def test_bad_operands_give_program_checks(
     segb.expect(f"000028 0000000{code}")
     segb.send("LOGOFF")
     segb.expect(pexpect.EOF)
+
+
+ABOVE_PROGRAM = """
+        .include "s370.inc"
+        lowcore pgm=onpgm
+        la      %r13,results
+        l       %r11,bigaddr            # 20000: above SEGB's 64K
+        la      %r2,bigname
+        la      %r10,after0
+        cli     0(%r11),0               # not storage yet: addressing
+after0: la      %r4,0                   # LOADSYS shared: cc 0, above the machine
+        .insn   rs,0x83000000,%r2,%r4,0x64(%r0)
+        bal     %r14,reccc
+        st      %r2,0(%r13)
+        la      %r13,4(%r13)
+        mvc     0(4,%r13),0(%r11)       # its data
+        la      %r13,4(%r13)
+        la      %r10,after1
+        mvi     0(%r11),0               # shared: protection
+after1: la      %r2,bigname                # (LOADSYS left the load address in Rx)
+        la      %r4,8                   # PURGESYS
+        .insn   rs,0x83000000,%r2,%r4,0x64(%r0)
+        bal     %r14,reccc
+        la      %r10,after2
+        cli     0(%r11),0               # gone: addressing again
+after2: eoj
+onpgm:  mvc     0(4,%r13),0x28
+        la      %r13,4(%r13)
+        br      %r10
+reccc:  st      %r14,0(%r13)
+        la      %r13,4(%r13)
+        br      %r14
+        .balign 8
+bigaddr: .long  0x20000, 0
+bigname: .byte  0xC2,0xC9,0xC7,0xE2,0xC5,0xC7,0x40,0x40     # BIGSEG
+        .org    0x800
+results: .space 64
+"""
+
+
+def test_a_segment_above_the_machine_storage(server: VMServer, tmp_path: Path) -> None:
+    maint = TTY(server.port)
+    maint.logon("MAINT", "MAINTPW")  # 8M, class E
+    maint.send("STORE S20000 C2C9C740E2C5C7")  # BIG SEG
+    maint.send("DEFSEG BIGSEG 20-20 SR#SAVESEG BIGSEG")
+    maint.expect("SEGMENT BIGSEG SAVED")
+    segb = TTY(server.port)
+    segb.logon("SEGB", "SEGBPW")
+    for line in store_commands(assemble(ABOVE_PROGRAM, "segment_above", tmp_path)):
+        segb.send(line)
+        segb.expect("STORE COMPLETE")
+    segb.send("BEGIN 200")
+    segb.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000EE00'")
+    segb.send("D 800.20")
+    segb.expect(r"000800 (\w{8}) (\w{8}) (\w{8}) (\w{8})")
+    first = [int(word, 16) for word in segb.child.match.groups()]
+    segb.expect(r"000810 (\w{8}) (\w{8}) (\w{8}) (\w{8})")
+    second = [int(word, 16) for word in segb.child.match.groups()]
+    assert first[0] & 0xFFFF == 0x0005  # before LOADSYS: addressing
+    assert first[1] >> 28 & 3 == 0 and first[2] == 0x20000  # loaded above: cc 0, Rx
+    assert first[3] == 0xC2C9C740  # BIG
+    assert second[0] & 0xFFFF == 0x0004  # shared: protection
+    assert second[1] >> 28 & 3 == 0  # PURGESYS
+    assert second[2] & 0xFFFF == 0x0005  # no longer addressable
+    segb.send("D 20000.4")  # nor for CP
+    segb.expect("EXCEEDS STORAGE")
+    for tty in (maint, segb):
+        tty.send("LOGOFF")
+        tty.expect(pexpect.EOF)
