@@ -366,7 +366,8 @@ async def genmod(cms: Cms, call: Call) -> int:
         raise CommandError(40, "NO FILES LOADED", rc=40)
     loader.allocate_commons()
     operands = call.operands
-    name = operands[0] if operands else (loader.entry_name or loader.sections[0].name)
+    # no name: "the first entry point in the LOAD MAP" (R6 GENMOD help)
+    name = operands[0] if operands else loader.map_entries()[0].name
     if len(operands) > 1 and operands[1] != "MODULE":
         raise CommandError(70, f"INVALID PARAMETER '{operands[1]}'")
     letter, number = parse_mode(operands[2] if len(operands) > 2 else "A1", star=False)
