@@ -120,7 +120,7 @@ def _load_files(cms: Cms, loader: Loader, names: list[str], options: LoadOptions
                 raise CommandError(106, f"INVALID CARD IN {error}", rc=32, severity="S") from None
 
 
-def _finish_load(cms: Cms, loader: Loader, options: LoadOptions, call: Call) -> int:
+def _finish_load(cms: Cms, loader: Loader, options: LoadOptions) -> int:
     """Storage, the duplicate and undefined-name warnings, the load map; the return code."""
     if loader.end > cms.program_guest.storage_size:
         raise CommandError(109, "VIRTUAL STORAGE CAPACITY EXCEEDED", rc=104, severity="S")
@@ -174,7 +174,7 @@ async def load(cms: Cms, call: Call) -> int:
         _clear(cms, origin)
     _load_files(cms, loader, call.operands, options)
     cms.loader = loader
-    return_code = _finish_load(cms, loader, options, call)
+    return_code = _finish_load(cms, loader, options)
     if options.start:
         return await _start(cms, loader, "", [])
     return return_code
@@ -195,7 +195,7 @@ async def include(cms: Cms, call: Call) -> int:
     if options.clear:
         _clear(cms, loader.next_address)
     _load_files(cms, loader, call.operands, options)
-    return_code = _finish_load(cms, loader, options, call)
+    return_code = _finish_load(cms, loader, options)
     if options.start:
         return await _start(cms, loader, "", [])
     return return_code
@@ -299,7 +299,7 @@ def parse_module(records: list[bytes], fileid: str) -> Module:
     return Module(start, first, last, counter, flags, image[:size], entries)
 
 
-def _find_module(cms: Cms, operands: list[str], verb: str) -> tuple[str, list[bytes], str]:
+def _find_module(cms: Cms, operands: list[str]) -> tuple[str, list[bytes], str]:
     if not operands:
         raise CommandError(1, "NO FILENAME SPECIFIED")
     name = operands[0]
@@ -342,7 +342,7 @@ def _section_lengths(sections: list[Section], last: int) -> None:
 @command("LOADMOD", 5, "MOD")
 async def loadmod(cms: Cms, call: Call) -> int:
     """LOADMOD fn [MODULE [fm]]: bring a MODULE into storage without starting it."""
-    fileid, records, _ = _find_module(cms, call.operands, "LOADMOD")
+    fileid, records, _ = _find_module(cms, call.operands)
     load_module(cms, fileid, records)
     return 0
 
@@ -350,7 +350,7 @@ async def loadmod(cms: Cms, call: Call) -> int:
 @command("MODMAP", 3, "MOD")
 async def modmap(cms: Cms, call: Call) -> int:
     """MODMAP fn: the load map kept in a MODULE file."""
-    fileid, records, name = _find_module(cms, call.operands[:1], "MODMAP")
+    fileid, records, name = _find_module(cms, call.operands[:1])
     module = parse_module(records, fileid)
     if not module.entries:
         raise CommandError(38, f"NO LOADER TABLE PRESENT FOR MODULE '{name}'", rc=32)
@@ -410,7 +410,7 @@ def _genmod_options(options: list[str], loader: Loader) -> tuple[int, int, int, 
 
 async def run_module(cms: Cms, call: Call) -> int:
     """``name args``: a ``name MODULE`` found by SVC 202, loaded and run with its PLIST."""
-    fileid, records, name = _find_module(cms, [call.name], call.name)
+    fileid, records, name = _find_module(cms, [call.name])
     module = load_module(cms, fileid, records)
     loader = cms.loader
     sections = _sections(loader.sections) if loader is not None else []
