@@ -17,7 +17,7 @@ from tests.guests.cms.corpus_format import (
     parse_expected,
     run_program,
 )
-from tests.guests.cms.test_exec1_fakehost import TerminalEmpty
+from tests.guests.cms.test_exec1_fakehost import StepLimit, TerminalEmpty
 
 PROGRAMS = load_corpus()
 
@@ -28,6 +28,8 @@ async def test_corpus_program(expected: Expected) -> None:
         result = await run_program(expected)
     except TerminalEmpty:
         pytest.fail(f"{expected.name} read more terminal lines than TERMINAL gives")
+    except StepLimit:
+        pytest.fail(f"{expected.name} ran more statements than the scripted CMS allows")
     assert result.output == expected.output
     assert result.return_code == expected.return_code
     assert result.stack == expected.stack
