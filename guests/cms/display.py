@@ -17,8 +17,10 @@ from guests.cms.fs.errors import BlockIOError
 
 __all__ = ["Display", "open_display"]
 
-DISPLAY_CCW = 0x6000  # the CCW, then the data (below FORMAT_AREA in guests.cms.diag)
-DISPLAY_DATA = 0x6010
+DISPLAY_CCW = 0x6000  # the CCWs, then the data (below FORMAT_AREA in guests.cms.diag)
+DISPLAY_DATA = 0x6200
+MAX_CCWS = 64
+CHAIN_COMMAND = 0x40
 DISPLAY = 0x19
 SLI = 0x20
 CANCEL = 0xFF
@@ -34,15 +36,23 @@ class Display:
         self.address = address
 
     def _issue(self, control: int, data: bytes) -> bool:
-        data = data[:MAX_BYTES] or b"\x40"
-        ccw = (
-            bytes((DISPLAY,))
-            + DISPLAY_DATA.to_bytes(3, "big")
-            + bytes((SLI, control))
-            + len(data).to_bytes(2, "big")
-        )
-        self.guest.write_storage(DISPLAY_DATA, data)
-        self.guest.write_storage(DISPLAY_CCW, ccw)
+        return self._chain([(control, data)])
+
+    def _chain(self, operations: list[tuple[int, bytes]]) -> bool:
+        """One DIAGNOSE of command-chained display CCWs: (control, data) each."""
+        chain, address = b"", DISPLAY_DATA
+        for number, (control, data) in enumerate(operations[:MAX_CCWS]):
+            data = data[:MAX_BYTES] or b"\x40"
+            last = number == len(operations[:MAX_CCWS]) - 1
+            chain += (
+                bytes((DISPLAY,))
+                + address.to_bytes(3, "big")
+                + bytes((SLI if last else SLI | CHAIN_COMMAND, control))
+                + len(data).to_bytes(2, "big")
+            )
+            self.guest.write_storage(address, data)
+            address += len(data)
+        self.guest.write_storage(DISPLAY_CCW, chain)
         try:
             result = diagnose_now(self.guest, 0x58, rx=DISPLAY_CCW, ry=self.address)
         except BlockIOError:
@@ -52,6 +62,14 @@ class Display:
     def show(self, line: int, data: bytes, erase: bool = False) -> bool:
         """Display ``data`` (EBCDIC, start-field orders allowed) from ``line`` on."""
         return self._issue((ERASE if erase else 0) | (line & 0x3F), data)
+
+    def show_rows(self, rows: list[bytes], erase: bool = False) -> bool:
+        """Display each of ``rows`` on its own line from the top, whatever the width of the
+        screen (one chained CCW a line); ``erase`` as for :meth:`show`."""
+        operations = [
+            ((ERASE if erase and line == 0 else 0) | line, data) for line, data in enumerate(rows)
+        ]
+        return self._chain(operations)
 
     def cancel(self) -> bool:
         """Erase the output area; False when the console is not a display."""

@@ -176,3 +176,20 @@ def test_long_type_output_then_the_picture_after_more(cms_server: VMServer) -> N
         terminal.enter("logoff")
     finally:
         terminal.close()
+
+
+def test_display_mode_on_a_model_5(cms_server: VMServer) -> None:
+    terminal = S3270(cms_server.port, model="3278-5")  # 27 rows of 132 columns
+    try:
+        logon(terminal, "BOB", "BOBPW")
+        terminal.enter("ipl cms")
+        terminal.wait_text(READY)
+        current(terminal, "edit wide data", "TOF:")
+        rows = current(terminal, "input one line of text", "ONE LINE OF TEXT")
+        assert len(rows[0]) == 131 and rows[0].startswith(" EDIT: WIDE DATA A1")
+        assert rows[MIDDLE - 1].strip() == "TOF:" and rows[MIDDLE + 1].strip() == "EOF:"
+        terminal.enter("quit")
+        terminal.wait_text(READY)
+        terminal.enter("logoff")
+    finally:
+        terminal.close()

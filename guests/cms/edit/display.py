@@ -58,14 +58,16 @@ class Screen(Protocol):
 
     def show(self, line: int, data: bytes, erase: bool = False) -> bool: ...
 
+    def show_rows(self, rows: list[bytes], erase: bool = False) -> bool: ...
+
     def cancel(self) -> bool: ...
 
 
 def row(text: str, bright: bool = False) -> bytes:
-    """One output row: its attribute, 78 columns of text, and a blank."""
+    """One output row: its attribute, then 78 columns of text."""
     body = text[:WIDTH].ljust(WIDTH).encode("cp037", errors="replace")
     body = bytes(b if b >= 0x40 and b != 0xFF else 0x40 for b in body)
-    return bytes((SF, BRIGHT if bright else NORMAL)) + body + b"\x40"
+    return bytes((SF, BRIGHT if bright else NORMAL)) + body
 
 
 class DisplayHost:
@@ -121,17 +123,17 @@ class DisplayHost:
         window = OUTPUT_ROWS - 2 - max(len(messages), 1)
         mode = "INPUT:" if editor.input_mode else "EDIT:"
         fileid = editor.settings.fileid
-        data = row(f"{mode} {fileid.fn} {fileid.ft} {fileid.fm}", bright=True)
+        rows = [row(f"{mode} {fileid.fn} {fileid.ft} {fileid.fm}", bright=True)]
         middle = window // 2
         for index in range(window):
             position = editor.current - middle + index
-            data += row(self.text_at(editor, position), bright=index == middle)
-        data += b"".join(row(message, bright=True) for message in messages)
-        data += row("") * (max(len(messages), 1) - len(messages) + 1)  # the last: CP's echo
+            rows.append(row(self.text_at(editor, position), bright=index == middle))
+        rows += [row(message, bright=True) for message in messages]
+        rows += [row("")] * (max(len(messages), 1) - len(messages) + 1)  # the last: CP's echo
         if self.fresh and not self.screen.cancel():
             self.line_mode()
             return
-        if not self.screen.show(0, data, erase=self.after_output):
+        if not self.screen.show_rows(rows, erase=self.after_output):
             self.line_mode()
             return
         self.fresh = self.after_output = False

@@ -7,7 +7,7 @@ from guests.cms.edit.display import OUTPUT_ROWS, DisplayHost
 from tests.guests.cms.test_edit_core import FakeHost, SessionOver, reply
 
 MIDDLE = 10
-ROW_BYTES = 81  # start field, attribute, 78 columns of text, a blank
+ROW_BYTES = 80  # start field, attribute, 78 columns of text
 
 
 class FakeScreen:
@@ -20,13 +20,14 @@ class FakeScreen:
         self.is_display = True
 
     def show(self, line: int, data: bytes, erase: bool = False) -> bool:
-        if line == OUTPUT_ROWS:  # the input area
-            self.input_area.append(data.decode("cp037"))
-            return self.is_display
-        assert line == 0 and len(data) == OUTPUT_ROWS * ROW_BYTES
-        rows = [data[i : i + ROW_BYTES] for i in range(0, len(data), ROW_BYTES)]
-        assert all(row[0] == 0x1D and row[-1] == 0x40 for row in rows)
-        texts = [row[2:-1].decode("cp037").rstrip() for row in rows]
+        assert line == OUTPUT_ROWS  # the input area (CHANGE without operands)
+        self.input_area.append(data.decode("cp037"))
+        return self.is_display
+
+    def show_rows(self, rows: list[bytes], erase: bool = False) -> bool:
+        assert len(rows) == OUTPUT_ROWS
+        assert all(len(row) == ROW_BYTES and row[0] == 0x1D for row in rows)
+        texts = [row[2:].decode("cp037").rstrip() for row in rows]
         self.pictures.append((texts, [row[1] == 0xE8 for row in rows], erase))
         return self.is_display
 
