@@ -201,6 +201,19 @@ class SegmentLinkage:
     def loaded(self, machine: Machine, name: str) -> bool:
         return name in self._current(machine)
 
+    def unshare_altered(self, machine: Machine) -> list[str]:
+        """After CP's STORE: shared segments whose pages changed become the user's own
+        (writable) copy; their names."""
+        altered = []
+        for attached in self._current(machine).values():
+            segment = attached.segment
+            if attached.shared and machine.read(segment.start, segment.length) != segment.pages:
+                attached.shared = False
+                altered.append(segment.name)
+        if altered:
+            self._protect(machine)
+        return altered
+
     def release_all(self, machine: Machine) -> None:
         """IPL: no segment stays loaded (their storage is the IPL's to overwrite)."""
         for attached in self.attached.values():

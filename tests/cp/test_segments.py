@@ -66,3 +66,14 @@ def test_a_segment_above_the_machine_is_addressable_until_purged() -> None:
     linkage.purge(machine, "BIG")
     with pytest.raises(ProgramCheck):
         machine.cpu.fetch(0x20000, 1)
+
+
+def test_cp_store_into_a_shared_segment_unshares_it() -> None:
+    machine = Machine(storage_size=64 * 1024)
+    linkage = SegmentLinkage(Segments(None))
+    linkage.load(machine, Segment("HELLO", 0x8000, 0x1000, "SR", bytes(0x1000)), shared=True)
+    assert linkage.unshare_altered(machine) == []
+    machine.load(0x8000, b"\x01")  # CP's STORE
+    assert linkage.unshare_altered(machine) == ["HELLO"]
+    machine.cpu.store1(0x8001, 2)  # the user's own copy now
+    assert linkage.unshare_altered(machine) == []

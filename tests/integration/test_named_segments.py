@@ -248,3 +248,41 @@ def test_a_segment_above_the_machine_storage(server: VMServer, tmp_path: Path) -
     for tty in (maint, segb):
         tty.send("LOGOFF")
         tty.expect(pexpect.EOF)
+
+
+LOAD_SHARED = """
+        .include "s370.inc"
+        lowcore
+        la      %r2,segname
+        la      %r4,0                   # LOADSYS shared
+        .insn   rs,0x83000000,%r2,%r4,0x64(%r0)
+        eoj
+        .balign 8
+segname: .byte  0xC8,0xC5,0xD3,0xD3,0xD6,0xE2,0xC5,0xC7     # HELLOSEG
+"""
+
+
+def test_store_into_a_shared_segment_gives_a_private_copy(
+    server: VMServer, tmp_path: Path
+) -> None:
+    sega = TTY(server.port)
+    sega.logon("SEGA", "SEGAPW")
+    sega.send("STORE S8000 C8C5D3D3D6#DEFSEG HELLOSEG 8-8 SR#SAVESEG HELLOSEG")
+    sega.expect("SEGMENT HELLOSEG SAVED")
+    segb = TTY(server.port)
+    segb.logon("SEGB", "SEGBPW")
+    for line in store_commands(assemble(LOAD_SHARED, "load_shared", tmp_path)):
+        segb.send(line)
+        segb.expect("STORE COMPLETE")
+    segb.send("BEGIN 200")
+    segb.expect("CP ENTERED; DISABLED WAIT PSW '00020000 0000EE00'")
+    segb.send("STORE S9000 01")  # not in the segment: nothing to say
+    segb.expect("STORE COMPLETE")
+    segb.send("STORE S8000 E7")
+    segb.expect("SHARED SEGMENT HELLOSEG REPLACED WITH NON-SHARED COPY")
+    segb.expect("STORE COMPLETE")
+    segb.send("D T8000.5")
+    segb.expect(r"\*XELLO")
+    for tty in (sega, segb):
+        tty.send("LOGOFF")
+        tty.expect(pexpect.EOF)

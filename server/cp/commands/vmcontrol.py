@@ -71,7 +71,12 @@ async def store(ctx: CommandContext) -> None:
     vm = vm_of(ctx)
     if not ctx.operands:
         raise operand_missing("CDB")
-    store_operands(vm.machine, vm.storage_size, ctx.operands)
+    try:
+        store_operands(vm.machine, vm.storage_size, ctx.operands)
+    finally:  # storing into a shared segment gives the user a copy (cp-cms.md 5.30)
+        linkage = vm.diagnose.segments
+        for name in linkage.unshare_altered(vm.machine) if linkage is not None else []:
+            ctx.reply(f"SHARED SEGMENT {name} REPLACED WITH NON-SHARED COPY")
     ctx.reply("STORE COMPLETE")
 
 
