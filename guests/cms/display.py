@@ -19,6 +19,7 @@ __all__ = ["Display", "open_display"]
 
 DISPLAY_CCW = 0x6000  # the CCWs, then the data (below FORMAT_AREA in guests.cms.diag)
 DISPLAY_DATA = 0x6200
+DISPLAY_END = 0x10000  # FORMAT_AREA
 MAX_CCWS = 64
 CHAIN_COMMAND = 0x40
 DISPLAY = 0x19
@@ -29,7 +30,8 @@ MAX_BYTES = 2032
 
 
 class Display:
-    """The 3270 console at ``address``, written a screenful at a time."""
+    """The 3270 console at ``address``: a screenful in one display CCW, or one chained
+    CCW a line (rows that line up whatever the screen's width)."""
 
     def __init__(self, guest: DiagGuest, address: int) -> None:
         self.guest = guest
@@ -41,9 +43,12 @@ class Display:
     def _chain(self, operations: list[tuple[int, bytes]]) -> bool:
         """One DIAGNOSE of command-chained display CCWs: (control, data) each."""
         chain, address = b"", DISPLAY_DATA
-        for number, (control, data) in enumerate(operations[:MAX_CCWS]):
+        operations = operations[:MAX_CCWS]
+        while sum(min(len(data), MAX_BYTES) for _, data in operations) > DISPLAY_END - address:
+            operations = operations[:-1]  # never past the display area
+        for number, (control, data) in enumerate(operations):
             data = data[:MAX_BYTES] or b"\x40"
-            last = number == len(operations[:MAX_CCWS]) - 1
+            last = number == len(operations) - 1
             chain += (
                 bytes((DISPLAY,))
                 + address.to_bytes(3, "big")
