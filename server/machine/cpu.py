@@ -262,7 +262,7 @@ class CPU:
                 store and self.cr[0] & LOW_ADDRESS_PROTECTION and address < 512):
             return -1
         real = frame | address & 0x7FF
-        if real + length > self.size or store and real >> 11 in self.readonly:
+        if real + length > self.size or store and self.readonly and real >> 11 in self.readonly:
             return -1
         key = self.key
         if key:
