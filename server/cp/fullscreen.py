@@ -205,7 +205,11 @@ class FullScreenService:
         pieces: list[tuple[int, int]],
     ) -> Ending:  # fmt: skip
         count = sum(length for _, length in pieces)
-        if any(length == 0 or start + length > machine.storage.size for start, length in pieces):
+        no_data = opcode == DISPLAY and control in (CLEAR_OUTPUT, REFORMAT)  # count may be 0
+        if any(
+            (length == 0 and not no_data) or start + length > machine.storage.size
+            for start, length in pieces
+        ):
             return Ending(0, PROGRAM_CHECK, count)
         if count > (DISPLAY_LIMIT if opcode == DISPLAY else FULL_SCREEN_LIMIT):
             return self._reject(count)

@@ -94,6 +94,9 @@ def test_display_clear_and_reformat_chained() -> None:
     assert run(service, machine, chain) == 0
     assert display.calls == [("clear",), ("line", 5, b"\xc1\xc2\xc3", True), ("reformat",)]
     assert csw(machine) == bytes.fromhex("00001020 0C000000")
+    assert run(service, machine, ccw(0x19, 0, 0x20, 0xFF, 0)) == 0  # nothing to write
+    assert run(service, machine, ccw(0x19, DATA, 0x20, 0x01, 0)) == 1  # a count of 0
+    assert csw(machine)[5] == 0x20  # program check
 
 
 def test_data_chaining_joins_the_data_of_a_write() -> None:
