@@ -52,7 +52,7 @@ def test_every_control_word_and_function_appears_in_the_corpus() -> None:
         "&ARGS &BEGEMSG &BEGPUNCH &BEGSTACK &BEGTYPE &CONTINUE &CONTROL &EMSG &END "
         "&ERROR &EXIT &GOTO &HEX &IF &LOOP &PUNCH &READ &SKIP &SPACE &STACK &TIME &TYPE "
         "&CONCAT &DATATYPE &LENGTH &LITERAL &SUBSTR &INDEX &RETCODE &READFLAG &TYPEFLAG "
-        "&LINENUM &DISK* &DISK? &EXEC &GLOBAL &* &$ &0"
+        "&LINENUM &DISK* &DISK? &DOS &EXEC &GLOBAL &* &$ &0"
     ).split()
     assert [word for word in words if word not in text] == []
 
