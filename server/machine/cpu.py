@@ -151,6 +151,7 @@ class CPU:
         embedder's shared storage is (VM/370's shared segments); the fast paths, which
         do not look, are off while any block is."""
         self.readonly = blocks
+        self.storage.readonly = blocks  # the channel may not store there either
         self.mode_changed()
         self.tlb.clear()
 

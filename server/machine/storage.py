@@ -55,6 +55,7 @@ class Storage:
         self.mem = mmap.mmap(-1, MAX_STORAGE)
         self.keys = bytearray(MAX_STORAGE >> BLOCK_SHIFT)
         self.extra: frozenset[int] = frozenset()
+        self.readonly: frozenset[int] = frozenset()  # blocks no store may change (see Cpu)
 
     # -- raw real-storage access (no keys, no reference bits) ----------------
 
@@ -120,11 +121,15 @@ class Storage:
             keys[block] |= REFERENCE | CHANGE
 
     def check_channel_access(self, address: int, length: int, key: int, store: bool) -> bool:
-        """True when a channel access with protection ``key`` is allowed (keys only)."""
+        """True when a channel access with protection ``key`` is allowed: the keys, and no
+        store into a read-only block whatever the key (a shared segment)."""
+        blocks = range(address >> BLOCK_SHIFT, (address + length - 1 >> BLOCK_SHIFT) + 1)
+        if store and self.readonly and any(block in self.readonly for block in blocks):
+            return False
         if key == 0:
             return True
         keys = self.keys
-        for block in range(address >> BLOCK_SHIFT, (address + length - 1 >> BLOCK_SHIFT) + 1):
+        for block in blocks:
             block_key = keys[block]
             if block_key >> 4 != key and (store or block_key & FETCH_PROTECT):
                 return False

@@ -315,6 +315,18 @@ def test_protection_check_with_caw_key() -> None:
     assert machine.read(0x2000, 8) == b"ABCDEFGH"
 
 
+def test_read_into_a_read_only_block_is_a_protection_check_with_any_key() -> None:
+    machine, channel, _ = setup(ccw(0x02, 0x2000, 0, 8), key=0)
+    machine.cpu.set_readonly(frozenset({0x2000 >> 11}))  # a shared segment's block
+    sio(machine, channel)
+    assert ending(channel) == make_csw(0, 0x1008, CE_DE, PROTECTION_CHECK, 8)
+    assert machine.read(0x2000, 8) == bytes(8)
+    machine.cpu.set_readonly(frozenset())
+    sio(machine, channel)
+    assert ending(channel) == make_csw(0, 0x1008, CE_DE, 0, 0)
+    assert machine.read(0x2000, 8) == b"ABCDEFGH"
+
+
 def test_fetch_protected_ccw() -> None:
     machine, channel, _ = setup(ccw(0x03, 0, SLI, 1), key=3)
     machine.set_key(0x1000, 0x58)
