@@ -24,7 +24,7 @@ from tests.integration.telnet import TTY
 READY = r"Ready; T=\d+\.\d\d/\d+\.\d\d \d\d:\d\d:\d\d"
 EXPECTED = {program.name: program for program in load_corpus()}
 # The output line after which the program reads the next TERMINAL line.
-PROMPTS = {"MENU": "CHOOSE: ADD ITEM, LIST OR QUIT"}
+PROMPTS = {"MENU": "CHOOSE: ADD ITEM, LIST OR QUIT", "COUNTER": "HOW MANY?"}
 
 
 @pytest.fixture(scope="module")
@@ -89,14 +89,14 @@ def test_corpus_programs_written_with_edit_and_run_under_cms(corpus_server: VMSe
     tty = TTY(corpus_server.port)
     tty.logon("ALICE", "ALICEPW")  # the directory IPLs CMS
     tty.expect(READY)
-    tty.send("#CP SET EMSG ON")  # &EMSG and DMSEXT072E with their identifiers
-    for name in ("ARGS", "NESTSUB", "GLOBAL", "ERRGOTO", "MENU"):
+    tty.send("#CP SET EMSG ON")  # &EMSG, DMSEXT072E and STATE's DMSSTT002E with their identifiers
+    for name in ("ARGS", "NESTSUB", "GLOBAL", "ERRGOTO", "MENU", "COUNTER", "CHECK"):
         lines = write_with_edit(tty, name)
         tty.send(f"type {name.lower()} exec")
         for line in lines:
             expect_line(tty, line)
         tty.expect(READY)
-    for name in ("ARGS", "GLOBAL", "ERRGOTO", "MENU"):
+    for name in ("ARGS", "GLOBAL", "ERRGOTO", "MENU", "COUNTER", "CHECK"):
         run_and_check(tty, EXPECTED[name])
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
