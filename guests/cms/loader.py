@@ -20,7 +20,10 @@ with X'02' in column 1 and the card type in columns 2-4:
   halfwords in hex separated by commas from column 17.
 * ``SLC`` sets the location counter (hex address in 7-12, or a name in
   17-22); ``LDT`` (name in 17-24) and ``ENTRY name`` (column 2) name the
-  entry point. ``ICS`` and ``LIBRARY`` cards are refused with a message.
+  entry point. ``LIBRARY name,...`` (column 2) asks for names to be taken
+  from the GLOBAL TXTLIBs, ``LIBRARY (name,...)`` for names never to be
+  (the OS linkage editor's convention; best estimate for CMS). ``ICS``
+  cards are refused with a message.
 
 Sections are placed one after the other on doubleword boundaries from the
 load origin (X'20000', the R6 user area); common areas follow the last deck
@@ -141,6 +144,8 @@ class Loader:
     entry_address: int | None = None
     duplicates: list[str] = field(default_factory=list)
     pending_commons: dict[str, int] = field(default_factory=dict)
+    library_names: list[str] = field(default_factory=list)  # LIBRARY cards: search TXTLIBs
+    never_call: set[str] = field(default_factory=set)  # LIBRARY (name): never from a TXTLIB
 
     # ---- reading decks ----------------------------------------------------------------
     def load_deck(self, name: str, cards: list[bytes]) -> None:
@@ -164,7 +169,8 @@ class Loader:
                 self.entry_name = words[0] if words else ""
                 return
             if _ebcdic(card[1:8]) == "LIBRARY":
-                raise CardError("LIBRARY CARDS NEED TXTLIBS, WHICH THIS CMS DOES NOT SEARCH")
+                self._library(card)
+                return
             if not card.strip(b"\x40\x00"):
                 return  # a blank card
             raise CardError("NOT AN OBJECT CARD")
@@ -176,6 +182,19 @@ class Loader:
         if handler is None:
             raise CardError(f"UNKNOWN CARD TYPE '{kind}'")
         handler(deck, card)
+
+    def _library(self, card: bytes) -> None:
+        """``LIBRARY name,...``: names to take from the TXTLIBs; ``(name,...)`` never to."""
+        text = _ebcdic(card[8:72]).strip()
+        never = text.startswith("(")
+        for word in text.strip("()").split(","):
+            name = word.strip().strip("()")
+            if not name or len(name) > 8 or " " in name:
+                raise CardError(f"LIBRARY CARD NAME '{name}'")
+            if never:
+                self.never_call.add(name)
+            elif name not in self.library_names:
+                self.library_names.append(name)
 
     def _esd(self, deck: _Deck, card: bytes) -> None:
         count = _int(card[10:12])
@@ -346,6 +365,11 @@ class Loader:
             if fixup.name and fixup.name not in self.symbols and fixup.name not in names:
                 names.append(fixup.name)
         return names
+
+    def wanted(self) -> list[str]:
+        """Names to look for in the TXTLIBs: undefined ones and LIBRARY-card names."""
+        names = self.undefined() + [name for name in self.library_names if name not in self.symbols]
+        return [name for name in dict.fromkeys(names) if name not in self.never_call]
 
     def relocated(self) -> bytes:
         """The storage image from ``origin`` with every address constant relocated."""

@@ -31,6 +31,7 @@ from guests.cms.commands.common import (
     parse_mode,
     read_write_disk,
 )
+from guests.cms.commands.txtlib import library_members  # registers TXTLIB
 from guests.cms.fs.errors import FileNotFound
 from guests.cms.loader import USER_AREA, CardError, Loader, MapEntry, Section
 from guests.cms.plist import Call
@@ -57,6 +58,7 @@ class LoadOptions:
     auto: bool = True
     start: bool = False
     dup: bool = True
+    libe: bool = True
 
 
 def _load_options(options: list[str], cms: Cms) -> LoadOptions:
@@ -64,8 +66,9 @@ def _load_options(options: list[str], cms: Cms) -> LoadOptions:
     flags = {"CLEAR": ("clear", True), "NOCLEAR": ("clear", False), "MAP": ("map", True),
              "NOMAP": ("map", False), "TYPE": ("type", True), "NOTYPE": ("type", False),
              "AUTO": ("auto", True), "NOAUTO": ("auto", False), "START": ("start", True),
-             "DUP": ("dup", True), "NODUP": ("dup", False)}  # fmt: skip
-    accepted = {"INV", "NOINV", "REP", "NOREP", "LIBE", "NOLIBE", "NOLIB", "SAME"}
+             "DUP": ("dup", True), "NODUP": ("dup", False), "LIBE": ("libe", True),
+             "NOLIBE": ("libe", False), "NOLIB": ("libe", False)}  # fmt: skip
+    accepted = {"INV", "NOINV", "REP", "NOREP", "SAME"}
     words = iter(options)
     for word in words:
         if word in flags:
@@ -100,24 +103,48 @@ def _read_text(cms: Cms, name: str) -> list[bytes] | None:
     return found[0].disk.read(name, "TEXT")
 
 
+def _load_deck(loader: Loader, name: str, cards: list[bytes]) -> None:
+    try:
+        loader.load_deck(name, cards)
+    except CardError as error:
+        raise CommandError(106, f"INVALID CARD IN {error}", rc=32, severity="S") from None
+
+
+def _library_deck(cms: Cms, name: str) -> list[bytes] | None:
+    """The cards of the member holding entry ``name`` in the first GLOBAL TXTLIB that has it."""
+    for library_name in cms.settings.txtlibs:
+        library = library_members(cms, library_name)
+        member = library.find(name) if library is not None else None
+        if member is not None:
+            return member.cards
+    return None
+
+
 def _load_files(cms: Cms, loader: Loader, names: list[str], options: LoadOptions) -> None:
+    """The named TEXT files (or TXTLIB members), then what resolves the open names:
+    TEXT files of those names (AUTO), then members of the GLOBAL TXTLIBs (LIBE)."""
     for name in names:
         cards = _read_text(cms, name)
+        if cards is None and options.libe:
+            cards = _library_deck(cms, name)
         if cards is None:
             raise CommandError(2, f"FILE '{name} TEXT' NOT FOUND", rc=28)
-        try:
-            loader.load_deck(name, cards)
-        except CardError as error:
-            raise CommandError(106, f"INVALID CARD IN {error}", rc=32, severity="S") from None
-    while options.auto:  # AUTO: a TEXT file named like an undefined name resolves it
-        wanted = [name for name in loader.undefined() if _read_text(cms, name) is not None]
-        if not wanted:
+        _load_deck(loader, name, cards)
+    tried: set[str] = set()
+    while options.auto or options.libe:
+        found = False
+        for name in loader.wanted():
+            if name in tried:
+                continue
+            tried.add(name)
+            cards = _read_text(cms, name) if options.auto else None
+            if cards is None and options.libe:
+                cards = _library_deck(cms, name)
+            if cards is not None:
+                _load_deck(loader, name, cards)
+                found = True
+        if not found:
             break
-        for name in wanted:
-            try:
-                loader.load_deck(name, _read_text(cms, name) or [])
-            except CardError as error:
-                raise CommandError(106, f"INVALID CARD IN {error}", rc=32, severity="S") from None
 
 
 def _finish_load(cms: Cms, loader: Loader, options: LoadOptions) -> int:

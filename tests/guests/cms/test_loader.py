@@ -104,7 +104,7 @@ def test_rep_slc_entry_and_duplicates() -> None:
         (text_card("XYZ", b""), "UNKNOWN CARD TYPE 'XYZ'"),
         (text_card("TXT", b"\x00", esdid=7, count=1), "UNKNOWN ESDID 7"),
         (text_card("ESD", b"", count=5), "ESD BYTE COUNT 5"),
-        (b"\x40" + "LIBRARY X".encode("cp037"), "TXTLIBS"),
+        (b"\x40" + "LIBRARY TOOLONGNAME".encode("cp037"), "LIBRARY CARD NAME"),
         (b"\xc1" * 80, "NOT AN OBJECT CARD"),
     ],
 )

@@ -1,0 +1,91 @@
+"""TXTLIBs, LINEDIT and MODULEs called from programs, over telnet.
+
+Programs assembled with binutils-s390x become TEXT decks (tests/guests/cms/
+objdeck.py) on the user's A-disk before the server starts; the user builds a
+TXTLIB from one of them with TXTLIB GEN, GLOBALs it, and LOADs and STARTs a
+program whose external reference the library resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from guests.cms.fs import CmsDisk
+from server.dasd.volumes import VolumeRegistry
+from tests.guests.cms.objdeck import assemble, text_deck
+from tests.integration.conftest import VMServer
+from tests.integration.telnet import TTY
+from tests.integration.test_cms_dasd import StoreBlocks
+from tests.integration.test_cms_programs import MAINP, READY, SUBP, directory
+
+DECKS: dict[str, str] = {"MAINP": MAINP, "SUBP": SUBP}
+
+
+def put_decks(data_dir: Path, workdir: Path) -> None:
+    """Format PROGU's 191 and write the TEXT decks, while the server is down."""
+    registry = VolumeRegistry(data_dir)
+    try:
+        registry.create("PGMVOL", "3350", 4)
+        blocks = StoreBlocks(registry.ckd_minidisk("PGMVOL", 1, 2))
+        blocks.format_tracks()
+        disk = CmsDisk.format(blocks, "PROGS")
+        for name, source in DECKS.items():
+            cards = text_deck(assemble(source, workdir, name.lower()), name, vcon=True)
+            disk.write(name, "TEXT", cards, recfm="F", lrecl=80)
+    finally:
+        registry.close()
+
+
+@pytest.fixture(scope="module")
+def library_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
+    data_dir = tmp_path_factory.mktemp("libraries")
+    put_decks(data_dir, tmp_path_factory.mktemp("asm"))
+    server = VMServer(data_dir, directory())
+    yield server
+    server.stop()
+
+
+def logon(server: VMServer) -> TTY:
+    tty = TTY(server.port, timeout=30)
+    tty.logon("PROGU", "PROGPW")
+    tty.expect(r"CMS VERSION 6\.0")
+    tty.expect(READY)
+    tty.send("#CP SET EMSG ON")
+    return tty
+
+
+def test_a_txtlib_member_resolves_a_loaded_programs_reference(library_server: VMServer) -> None:
+    tty = logon(library_server)
+    tty.send("txtlib gen mylib subp")
+    tty.expect(READY)
+    tty.send("erase subp text")
+    tty.expect(READY)
+    tty.send("txtlib map mylib (term")
+    tty.expect(r"SUBP      00002")
+    tty.expect("1 ENTRIES IN LIBRARY.")
+    tty.expect(READY)
+    tty.send("load mainp")  # not GLOBALed yet: SUBP stays undefined
+    tty.expect("DMSLIO201W THE FOLLOWING NAMES ARE UNDEFINED:")
+    tty.expect("SUBP")
+    tty.expect(r"Ready\(00004\);")
+    tty.send("global txtlib mylib")
+    tty.expect(READY)
+    tty.send("query txtlib")
+    tty.expect("MYLIB")
+    tty.expect(READY)
+    tty.send("load mainp")
+    tty.expect(READY)
+    tty.send("type load map a5")
+    tty.expect(r"SUBP     SD 0200[0-9A-F]{2}")
+    tty.expect(READY)
+    tty.send("start")
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    tty.expect("IN SUB")
+    tty.expect("BACK IN MAIN")
+    tty.expect(r"Ready\(00005\);")
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)
