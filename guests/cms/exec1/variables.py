@@ -57,6 +57,7 @@ class Variables:
         self.arguments: list[str] = [""] * MAX_ARGUMENTS
         self.argument_zero = filename
         self.index = 0
+        self.collective: list[str] = []
         self.user: dict[str, str] = {}
         self.retcode = 0
         self.line_number = 0
@@ -70,10 +71,15 @@ class Variables:
         values = [argument_value(token) for token in tokens]
         self.arguments = values + [""] * (MAX_ARGUMENTS - len(values))
         self.index = len(values)
+        self.collective = list(values)
 
     def active_arguments(self) -> list[str]:
-        """&1 to &INDEX, what &* and &$ stand for."""
-        return self.arguments[: self.index]
+        """What &* and &$ stand for: the arguments as last set.
+
+        That is by the EXEC command, &ARGS or &READ ARGS; assigning &1-&30
+        does not change them (R6 HELP EXEC &IF, usage note 1).
+        """
+        return list(self.collective)
 
     # -------------------------------------------------------------- values
     def value(self, name: str) -> str:
