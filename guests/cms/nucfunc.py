@@ -27,6 +27,7 @@ from guests.cms.disks import AccessedDisk
 from guests.cms.fs import CmsFsError, DiskFull, FstEntry
 from guests.cms.fs.errors import InvalidFileId, RecfmMismatch, RecordLengthError
 from guests.cms.fs.layout import encode_fst
+from guests.cms.linedit import format_line, read_request
 from guests.cms.plist import Call
 from guests.cms.program import FST_AREA, MAX_TOKENS, PlistError
 
@@ -114,6 +115,34 @@ async def desbuf(cms: Cms, plist: int, r0: int) -> int:
     """DESBUF: discard stacked lines and the terminal input buffer."""
     cms.console.stack.clear()
     cms.console.typed.clear()
+    return 0
+
+
+async def linedit(cms: Cms, plist: int) -> int:
+    """LINEDIT (SVC 203, guests/cms/linedit.py): build the line, copy it to the BUFFA
+    buffer (R0 = its length), and type, print, give it to CP, or keep it; the return
+    code (CP's for CPCOMM)."""
+    request = read_request(lambda address, length: _read(cms, address, length), plist)
+    line = format_line(lambda address, length: _read(cms, address, length), request)
+    data = line.encode("cp037", errors="replace")
+    if request.buffer is not None:
+        _write(cms, request.buffer, data)
+    cms.program_guest.set_gpr(0, len(data))
+    if request.disposition in ("TYPE", "SIO"):
+        cms.console.type(line)
+    elif request.disposition == "ERRMSG" and request.header is not None:
+        module, number, letter = request.header
+        cms.console.message(f"DMS{module}{number:03d}{letter} {line}")
+    elif request.disposition == "ERRMSG":
+        cms.console.message(line)
+    elif request.disposition == "PRINT":
+        from guests.cms.commands.unitrec import print_records  # commands build on this module
+
+        print_records(cms, [data], carriage=False)
+    elif request.disposition == "CPCOMM":
+        code, lines = await cms.guest.cp(line.strip().upper())
+        cms.console.type(*lines)
+        return code
     return 0
 
 

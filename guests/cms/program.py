@@ -17,7 +17,7 @@ arguments) and R0 = an extended one (CE). CMS takes back control when it
 * issues SVC 35 (WTO: the text is typed) or SVC 13 (ABEND: the code in
   ``DMSABN148T``), two of the OS macros R6 CMS simulates;
 * issues SVC 203 with its inline halfword code (the low byte picks the
-  routine: 4 DMSFREE, 8 DMSFRET; best estimate). A failure with a negative
+  routine: 4 DMSFREE, 8 DMSFRET, 12 LINEDIT; best estimates). A failure with a negative
   code (the macro's ERR=) returns R15 = 4 after the halfword; with a positive
   one the program abends, as the R6 DMSFREE description says;
 * returns through R14 (R15 = its return code), takes a program check
@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from guests.cms.console import Halted
+from guests.cms.linedit import LINEDIT_CODE, LineditError
 from guests.cms.loader import USER_AREA
 from server.cp.abi import ProgramEvent
 
@@ -234,7 +235,7 @@ async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None
     if event.reason == "SVC" and event.svc == SVC_202:
         return await _svc202(cms, address, event.psw)
     if event.reason == "SVC" and event.svc == SVC_203:
-        return _svc203(cms, address, event.psw)
+        return await _svc203(cms, address, event.psw)
     if event.reason == "SVC" and event.svc == SVC_WTO:
         _wto(cms, address)
         return event.psw
@@ -311,7 +312,7 @@ async def _svc202(cms: Cms, after: int, psw: bytes) -> bytes:
     return _resume(cms, psw, after, error_dc=True, failed=return_code != 0)
 
 
-def _svc203(cms: Cms, after: int, psw: bytes) -> bytes:
+async def _svc203(cms: Cms, after: int, psw: bytes) -> bytes:
     guest = cms.program_guest
     if after + 2 > guest.storage_size:
         _system_abend(cms, SVC_ABEND, after - 2)
@@ -323,15 +324,39 @@ def _svc203(cms: Cms, after: int, psw: bytes) -> bytes:
         ok = _dmsfree(cms, variable=bool(value & 0x0100))
     elif routine == DMSFRET:
         ok = cms.free_storage.give_back(guest.gpr(1) & 0xFFFFFF, guest.gpr(0) & 0xFFFFFF)
+    elif routine == LINEDIT_CODE:
+        ok = await _linedit(cms, after, negative=code < 0)
     else:
         _system_abend(cms, SVC_ABEND, after - 2)  # no routine with that code
-    guest.set_gpr(15, 0 if ok else 4)
+    if routine != LINEDIT_CODE or not ok:
+        guest.set_gpr(15, 0 if ok else 4)
     next_address = after + 2  # a negative code (ERR=) gets R15 = 4 here and tests it
     if not ok and code >= 0:
         text = f"INSUFFICIENT STORAGE AVAILABLE TO SATISFY DMSFREE REQUEST FROM {after - 2:06X}"
         cms.console.error("FRE", 159, "T", text)
         raise Abend
     return psw[:5] + next_address.to_bytes(3, "big")
+
+
+async def _linedit(cms: Cms, after: int, *, negative: bool) -> bool:
+    """LINEDIT (guests/cms/linedit.py): False for a list it cannot use and an error
+    return (negative code); a positive code abends, an address outside storage is an
+    addressing exception."""
+    from guests.cms.nucfunc import linedit  # nucfunc builds on this module
+
+    try:
+        return_code = await linedit(cms, cms.program_guest.gpr(1) & 0xFFFFFF)
+    except LineditError:
+        if negative:
+            return False
+        _system_abend(cms, SVC_ABEND, after - 2)
+    except PlistError:
+        routine = cms.running.routine_at(after) if cms.running else "DMSERR"
+        cms.console.error("ITP", 141, "T", f"ADDRESSING EXCEPTION OCCURRED AT {after:06X} "
+                          f"IN ROUTINE {routine}")  # fmt: skip
+        raise Abend from None
+    cms.program_guest.set_gpr(15, return_code & 0xFFFFFFFF)
+    return True
 
 
 def _dmsfree(cms: Cms, *, variable: bool) -> bool:

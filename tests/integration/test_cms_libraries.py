@@ -20,9 +20,65 @@ from tests.guests.cms.objdeck import assemble, text_deck
 from tests.integration.conftest import VMServer
 from tests.integration.telnet import TTY
 from tests.integration.test_cms_dasd import StoreBlocks
-from tests.integration.test_cms_programs import MAINP, READY, SUBP, directory
+from tests.integration.test_cms_programs import MAINP, READY, SUBP, directory, ebcdic
 
-DECKS: dict[str, str] = {"MAINP": MAINP, "SUBP": SUBP}
+# LINEDIT with hand-coded parameter lists (guests/cms/linedit.py): R3 stored into a
+# HEX group at run time, as the macro's RENT=NO form does, a CHAR8A group, COMP and
+# DOT; then a CPCOMM line; then a list with an unknown substitution type and a
+# negative code (an error return: R15 = 4), and the same with a positive code.
+LINED = f"""
+        .text
+        .globl lined
+lined:  stm %r14,%r12,12(%r13)
+        balr %r12,0
+base:   la %r3,255
+        st %r3,g1-base(%r12)
+        la %r1,pl-base(%r12)
+        svc 203
+        .short 12
+        la %r1,pl2-base(%r12)
+        svc 203
+        .short 12
+        la %r1,pl3-base(%r12)
+        svc 203
+        .short -12
+        lr %r2,%r15
+        la %r1,pl3-base(%r12)
+        svc 203
+        .short 12
+        lr %r15,%r2
+        l %r14,12(%r13)
+        lm %r0,%r12,20(%r13)
+        br %r14
+        .align 4
+pl:     .byte 0x88,0xC1
+        .short 29
+        .long text
+        .space 8
+        .long 0
+g1:     .long 0
+        .byte 0x00,0,0,0
+        .long name
+        .byte 0xC4,0,0,0
+pl2:    .byte 0x80,0x05
+        .short 10
+        .long cpcmd
+        .space 12
+pl3:    .byte 0x90,0x01
+        .short 4
+        .long text
+        .space 12
+        .long name
+        .byte 0x8F,0,0,0
+text:
+{ebcdic("VALUE IS    .... NAME ........")}
+name:
+{ebcdic("LINEDIT ")}
+cpcmd:
+{ebcdic("QUERY TIME")}
+"""
+
+DECKS: dict[str, str] = {"MAINP": MAINP, "SUBP": SUBP, "LINED": LINED}
 
 
 def put_decks(data_dir: Path, workdir: Path) -> None:
@@ -87,5 +143,17 @@ def test_a_txtlib_member_resolves_a_loaded_programs_reference(library_server: VM
     tty.expect("IN SUB")
     tty.expect("BACK IN MAIN")
     tty.expect(r"Ready\(00005\);")
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)
+
+
+def test_linedit_from_an_assembled_program(library_server: VMServer) -> None:
+    tty = logon(library_server)
+    tty.send("load lined (start")
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    tty.expect(r"VALUE IS FF NAME LINEDIT\.")
+    tty.expect(r"TIME IS \d\d:\d\d:\d\d")  # CP's answer to the CPCOMM line
+    tty.expect(r"DMSABN148T SYSTEM ABEND 0F0 CALLED FROM 02002C")  # the positive code
+    tty.expect(r"\nCMS")
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
