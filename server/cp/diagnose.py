@@ -280,9 +280,23 @@ class DiagnoseService:
             self.set_reg(machine, rx, virtual.address)
         code = DEVICE_CODES.get(virtual.device_type, (0x00, 0x00, 0x00))
         self.set_reg(machine, ry, code[0] << 24 | code[1] << 16)
-        self.set_reg(machine, ry + 1, code[0] << 24 | code[1] << 16 | code[2])
+        real = code[0] << 24 | code[1] << 16 | code[2]
+        if value == 0xFFFFFFFF:
+            real = self.real_console(real)
+        self.set_reg(machine, ry + 1, real)
         self.set_cc(machine, 0)
         return True
+
+    def real_console(self, typewriter: int) -> int:
+        """Ry+1 of X'24' for the console: the real terminal. A 3270 display is class
+        CLASGRAF (X'40') with type TYP3277 (X'04') or TYP3278 (X'01') and its model
+        (VM/370 RDEVBLOK codes); a typewriter line keeps the 3215 codes."""
+        session = self.vm.user.session
+        console = session.console if session is not None else None
+        if console is None or console.kind != "GRAF":
+            return typewriter
+        display = getattr(console, "display_type", (0x01, 2))
+        return 0x40 << 24 | display[0] << 16 | display[1] << 8
 
     def directory_update(self, machine: Machine, rx: int, ry: int) -> bool:
         """X'3C': the stored directory is always the one in use; classes A-C only."""

@@ -60,7 +60,10 @@ class Console3270:
     def __init__(self, connection: TelnetConnection, node: str) -> None:
         self.connection = connection
         self.peer = connection.peer
-        rows, cols = MODEL_SIZES[model_of(connection.term)]
+        model = model_of(connection.term)
+        rows, cols = MODEL_SIZES[model]
+        # DIAGNOSE X'24' real type: TYP3277 (X'04') or TYP3278 (X'01'), and the model
+        self.display_type = (0x04 if "3277" in connection.term else 0x01, model)
         self.screen = ConsoleScreen(Layout(rows, cols), node)
         self.session: Session | None = None
         self._more_timer: asyncio.TimerHandle | None = None

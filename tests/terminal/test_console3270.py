@@ -242,3 +242,26 @@ def test_cms_on_a_3270(vm_server: VMServer) -> None:
         terminal.wait_text("LOGOFF AT")
     finally:
         terminal.close()
+
+
+@pytest.mark.parametrize(("model", "expected"), [("3278-2", "40010200"), ("3278-4", "40010400")])
+def test_diagnose_24_names_the_real_display(vm_server: VMServer, model: str, expected: str) -> None:
+    """DIAGNOSE X'24' with Rx = -1: a virtual 3215 console (Ry) on a real 3278 of the
+    terminal's model (Ry+1: CLASGRAF, TYP3278, model)."""
+    terminal = S3270(vm_server.port, model=model)
+    try:
+        logon(terminal, "BOB", "BOBPW")
+        program = "83240024 82002010 00000000 00000000 00020000 0000BEEF"  # DIAG 2,4,X'24'
+        for line in (f"STORE S2000 {program}", "STORE G2 FFFFFFFF"):
+            terminal.enter(line)
+            terminal.wait_text("STORE COMPLETE")
+        terminal.enter("BEGIN 2000")
+        terminal.wait_text("RUNNING")
+        terminal.enter("#CP DISPLAY G2.4")
+        found = terminal.wait_text("GPR 2 =")
+        assert "00000009 00000000 80000000" in found  # the console's address, virtual 3215
+        assert expected in found
+        terminal.enter("#CP LOGOFF")  # the machine is still running: #CP reaches CP
+        terminal.wait_text("LOGOFF AT")
+    finally:
+        terminal.close()
