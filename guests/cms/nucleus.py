@@ -28,6 +28,7 @@ from typing import Protocol, cast
 
 from guests.cms.commands import abbreviation, lookup
 from guests.cms.commands.common import CommandError
+from guests.cms.commands.filedef import definitions
 from guests.cms.commands.programs import run_module
 from guests.cms.commands.synonym import resolve_synonym
 from guests.cms.commands.unitrec import punch_cards
@@ -179,7 +180,8 @@ class Cms:
         None after a program ended abnormally."""
         try:
             return await self.resolve(line, from_exec=False)
-        except Halted:
+        except Halted:  # HX: every FILEDEF goes, PERM ones too (9.8)
+            definitions(self).clear()
             return 0
         except Abend:
             return None
@@ -251,9 +253,9 @@ class Cms:
             return 256
 
     async def _module(self, call: Call) -> int:
-        """A ``name MODULE`` file: loaded into the user area and run."""
-        if self.running is not None:  # it would overwrite the program that called it
-            return NOT_FOUND
+        """A ``name MODULE`` file: loaded (LOADMOD) and run. From a running program
+        too, as R6 does (System Programmer's Guide, "Search hierarchy for SVC 202"): the
+        module is loaded where it was generated, over the caller if they overlap."""
         try:
             return await run_module(self, call)
         except CmsFsError as error:

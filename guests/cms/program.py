@@ -202,7 +202,38 @@ def set_arguments(guest: ProgramGuest, tokens: list[str], text: str) -> None:
 
 
 async def run_program(cms: Cms, run: ProgramRun) -> int:
-    """Run a loaded program to its end; its return code (Abend after an abnormal end)."""
+    """Run a loaded program to its end; its return code (Abend after an abnormal end).
+
+    Called while another program runs (a MODULE it named in an SVC 202), the caller's
+    registers and the nucleus areas it uses (save area, parameter lists) are kept and
+    given back when the called program returns; its files and DMSFREE storage stay."""
+    guest = cms.program_guest
+    caller = cms.running
+    kept = _keep_caller(guest) if caller is not None else None
+    try:
+        return await _run(cms, run)
+    finally:
+        cms.running = caller
+        if kept is not None:
+            _give_back(guest, kept)
+        else:
+            cms.close_program_files()
+            cms.free_storage.blocks.clear()  # DMSFREE storage goes with the program
+
+
+def _keep_caller(guest: ProgramGuest) -> tuple[list[int], bytes]:
+    registers = [guest.gpr(number) for number in range(16)]
+    return registers, guest.read_storage(RETURN_SVC, SAVE_AREA + 0x800 - RETURN_SVC)
+
+
+def _give_back(guest: ProgramGuest, kept: tuple[list[int], bytes]) -> None:
+    registers, area = kept
+    guest.write_storage(RETURN_SVC, area)
+    for number, value in enumerate(registers):
+        guest.set_gpr(number, value)
+
+
+async def _run(cms: Cms, run: ProgramRun) -> int:
     guest = cms.program_guest
     protect_storage(guest)
     prepare_low_core(guest)
@@ -213,17 +244,12 @@ async def run_program(cms: Cms, run: ProgramRun) -> int:
     guest.set_gpr(15, run.entry)
     psw = bc_psw(run.entry, key=USER_KEY if cms.settings.on("PROTECT") else 0)
     cms.running = run
-    try:
-        while True:
-            event = await guest.run_program(psw, SERVED_SVCS)
-            resumed = await _event(cms, run, event)
-            if resumed is None:
-                return _signed(guest.gpr(15))
-            psw = resumed
-    finally:
-        cms.running = None
-        cms.close_program_files()
-        cms.free_storage.blocks.clear()  # DMSFREE storage goes with the program
+    while True:
+        event = await guest.run_program(psw, SERVED_SVCS)
+        resumed = await _event(cms, run, event)
+        if resumed is None:
+            return _signed(guest.gpr(15))
+        psw = resumed
 
 
 async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None:

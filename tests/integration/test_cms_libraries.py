@@ -20,7 +20,15 @@ from tests.guests.cms.objdeck import assemble, text_deck
 from tests.integration.conftest import VMServer
 from tests.integration.telnet import TTY
 from tests.integration.test_cms_dasd import StoreBlocks
-from tests.integration.test_cms_programs import MAINP, READY, SUBP, directory, ebcdic
+from tests.integration.test_cms_programs import (
+    LOOP,
+    MAINP,
+    READY,
+    SUBP,
+    directory,
+    ebcdic,
+    typlin,
+)
 
 # LINEDIT with hand-coded parameter lists (guests/cms/linedit.py): R3 stored into a
 # HEX group at run time, as the macro's RENT=NO form does, a CHAR8A group, COMP and
@@ -78,7 +86,33 @@ cpcmd:
 {ebcdic("QUERY TIME")}
 """
 
-DECKS: dict[str, str] = {"MAINP": MAINP, "SUBP": SUBP, "LINED": LINED}
+# A program that calls the SUBM MODULE through SVC 202 (error address 1: go on).
+CALLM = f"""
+        .text
+        .globl callm
+callm:  stm %r14,%r12,12(%r13)
+        balr %r12,0
+base:   la %r1,plist-base(%r12)
+        svc 202
+        .long 1
+        lr %r2,%r15
+        la %r1,back-base(%r12)
+        svc 202
+        lr %r15,%r2
+        l %r14,12(%r13)
+        lm %r0,%r12,20(%r13)
+        br %r14
+        .align 8
+plist:
+{ebcdic("SUBM    ")}
+        .byte 255,255,255,255,255,255,255,255
+{typlin("back", "backtx", 14)}
+backtx:
+{ebcdic("BACK IN CALLER")}
+"""
+
+DECKS: dict[str, str] = {"MAINP": MAINP, "SUBP": SUBP, "LINED": LINED, "CALLM": CALLM,
+                         "LOOP": LOOP, "SUBQ": SUBP.replace("subp", "subq")}  # fmt: skip
 
 
 def put_decks(data_dir: Path, workdir: Path) -> None:
@@ -155,5 +189,35 @@ def test_linedit_from_an_assembled_program(library_server: VMServer) -> None:
     tty.expect(r"TIME IS \d\d:\d\d:\d\d")  # CP's answer to the CPCOMM line
     tty.expect(r"DMSABN148T SYSTEM ABEND 0F0 CALLED FROM 02002C")  # the positive code
     tty.expect(r"\nCMS")
+    tty.send("#CP LOGOFF")
+    tty.expect(pexpect.EOF)
+
+
+def test_a_program_calls_a_module_and_hx_clears_filedefs(library_server: VMServer) -> None:
+    tty = logon(library_server)
+    tty.send("load subq (nomap")
+    tty.expect(READY)
+    tty.send("genmod subm")
+    tty.expect(READY)
+    tty.send("load callm (origin 30000 start")  # clear of the module's X'20000'
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    tty.expect("IN SUB")
+    tty.expect("BACK IN CALLER")  # the caller's registers and save area came back
+    tty.expect(r"Ready\(00005\);")
+    tty.send("filedef out terminal (perm")
+    tty.expect(READY)
+    tty.send("filedef in disk in data a")
+    tty.expect(READY)
+    tty.send("filedef")
+    tty.expect("OUT")
+    tty.expect(READY)
+    tty.send("load loop (start")
+    tty.expect("DMSLIO740I EXECUTION BEGINS...")
+    tty.child.sendcontrol("c")  # attention while the program loops
+    tty.send("HX")
+    tty.expect(READY)
+    tty.send("filedef")
+    tty.expect("NO USER DEFINED FILEDEF'S IN EFFECT")
+    tty.expect(READY)
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
