@@ -13,6 +13,7 @@ reader is the hopper (`server.cp.hopper`).
 * ``REPEAT raddr [nn]``: nn more copies of the file being produced
 * ``SPACE raddr``: single spacing for the rest of the file
 * ``QUERY UR|PRINTERS|PUNCHES|READERS|raddr`` (classes B and D): device status.
+* ``LOADBUF`` and (class G) ``LOADVFCB``: this system has no UCS or FCB images; both say so.
 
 The responses ``PRT 00E FLUSHED userid FILE = ...`` and ``... BACKSPACE ...``
 follow the Operator's Guide; ``STARTED``/``DRAINED`` and the QUERY layout
@@ -22,7 +23,7 @@ are vm370's (unverified); message numbers DMKCSO... are (unverified).
 from __future__ import annotations
 
 from server.cp.context import CommandContext
-from server.cp.messages import CPError, invalid_operand, operand_missing
+from server.cp.messages import CPError, invalid_operand, not_available, operand_missing
 from server.cp.realur import DeviceState, RealDevice, RealUnitRecord
 from server.cp.registry import command
 from spool.model import CLASSES, Queue
@@ -201,6 +202,17 @@ async def space_command(ctx: CommandContext) -> None:
     assert device.active is not None
     device.active.single_space = True
     ctx.reply(device.file_line("SPACED"))
+
+
+@command("LOADBUF", minimum=5, classes="D", syntax="LOADBUF raddr UCS|FCB name [FOLD] [VER]")
+async def loadbuf_command(ctx: CommandContext) -> None:
+    one_device(ctx, printer_only=True)
+    raise not_available(MODULE, "UCS AND FCB IMAGES")
+
+
+@command("LOADVFCB", minimum=5, syntax="LOADVFCB vaddr FCB name [INDex [nnn]]")
+async def loadvfcb_command(ctx: CommandContext) -> None:
+    raise not_available("VFC", "FCB IMAGES")
 
 
 def real_query(ctx: CommandContext, operand: str) -> list[str] | None:
