@@ -5,9 +5,9 @@ member is named by the first CSECT of its TEXT file; DEL removes the first
 member of that name and compresses the library; ADD does no checking for
 duplicate names). A TXTLIB is a RECFM F 80 file:
 
-* record 1, the header: ``LIBPDS`` (EBCDIC), two flag bytes, the number of
-  directory entries (fullword), the item number of the first directory
-  record (fullword), the size of a directory entry in doublewords (2);
+* record 1, the header (LIBSECT): ``LIBPDS`` (EBCDIC), two reserved bytes,
+  the size of the directory in bytes (fullword), the item number of its
+  first record (fullword), the rest reserved;
 * the members, one after the other, each the cards of its TEXT file, then a
   blank ``LDT`` card and an end-of-member card (X'61FFFF61' followed by the
   ``LDT`` card image). A member never starts at an item number that is a
@@ -17,11 +17,14 @@ duplicate names). A TXTLIB is a RECFM F 80 file:
   (fullword) of the member's first card. The first entry of a member is its
   name.
 
-This is the "LIBPDS" layout that later CMS releases write (as reproduced
-from real libraries by jphartmann/CMS-TXTLIB, libpds.h and txtlib.c); R6's own
-older dictionary layout could not be verified, so whether real R6 reads
-these libraries is a best estimate (VM/SP and later do). The module is pure:
-the command layer reads and writes the files.
+This is the "LIBPDS" layout later CMS releases write: the header as IBM's
+LIBSECT DSECT documents it (VM/ESA and z/VM CMS data areas), the members and
+directory entries as jphartmann/CMS-TXTLIB (libpds.h, txtlib.c) reproduces
+real libraries. LIBSECT also maps the older "SCP" header, with the directory
+item number as a halfword at +6, which is what VM/370 itself wrote; the
+rest of that older layout (its directory entries) could not be verified, so
+real R6 CMS may not read these libraries (best estimate). The module is
+pure: the command layer reads and writes the files.
 """
 
 from __future__ import annotations
@@ -119,9 +122,8 @@ def build_library(members: list[Member]) -> list[bytes]:
     records.extend(raw[at : at + CARD] for at in range(0, len(raw), CARD))
     header = bytearray(CARD)
     header[0:6] = IDENT.encode("cp037")
-    header[8:12] = len(entries).to_bytes(4, "big")
+    header[8:12] = (len(entries) * ENTRY).to_bytes(4, "big")
     header[12:16] = directory_item.to_bytes(4, "big")
-    header[16:20] = (ENTRY // 8).to_bytes(4, "big")
     records[0] = bytes(header)
     return records
 
@@ -130,7 +132,7 @@ def read_library(records: list[bytes], fileid: str = "") -> Library:
     """The members of a library's records; LibraryError if they do not hold together."""
     if not records or _ebcdic(records[0][:6]) != IDENT or len(records[0]) < 16:
         raise LibraryError(f"{fileid} IS NOT A TXTLIB")
-    count = int.from_bytes(records[0][8:12], "big")
+    count = int.from_bytes(records[0][8:12], "big") // ENTRY
     directory = int.from_bytes(records[0][12:16], "big")
     wanted = (count + PER_RECORD - 1) // PER_RECORD
     if not 2 <= directory <= len(records) + 1 or directory - 1 + wanted > len(records):

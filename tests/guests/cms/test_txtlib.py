@@ -27,7 +27,7 @@ def test_a_library_round_trips_with_its_directory() -> None:
     records = build_library(members)
     assert all(len(record) == 80 for record in records)
     assert records[0][:6] == "LIBPDS".encode("cp037")
-    assert int.from_bytes(records[0][8:12], "big") == 4  # SUB, BIG, SUB2, ALT
+    assert int.from_bytes(records[0][8:12], "big") == 4 * 16  # SUB, BIG, SUB2, ALT
     library = read_library(records)
     assert [member.names for member in library.members] == [["SUB"], ["BIG"], ["SUB2", "ALT"]]
     assert library.members[0].item == 2
