@@ -115,3 +115,19 @@ def test_a_damaged_txtlib_gives_a_message(garbage: list[bytes]) -> None:
     output = asyncio.run(session(disks, *lines, guest=ReturningFake()))
     assert not [line for line in output if "DMSITP143T" in line], output
     assert sum("INVALID TXTLIB" in line for line in output) == 2
+
+
+TXTLIB_WORDS = st.sampled_from(
+    ["TXTLIB", "GEN", "ADD", "DEL", "MAP", "MYLIB", "SUB", "SUB2", "MAIN", "NOPE", "(", ")",
+     "TERM", "PRINT", "DISK", "GLOBAL", "LOAD", "INCLUDE", "NOLIBE", "NOAUTO", "X", "*"]
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(TXTLIB_WORDS, min_size=1, max_size=6), min_size=1, max_size=5))
+def test_garbage_txtlib_commands_answer_with_cms_messages(lines: list[list[str]]) -> None:
+    disks = disks_with_decks()
+    output = asyncio.run(session(disks, "TXTLIB GEN MYLIB SUB SUB2", "GLOBAL TXTLIB MYLIB",
+                                 *[" ".join(line) for line in lines],
+                                 guest=ReturningFake()))  # fmt: skip
+    assert not [line for line in output if "DMSITP143T" in line], output
