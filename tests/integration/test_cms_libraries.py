@@ -33,7 +33,8 @@ from tests.integration.test_cms_programs import (
 # LINEDIT with hand-coded parameter lists (guests/cms/linedit.py): R3 stored into a
 # HEX group at run time, as the macro's RENT=NO form does, a CHAR8A group, COMP and
 # DOT; then a CPCOMM line; then a list with an unknown substitution type and a
-# negative code (an error return: R15 = 4), and the same with a positive code.
+# negative code (an error return: R15 = 4, the program's return code). LINEDB
+# makes the same bad call with a positive code: an abend.
 LINED = f"""
         .text
         .globl lined
@@ -50,11 +51,6 @@ base:   la %r3,255
         la %r1,pl3-base(%r12)
         svc 203
         .short -12
-        lr %r2,%r15
-        la %r1,pl3-base(%r12)
-        svc 203
-        .short 12
-        lr %r15,%r2
         l %r14,12(%r13)
         lm %r0,%r12,20(%r13)
         br %r14
@@ -111,8 +107,28 @@ backtx:
 {ebcdic("BACK IN CALLER")}
 """
 
-DECKS: dict[str, str] = {"MAINP": MAINP, "SUBP": SUBP, "LINED": LINED, "CALLM": CALLM,
-                         "LOOP": LOOP, "SUBQ": SUBP.replace("subp", "subq")}  # fmt: skip
+LINEDB = f"""
+        .text
+        .globl linedb
+linedb: balr %r12,0
+base:   la %r1,pl3-base(%r12)
+        svc 203
+        .short 12
+        br %r14
+        .align 4
+pl3:    .byte 0x90,0x01
+        .short 4
+        .long text
+        .space 12
+        .long text
+        .byte 0x8F,0,0,0
+text:
+{ebcdic("X ..")}
+"""
+
+DECKS: dict[str, str] = {"MAINP": MAINP, "SUBP": SUBP, "LINED": LINED, "LINEDB": LINEDB,
+                         "CALLM": CALLM, "LOOP": LOOP,
+                         "SUBQ": SUBP.replace("subp", "subq")}  # fmt: skip
 
 
 def put_decks(data_dir: Path, workdir: Path) -> None:
@@ -187,7 +203,9 @@ def test_linedit_from_an_assembled_program(library_server: VMServer) -> None:
     tty.expect("DMSLIO740I EXECUTION BEGINS...")
     tty.expect(r"VALUE IS FF NAME LINEDIT\.")
     tty.expect(r"TIME IS \d\d:\d\d:\d\d")  # CP's answer to the CPCOMM line
-    tty.expect(r"DMSABN148T SYSTEM ABEND 0F0 CALLED FROM 02002C")  # the positive code
+    tty.expect(r"Ready\(00004\);")  # the bad list with a negative code: R15 = 4
+    tty.send("load linedb (start")
+    tty.expect(r"DMSABN148T SYSTEM ABEND 0F0 CALLED FROM 020006")  # a positive code
     tty.expect(r"\nCMS")
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
