@@ -7,6 +7,11 @@ asks for the label with 605R, then reports 733I and 732I; LABEL rewrites the
 label only, RECOMP changes the cylinders in use and shows the QUERY DISK line.
 A device that is not there is DMSACC113S; one that holds no CMS disk is
 DMSACC112S (message texts for these two are (unverified)).
+
+RELEASE's errors DMSARE017E INVALID DEVICE ADDRESS 'cuu', DMSARE028E NO DEVICE
+SPECIFIED and DMSARE048E INVALID MODE 'mode' (all RC 24) are as listed in the R6
+CMS Command and Macro Reference (GC20-1818, PLC 17, RELEASE, p. 158); FORMAT with
+no device gives the same 028E (the number is R6's, its use by DMSFOR inferred).
 """
 
 from __future__ import annotations
@@ -146,7 +151,7 @@ def release_letter(cms: Cms, letter: str) -> None:
 async def release(cms: Cms, call: Call) -> int:
     operands = call.operands
     if not operands:
-        raise CommandError(47, "NO DEVICE SPECIFIED")
+        raise CommandError(28, "NO DEVICE SPECIFIED")
     if len(operands) > 1:
         raise invalid_parameter(operands[1])
     for option in call.options:
@@ -191,7 +196,7 @@ async def _label(cms: Cms) -> str | None:
 def _format_operands(call: Call) -> tuple[int, str, int | None, str | None]:
     operands = call.operands
     if len(operands) < 2:
-        raise CommandError(47, "NO DEVICE SPECIFIED")
+        raise CommandError(28, "NO DEVICE SPECIFIED")
     vaddr = parse_vaddr(operands[0])
     letter = operands[1]
     if len(letter) != 1 or not letter.isalpha() or letter == "S":

@@ -61,11 +61,13 @@ async def test_access_erase_release_and_errors(disks: MemoryDisks) -> None:
     output = await session(
         disks, "access 192 d (erase", "listfile * * d", "release d", "listfile * * d",
         "release 192", "release s", "access 199 g", "access 191 a/a", "erase afile data",
+        "release",
     )  # fmt: skip
     assert after(output, "listfile * * d")[0] == "DMSLST002E FILE NOT FOUND"
     assert "DMSLST069E DISK 'D' NOT ACCESSED" in output
     assert after(output, "release 192")[0] == "DMSARE069E DISK '192' NOT ACCESSED"
     assert after(output, "release s")[0] == "DMSARE048E INVALID MODE 'S'"
+    assert after(output, "release")[0] == "DMSARE028E NO DEVICE SPECIFIED"  # R6 C&MR p.158
     assert after(output, "access 199 g")[0] == "DMSACC113S G(199) NOT ATTACHED"
     assert after(output, "erase afile data")[0] == "DMSERS037E DISK 'A' IS READ/ONLY"
     assert CmsDisk.access(disks.devices[0x192]).files() == []
@@ -74,10 +76,11 @@ async def test_access_erase_release_and_errors(disks: MemoryDisks) -> None:
 async def test_format_label_and_recomp(disks: MemoryDisks) -> None:
     output = await session(
         disks, "format 192 d (label", "newlab", "format 193 e 1 (recomp", "query disk e",
-        "format 190 t",
+        "format 190 t", "format",
     )  # fmt: skip
     assert CmsDisk.access(disks.devices[0x192]).label == "NEWLAB"
     assert CmsDisk.access(disks.devices[0x192]).find("DFILE", "DATA") is not None
     recomp = after(output, "format 193 e 1 (recomp")[0]
     assert recomp.startswith("E (193): 0 FILES, 5 REC IN USE, 565 LEFT (OF 570), 0% FULL (1 CYL)")
     assert after(output, "format 190 t")[0] == "DMSFOR037E DISK 'T(190)' IS READ/ONLY"
+    assert after(output, "format")[0] == "DMSFOR028E NO DEVICE SPECIFIED"
