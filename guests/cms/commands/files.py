@@ -6,6 +6,9 @@ LISTFILE's information options imply those with higher priority numbers
 (LABEL > DATE > ALLOC > FORMAT > FMODE > FTYPE > FNAME); its EXEC option writes
 ``CMS EXEC A1`` (F 80, ``&1 &2 fn ft fm`` and the requested data per file).
 Column layouts of LISTFILE's extra data and of TYPE (HEX) are (unverified).
+STATEW for a file that exists only on a read-only disk gives DMSSTT002E, as
+STATE does for a missing file (R6 CMS Command and Macro Reference, GC20-1818
+PLC 17, STATE/STATEW usage note 1, p. 177).
 """
 
 from __future__ import annotations

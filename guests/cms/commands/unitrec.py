@@ -12,7 +12,9 @@ a record and starts a page every LINECOUN lines.
 READCARD takes the first file of the virtual reader through the reader-file
 service of the guest interface (DIAGNOSE X'14'): ``READCARD fn ft [fm]``
 keeps the whole file as one CMS file; ``READCARD *`` splits it at ``:READ``
-cards (DMSRDC702I), data before the first one going to ``READCARD CMSUT1``.
+cards (DMSRDC702I), data before the first one going to ``READCARD CMSUT1 A1``
+(R6 CMS Command and Macro Reference, GC20-1818 PLC 17, READCARD usage note 2,
+p. 155, which also gives the 80-151 character fixed-length record limits).
 Message numbers other than 701I/702I/738I are (unverified).
 """
 
