@@ -37,7 +37,12 @@ the console. CP takes the screen back for any line-mode output (a message,
 a guest's console write, CP's own responses) and for PA1 without X'10';
 the program's next full-screen Write or Read then ends with unit status
 X'8E' (attention, channel end, device end, unit check) and condition code 1,
-and an Erase/Write re-establishes full-screen mode.
+and an Erase/Write re-establishes full-screen mode. A message (MSG, WNG)
+that takes the screen also posts an attention on the console (VM/SP: "when a
+CP priority message is to be displayed"), and holds CP's screen; while CP
+mode has output the user has not seen (MORE..., HOLDING) an Erase/Write is
+not done and ends with X'8E' too ("non-full screen data is waiting to be
+read": the program should read the console, then write again).
 
 Condition codes: 0 done; 1 an I/O error (R6: "nonzero"), with the CSW stored
 at X'40' (a unit check, a program check for a bad chain, or the X'8E'
@@ -114,6 +119,11 @@ class DisplayConsole(Protocol):
     @property
     def full_screen(self) -> bool:
         """The program owns the screen (no line-mode output has taken it back)."""
+        ...
+
+    @property
+    def cp_waiting(self) -> bool:
+        """CP mode has output the user has not seen yet (MORE..., HOLDING)."""
         ...
 
 
@@ -241,6 +251,8 @@ class FullScreenService:
     def _full_write(self, console: DisplayConsole, control: int, data: bytes) -> Ending:
         if control & CONTROL_STRUCTURED and not control & CONTROL_ERASE:
             return self._reject(len(data))
+        if control & CONTROL_ERASE and console.cp_waiting:
+            return Ending(MODE_LOST, 0, len(data))  # VM/SP: CP-mode data waits to be read
         if control & CONTROL_ERASE:
             kind = "EWA" if control & CONTROL_ALTERNATE else "EW"
         elif not console.full_screen:
@@ -278,11 +290,15 @@ def screen_input(user: User) -> None:
         vm.io_posted()
 
 
-def screen_taken(user: User) -> None:
+def screen_taken(user: User, attention: bool = False) -> None:
     """CP has taken the screen back: a Python guest waiting for a key wakes up, and its
     next full-screen read tells it (unit status X'8E'). A program on the virtual CPU
-    learns it from its next full-screen Write or Read alone."""
-    if user.vm is not None:
+    learns it from its next full-screen Write or Read; ``attention`` (a CP message took
+    the screen) also posts an attention on the console, as VM/SP does for a priority
+    message, so that a program waiting for a key issues that read."""
+    if attention:
+        screen_input(user)
+    elif user.vm is not None:
         user.vm.diagnose.full_screen.arrived.set()
 
 

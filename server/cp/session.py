@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from server.cp.context import CommandContext, text_after
 from server.cp.lineedit import EditSymbols, edit_line
@@ -48,6 +48,16 @@ class Console(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class MessageConsole(Protocol):
+    """What a display console (the 3270) adds: the alarm, and messages that break in
+    (reference/terminals.md 6.5; R6 CP Command Reference, MESSAGE note 4)."""
+
+    def write_message(self, lines: list[str]) -> None: ...
+
+    def sound_alarm(self) -> None: ...
+
+
 class Session:
     """One terminal connection, before logon or attached to a user."""
 
@@ -63,14 +73,25 @@ class Session:
         self.last_input = time.monotonic()
 
     # ---- output -------------------------------------------------------
-    def write(self, *lines: str) -> None:
+    def write(self, *lines: str, message: bool = False) -> None:
+        """Console output; ``message``: a MSG or WNG for this user (a display sounds its
+        alarm, and takes the screen back from a full-screen program for it)."""
         spool = self.user.console_spool if self.user is not None else None
         if spool is not None and spool.started:
             spool.record(lines)
             if not spool.terminal:
                 return
-        if not self.closed:
+        if self.closed:
+            return
+        if message and isinstance(self.console, MessageConsole):
+            self.console.write_message(list(lines))
+        else:
             self.console.write_lines(list(lines))
+
+    def alarm(self) -> None:
+        """Sound the terminal's alarm, if it has one (a display), with its next write."""
+        if isinstance(self.console, MessageConsole):
+            self.console.sound_alarm()
 
     def error(self, message: CPMessage) -> None:
         emsg = self.user.settings.emsg if self.user is not None else EmsgSetting.ON

@@ -125,9 +125,10 @@ class User:
         if self.session is not None:
             self.session.console.set_state(state)
 
-    def write(self, *lines: str) -> None:
-        """Console output; while disconnected it is kept only on a spooled console."""
+    def write(self, *lines: str, message: bool = False) -> None:
+        """Console output; while disconnected it is kept only on a spooled console.
+        ``message``: a MSG or WNG (see ``Session.write``)."""
         if self.session is not None:
-            self.session.write(*lines)
+            self.session.write(*lines, message=message)
         elif self.console_spool is not None:
             self.console_spool.record(lines)

@@ -61,6 +61,8 @@ class TerminalBridge:
 
     def alarm(self) -> None:
         """A typewriter has no alarm to ring; a 3270's rings with the next write."""
+        if self.user.session is not None:
+            self.user.session.alarm()
 
 
 def console_device(address: int, user: User) -> VirtualDevice:

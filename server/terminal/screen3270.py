@@ -96,7 +96,7 @@ class ConsoleScreen:
         self.rows: list[str] = []  # output rows on the current page
         self.pending: deque[str] = deque()  # rows waiting for the next page
         self.deferred: list[tuple[int, bytes]] = []  # line displays waiting for the next page
-        self.alarm = False
+        self.alarm = False  # sound the alarm with the next write (a message arrived)
 
     # ---- status ---------------------------------------------------------
     def status_text(self) -> str:
@@ -125,6 +125,7 @@ class ConsoleScreen:
         return [self._place_pending(Write(CMD_WRITE, self._wcc(WCC_RESET | WCC_RESTORE)))]
 
     def _wcc(self, bits: int) -> int:
+        """The WCC for the next write: with the alarm bit when a message asked for it."""
         if self.alarm:
             self.alarm = False
             return bits | WCC_ALARM
@@ -171,11 +172,33 @@ class ConsoleScreen:
         self.display = "HOLDING"
         return [self.status_only()]
 
+    def sound_alarm(self) -> None:
+        """Ring the terminal's alarm with the next write (a message arrived)."""
+        self.alarm = True
+
+    @property
+    def cp_waiting(self) -> bool:
+        """CP has output the user has not been shown yet, or the screen is held: a
+        program's full-screen Erase/Write must wait (VM/SP: unit status X'8E')."""
+        return self.display != "NORMAL" or bool(self.pending) or bool(self.deferred)
+
+    def break_in(self, lines: list[str]) -> list[bytes]:
+        """CP takes the screen from a full-screen program for a message: the whole CP
+        screen redrawn on a new page with the message at the top, and held (HOLDING)
+        until the user releases it with PA2 or CLEAR (z/VM does so for a MSG that
+        interrupts a full-screen program; VM/SP SC19-6203 DIAGNOSE X'58' notes)."""
+        self.rows = []
+        self.display = "NORMAL"
+        for line in lines:
+            self.pending.extend(self._split(line))
+        return [self.redraw(), *self.hold()]
+
     # ---- whole screen ---------------------------------------------------
     def redraw(self) -> bytes:
         """Erase/Write Alternate of the whole console screen."""
         layout = self.layout
-        write = Write(CMD_ERASE_WRITE_ALTERNATE, WCC_RESET | WCC_RESTORE | WCC_RESET_MDT)
+        wcc = self._wcc(WCC_RESET | WCC_RESTORE | WCC_RESET_MDT)
+        write = Write(CMD_ERASE_WRITE_ALTERNATE, wcc)
         write.sba(0).sf(ATTR_PROTECTED)
         for index, row in enumerate(self.rows):
             write.sba(layout.row_address(index)).text(row)
@@ -202,7 +225,7 @@ class ConsoleScreen:
 
     def status_only(self) -> bytes:
         """Restore the keyboard and show the status (every AID needs an answer)."""
-        return self._status(Write(CMD_WRITE, WCC_RESET | WCC_RESTORE)).record()
+        return self._status(Write(CMD_WRITE, self._wcc(WCC_RESET | WCC_RESTORE))).record()
 
     def set_hidden(self, hidden: bool) -> list[bytes]:
         """Make the input area non-display (passwords) or normal again."""

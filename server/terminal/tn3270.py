@@ -83,6 +83,26 @@ class Console3270:
         self.leave_full_screen()
         self.send(self.screen.add_lines(lines))
 
+    # ---- messages (server.cp.session.MessageConsole) ------------------------
+    def write_message(self, lines: list[str]) -> None:
+        """A message or warning: the alarm sounds with it; like other output it never
+        touches the input area, and waits behind MORE... or HOLDING. A program that
+        owns the screen loses it: CP shows the message on a new page, held, and gives
+        the program an attention so that its next full-screen I/O learns it (X'8E')."""
+        self.screen.sound_alarm()
+        if not self.full_screen:
+            self.write_lines(lines)
+            return
+        self.full_screen = False
+        self.full_input = None
+        self.send(self.screen.break_in(lines))
+        if self.session is not None and self.session.user is not None:
+            screen_taken(self.session.user, attention=True)
+
+    def sound_alarm(self) -> None:
+        """The alarm rings with the next write (a guest's alarm CCW)."""
+        self.screen.sound_alarm()
+
     def set_hidden_input(self, hidden: bool) -> None:
         self.leave_full_screen()
         self.send(self.screen.set_hidden(hidden))
@@ -135,6 +155,11 @@ class Console3270:
         self.connection.send_record(bytes((command,)) + data)
         return True
 
+    @property
+    def cp_waiting(self) -> bool:
+        """CP output not yet seen, or a held screen: an Erase/Write must wait (X'8E')."""
+        return not self.full_screen and self.screen.cp_waiting
+
     def full_read(self) -> bytes:
         record, self.full_input = self.full_input, None
         if record is None:  # no key pressed since the last read: no AID, the cursor
@@ -161,22 +186,35 @@ class Console3270:
         self.connection.close()
 
     # ---- MORE... ----------------------------------------------------------
-    def _more_seconds(self) -> float:
+    def _more_seconds(self) -> tuple[float, float]:
+        """TERMINAL MORE n m: n seconds of MORE... before the warning (the alarm), m more
+        before the screen is cleared; 50 and 10 (R6 clears after about a minute)."""
         user = self.session.user if self.session is not None else None
         first, second = user.terminal.more if user is not None else (50, 10)
-        return float(first + second)
+        return float(first), float(second)
 
     def _arm_more_timer(self) -> None:
         if self.screen.display != "MORE":
             self._cancel_more_timer()
         elif self._more_timer is None:
             loop = asyncio.get_running_loop()
-            self._more_timer = loop.call_later(self._more_seconds(), self._more_expired)
+            first, second = self._more_seconds()
+            self._more_timer = loop.call_later(first, self._more_warning, second)
 
     def _cancel_more_timer(self) -> None:
         if self._more_timer is not None:
             self._more_timer.cancel()
             self._more_timer = None
+
+    def _more_warning(self, seconds: float) -> None:
+        """The first MORE... interval ran out: the alarm, then the rest of the wait."""
+        if self.screen.display != "MORE":
+            self._more_timer = None
+            return
+        self.screen.sound_alarm()
+        self.connection.send_record(self.screen.status_only())
+        loop = asyncio.get_running_loop()
+        self._more_timer = loop.call_later(seconds, self._more_expired)
 
     def _more_expired(self) -> None:
         self._more_timer = None
@@ -242,6 +280,9 @@ class Keyboard:
     def _enter(self, text: str) -> None:
         if not text and self.screen.display == "MORE":
             self.console.send(self.screen.hold())
+            return
+        if not text and self.screen.display == "HOLDING":  # only PA2 or CLEAR release it
+            self.console.send([self.screen.status_only()])
             return
         if not text and self.screen.execution != "VM READ":
             self.console.send([self.screen.status_only()])

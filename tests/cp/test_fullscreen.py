@@ -24,6 +24,7 @@ class Display:
 
     calls: list[tuple[Any, ...]] = field(default_factory=list)
     full_screen: bool = False
+    cp_waiting: bool = False
     reply: bytes = bytes.fromhex("7D40C4114041C1C2")
 
     def line_display(self, line: int, data: bytes, erase: bool) -> bool:

@@ -3,7 +3,9 @@
 A message is delivered only to a user who is logged on, connected and
 receiving (SET MSG ON, or SET WNG ON for warnings); otherwise the sender is
 told and nothing is queued. The receiver sees the time and
-``MSG FROM userid: text`` (``WNG FROM`` for warnings).
+``MSG FROM userid: text`` (``WNG FROM`` for warnings). On a display the
+alarm sounds with it (R6 CP Command Reference, MESSAGE usage note 4: "a 3277
+virtual console that has the alarm feature").
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def resolve_target(ctx: CommandContext, target: str, module: str) -> User:
 
 def deliver(system: System, kind: str, sender: str, receiver: User, text: str) -> None:
     now = system.clock.now()
-    receiver.write(f"{now:%H:%M:%S} {kind} FROM {sender}: {text}")
+    receiver.write(f"{now:%H:%M:%S} {kind} FROM {sender}: {text}", message=True)
 
 
 @command(
@@ -97,7 +99,7 @@ async def msgnoh(ctx: CommandContext) -> None:
         raise CPError("MSG", 57, f"{receiver.userid} NOT RECEIVING; DISCONNECTED", "W")
     if not receiver.settings.msg:
         raise CPError("MSG", 57, f"{receiver.userid} NOT RECEIVING; MSG OFF", "W")
-    receiver.write(message_text(ctx))
+    receiver.write(message_text(ctx), message=True)
 
 
 @command("SMSG", minimum=2, syntax="SMsg userid|* msgtext")
