@@ -471,16 +471,22 @@ class SpoolStore:
 
     async def finish_reader(self, spoolid: int, disposition: Disposition) -> None:
         """End reading a file: purge it, keep it, or put it in user hold (cp-cms.md 5.6)."""
+        hold = "user_hold" if disposition is Disposition.HOLD else None
+        await self._finish(spoolid, disposition is Disposition.PURGE, hold)
+
+    async def _finish(self, spoolid: int, purge: bool, hold: str | None) -> None:
+        """A reader or a real device is done with a file: purge it, or set the ``hold``
+        flag (``user_hold``/``system_hold``), or leave it; it is no longer in process."""
         try:
             async with self._sessions() as session, session.begin():
                 await _lock(session)
                 row = await session.scalar(select(FileRow).where(FileRow.spoolid == spoolid))
                 if row is None:
                     return
-                if disposition is Disposition.PURGE:
+                if purge:
                     await _delete_rows(session, [row])
-                elif disposition is Disposition.HOLD:
-                    row.user_hold = True
+                elif hold is not None:
+                    setattr(row, hold, True)
         finally:
             self._active.discard(spoolid)
 
@@ -497,18 +503,7 @@ class SpoolStore:
     async def finish_output(self, spoolid: int, *, hold: bool) -> None:
         """A real device is done with a file: purge it, or with ``hold`` (FLUSH HOLD, an
         interrupted file) keep it in system hold."""
-        try:
-            async with self._sessions() as session, session.begin():
-                await _lock(session)
-                row = await session.scalar(select(FileRow).where(FileRow.spoolid == spoolid))
-                if row is None:
-                    return
-                if hold:
-                    row.system_hold = True
-                else:
-                    await _delete_rows(session, [row])
-        finally:
-            self._active.discard(spoolid)
+        await self._finish(spoolid, not hold, "system_hold" if hold else None)
 
     def release(self, spoolid: int) -> None:
         """Forget that a file is being read, changing nothing (reader reset)."""
