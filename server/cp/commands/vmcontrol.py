@@ -19,6 +19,7 @@ from server.cp.savesys import SavedSystem, SavedSystemError
 from server.cp.timefmt import cpu_time
 from server.cp.trace import ALL as ALL_TRACES
 from server.cp.trace import KINDS as TRACE_KINDS
+from server.cp.vdevices import VirtualDevice
 from server.cp.vm import RunState, VirtualMachine
 from server.cp.vmdisplay import display_operands
 from server.cp.vmstore import store_operands
@@ -315,9 +316,8 @@ async def request(ctx: CommandContext) -> None:
     vm.io_posted()
 
 
-@command("READY", minimum=5, syntax="READY vaddr")
-async def ready(ctx: CommandContext) -> None:
-    """A device-end interruption from the device, as when it becomes ready (cp-cms.md 5.22)."""
+def device_operand(ctx: CommandContext) -> tuple[VirtualMachine, int, VirtualDevice]:
+    """The virtual machine and the one virtual device a READY/NOTREADY operand names."""
     vm = vm_of(ctx)
     if len(ctx.operands) != 1:
         raise operand_missing("CFC")
@@ -325,6 +325,13 @@ async def ready(ctx: CommandContext) -> None:
     virtual = vm.devices.get(address)
     if virtual is None:
         raise CPError("CFC", 40, f"DEV {address:03X} DOES NOT EXIST")
+    return vm, address, virtual
+
+
+@command("READY", minimum=5, syntax="READY vaddr")
+async def ready(ctx: CommandContext) -> None:
+    """A device-end interruption from the device, as when it becomes ready (cp-cms.md 5.22)."""
+    vm, address, virtual = device_operand(ctx)
     virtual.device.ready = True
     virtual.device.signal(DEVICE_END)
     vm.io_posted()
@@ -334,13 +341,7 @@ async def ready(ctx: CommandContext) -> None:
 async def notready(ctx: CommandContext) -> None:
     """A spooled unit-record device or the console is not ready from its next SIO on:
     unit check, intervention required, until READY (cp-cms.md 5.22)."""
-    vm = vm_of(ctx)
-    if len(ctx.operands) != 1:
-        raise operand_missing("CFC")
-    address = hexloc(ctx.operands[0], "CFC")
-    virtual = vm.devices.get(address)
-    if virtual is None:
-        raise CPError("CFC", 40, f"DEV {address:03X} DOES NOT EXIST")
+    vm, address, virtual = device_operand(ctx)
     if virtual.unit is None and virtual.kind != "CONS":
         raise CPError("CFC", 22, f"INVALID DEVICE TYPE - {address:03X}")
     virtual.device.ready = False
