@@ -101,18 +101,42 @@ class SavedSystem:
         machine.set_psw(self.psw)
 
 
-class SavedSystems:
-    """The saved systems of an installation (``<data dir>/savesys``)."""
+class SaveFolder:
+    """Files of one kind in ``<data dir>/savesys``, named by an up-to-8-character name and
+    written atomically (saved systems ``.nss``, named segments ``.seg``)."""
+
+    suffix = ".nss"
+    kind = "system"
+    error: type[Exception] = SavedSystemError
 
     def __init__(self, data_dir: Path | None) -> None:
         self.folder = data_dir / "savesys" if data_dir is not None else None
 
     def path(self, name: str) -> Path:
         if not NAME.match(name.upper()):
-            raise SavedSystemError(f"invalid system name {name}")
+            raise self.error(f"invalid {self.kind} name {name}")
         if self.folder is None:
-            raise SavedSystemError("this system keeps no saved systems")
-        return self.folder / f"{name.upper()}.nss"
+            raise self.error(f"this system keeps no saved {self.kind}s")
+        return self.folder / f"{name.upper()}{self.suffix}"
+
+    def write(self, name: str, data: bytes) -> None:
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+
+    def names(self) -> list[str]:
+        if self.folder is None or not self.folder.exists():
+            return []
+        return sorted(path.stem for path in self.folder.glob(f"*{self.suffix}"))
+
+
+class SavedSystems(SaveFolder):
+    """The saved systems of an installation (``<data dir>/savesys/*.nss``)."""
 
     def exists(self, name: str) -> bool:
         try:
@@ -124,19 +148,7 @@ class SavedSystems:
         return SavedSystem.unpack(self.path(name).read_bytes())
 
     def save(self, name: str, system: SavedSystem) -> None:
-        path = self.path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            handle.write(system.pack())
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-
-    def names(self) -> list[str]:
-        if self.folder is None or not self.folder.exists():
-            return []
-        return sorted(path.stem for path in self.folder.glob("*.nss"))
+        self.write(name, system.pack())
 
 
 def parm_registers(parm: str) -> list[int]:

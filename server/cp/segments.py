@@ -22,19 +22,16 @@ Rx = the address of the 8-character name (doubleword aligned), Ry = subcode
 
 from __future__ import annotations
 
-import os
-import re
 import struct
 from dataclasses import dataclass
-from pathlib import Path
 
+from server.cp.savesys import SaveFolder
 from server.machine import Machine
 
 INFO_PAGE = 4096
 PAGE = 4096
 MAGIC = b"NAMEDSEG"
 TYPES = ("SR", "EW")
-NAME = re.compile(r"^[A-Z0-9$#@]{1,8}$")
 BLOCK = 2048
 NO_SUCH_SEGMENT = 44
 CODEPAGE = "cp037"
@@ -93,18 +90,12 @@ def parse_range(text: str) -> tuple[int, int]:
     return low * PAGE, (high - low + 1) * PAGE
 
 
-class Segments:
+class Segments(SaveFolder):
     """The named segments of an installation (``<data dir>/savesys/*.seg``)."""
 
-    def __init__(self, data_dir: Path | None) -> None:
-        self.folder = data_dir / "savesys" if data_dir is not None else None
-
-    def path(self, name: str) -> Path:
-        if not NAME.match(name.upper()):
-            raise SegmentError(f"invalid segment name {name}")
-        if self.folder is None:
-            raise SegmentError("this system keeps no saved segments")
-        return self.folder / f"{name.upper()}.seg"
+    suffix = ".seg"
+    kind = "segment"
+    error = SegmentError
 
     def get(self, name: str) -> Segment | None:
         """The segment of that name (defined or saved), or None."""
@@ -117,19 +108,7 @@ class Segments:
         return Segment.unpack(name, path.read_bytes())
 
     def put(self, segment: Segment) -> None:
-        path = self.path(segment.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            handle.write(segment.pack())
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-
-    def names(self) -> list[str]:
-        if self.folder is None or not self.folder.exists():
-            return []
-        return sorted(path.stem for path in self.folder.glob("*.seg"))
+        self.write(segment.name, segment.pack())
 
 
 @dataclass
