@@ -21,12 +21,17 @@ effective-address expression), ``{next}`` (the next instruction's address),
 ``{F:a,3}`` and ``{S:a,3}`` (conditions to append to a fast path's test:
 fetch and store protection of bytes a .. a+3; empty with PSW key 0),
 ``{call}`` (a call of the instruction's interpreter function: the slow path),
-and two directives on a line of their own: ``@branch EXPR`` (leave the block
-for EXPR; for the block's last instruction only) and ``@exit`` (leave after
-this instruction, when it may have stored into code).  Locals available:
+and three directives on a line of their own: ``@branch EXPR`` (leave the block
+for EXPR; for the block's last instruction only), ``@exit`` (leave after
+this instruction, when it may have stored into code) and ``@call R...``
+(run the interpreter function inside the block and go on with the next
+instruction, unless it dropped cached code; ``R...`` are the general
+registers it may change, which are read back afterwards with the condition
+code: the decimal and floating-point instructions, whose work is in their
+shared semantic functions).  Locals available:
 ``cpu r mem keys lines size lim2 lim4 lim8 U16 U32 U64 P16 P32 P64`` and
-``ProgramCheck``; scratch names must not be ``n done nia budget cc wb error``
-or ``g`` followed by digits.  Registers are written as ``r[{r1}]`` (always a
+``ProgramCheck``; scratch names must not be ``n done nia budget cc wb error
+dropped`` or ``g`` followed by digits.  Registers are written as ``r[{r1}]`` (always a
 constant index) and the condition code as ``cpu.cc``: the compiler keeps
 both in locals and writes them back when the block is left.  A template
 must behave exactly as its function; ``tests/machine/test_blocks.py`` runs
@@ -120,6 +125,7 @@ def _fields(definition: isa.Instruction, data: bytes, address: int,
 _REGISTER = re.compile(r"\br\[(\d+)\]")
 _CC = re.compile(r"\bcpu\.cc\b")
 _WRITE_BACK = "#write-back"
+_RELOAD = "#reload"
 
 
 def _expand(template: str, fields: dict[str, Any], index: int, count: int,
@@ -147,6 +153,15 @@ def _expand(template: str, fields: dict[str, Any], index: int, count: int,
             lines.append(f"{pad}nia = {fields['next']}")
             lines.append(f"{pad}done = {index + 1}")
             lines.append(f"{pad}break")
+        elif text == "@call" or text.startswith("@call "):
+            lines.append(pad + _WRITE_BACK)
+            lines.append(f"{pad}dropped = cpu.code_drops")
+            lines.append(pad + fields["call"])
+            lines.append(f"{pad}{_RELOAD} {text[6:]}")
+            lines.append(f"{pad}if cpu.code_drops != dropped:")  # it stored into code
+            lines.append(f"{pad}    nia = {fields['next']}")
+            lines.append(f"{pad}    done = {index + 1}")
+            lines.append(f"{pad}    break")
         else:
             if "F_" in text:  # the interpreter works on cpu.r and cpu.cc
                 lines.append(pad + _WRITE_BACK)
@@ -170,6 +185,10 @@ def _source(parts: list[tuple[str, dict[str, Any]]], start: int) -> tuple[str, l
     for line in body:
         if line.strip() == _WRITE_BACK:
             line = line.replace(_WRITE_BACK, store + "; wb = False")
+        elif line.strip().startswith(_RELOAD):
+            changed = [int(n) for n in line.strip()[len(_RELOAD):].split()]
+            reload = [f"g{n} = r[{n}]" for n in changed if n in registers]
+            line = line[: line.index(_RELOAD)] + "; ".join(reload + ["cc = cpu.cc", "wb = True"])
         else:
             line = _CC.sub("cc", _REGISTER.sub(r"g\1", line))
         final.append(line)

@@ -84,6 +84,7 @@ class CPU:
         self.block_mode = True  # compile basic blocks where the templates are exact
         self.hot_threshold = 64  # entries into a block before it is compiled
         self.block_heat: dict[int, int] = {}
+        self.code_drops = 0  # times stores dropped cached instructions (blocks look)
         self.block_tail = False  # blocks left the end of the budget to the interpreter
         self.tlb: dict[int, int] = {}  # virtual 2K block -> real block address
         self.tlb_protected: set[int] = set()  # blocks in protected segments
@@ -402,6 +403,7 @@ class CPU:
                 break
         else:
             return  # no cached instruction covers these bytes
+        self.code_drops += 1
         for address in range(real - 5, end) if length <= 64 else \
                 [a for a in cache if real - 6 < a < end]:
             entry = cache.pop(address, None)

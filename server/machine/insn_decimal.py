@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from server.machine import decimal
+from server.machine import templates as t
 from server.machine.isa import (
     DECIMAL_OVERFLOW,
     FIXED_POINT_DIVIDE,
@@ -85,21 +86,21 @@ def _operands(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
     return address1, first, second
 
 
-@instruction(0xFA, "AP", Format.SS2)
+@instruction(0xFA, "AP", Format.SS2, template=t.CALL)
 def add_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "FA AP - Add Decimal [SS]"
     address1, first, second = _operands(cpu, l1, l2, b1, d1, b2, d2)
     _complete(cpu, address1, _checked(lambda: decimal.add(first, second)))
 
 
-@instruction(0xFB, "SP", Format.SS2)
+@instruction(0xFB, "SP", Format.SS2, template=t.CALL)
 def subtract_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "FB SP - Subtract Decimal [SS]"
     address1, first, second = _operands(cpu, l1, l2, b1, d1, b2, d2)
     _complete(cpu, address1, _checked(lambda: decimal.subtract(first, second)))
 
 
-@instruction(0xF8, "ZAP", Format.SS2)
+@instruction(0xF8, "ZAP", Format.SS2, template=t.CALL)
 def zero_and_add(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F8 ZAP - Zero and Add [SS]"
     address1 = (cpu.r[b1] + d1) & ADDRESS_MASK
@@ -108,7 +109,7 @@ def zero_and_add(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int)
     _complete(cpu, address1, _checked(lambda: decimal.zero_and_add(l1 + 1, second)))
 
 
-@instruction(0xF9, "CP", Format.SS2)
+@instruction(0xF9, "CP", Format.SS2, template=t.CALL)
 def compare_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F9 CP - Compare Decimal [SS]"
     first = cpu.fetch((cpu.r[b1] + d1) & ADDRESS_MASK, l1 + 1)
@@ -123,21 +124,21 @@ def _factor_operands(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
     return _operands(cpu, l1, l2, b1, d1, b2, d2)
 
 
-@instruction(0xFC, "MP", Format.SS2)
+@instruction(0xFC, "MP", Format.SS2, template=t.CALL)
 def multiply_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "FC MP - Multiply Decimal [SS]"
     address1, first, second = _factor_operands(cpu, l1, l2, b1, d1, b2, d2)
     cpu.store(address1, _checked(lambda: decimal.multiply(first, second)))
 
 
-@instruction(0xFD, "DP", Format.SS2)
+@instruction(0xFD, "DP", Format.SS2, template=t.CALL)
 def divide_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "FD DP - Divide Decimal [SS]"
     address1, first, second = _factor_operands(cpu, l1, l2, b1, d1, b2, d2)
     cpu.store(address1, _checked(lambda: decimal.divide(first, second)))
 
 
-@instruction(0xF0, "SRP", Format.SS2, shape="d1(l1,b1),d2(b2),l2")
+@instruction(0xF0, "SRP", Format.SS2, shape="d1(l1,b1),d2(b2),l2", template=t.CALL)
 def shift_and_round_decimal(cpu: CPU, l1: int, i3: int, b1: int, d1: int, b2: int,
                             d2: int) -> None:
     "F0 SRP - Shift and Round Decimal [SS]"
@@ -151,7 +152,7 @@ def shift_and_round_decimal(cpu: CPU, l1: int, i3: int, b1: int, d1: int, b2: in
 # --- conversions ---------------------------------------------------------------
 
 
-@instruction(0x4F, "CVB", Format.RX)
+@instruction(0x4F, "CVB", Format.RX, template=t.call_changing("{r1}"))
 def convert_to_binary(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "4F CVB - Convert to Binary [RX]"
     field = cpu.fetch((cpu.r[x2] + cpu.r[b2] + d2) & ADDRESS_MASK, 8)
@@ -161,7 +162,7 @@ def convert_to_binary(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
         raise ProgramCheck(FIXED_POINT_DIVIDE)
 
 
-@instruction(0x4E, "CVD", Format.RX)
+@instruction(0x4E, "CVD", Format.RX, template=t.CALL)
 def convert_to_decimal(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "4E CVD - Convert to Decimal [RX]"
     address = (cpu.r[x2] + cpu.r[b2] + d2) & ADDRESS_MASK
@@ -222,20 +223,20 @@ def _move_with_offset_whole(cpu: CPU, address1: int, length1: int, second: bytes
     return decimal.move_with_offset_field(cpu.fetch(address1, length1), second)
 
 
-@instruction(0xF1, "MVO", Format.SS2)
+@instruction(0xF1, "MVO", Format.SS2, template=t.CALL)
 def move_with_offset(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F1 MVO - Move with Offset [SS]"
     _byte_serial(cpu, decimal.move_with_offset, _move_with_offset_whole, l1, l2, b1, d1, b2,
                  d2)
 
 
-@instruction(0xF2, "PACK", Format.SS2)
+@instruction(0xF2, "PACK", Format.SS2, template=t.CALL)
 def pack(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F2 PACK - Pack [SS]"
     _byte_serial(cpu, _pack, _pack_whole, l1, l2, b1, d1, b2, d2)
 
 
-@instruction(0xF3, "UNPK", Format.SS2)
+@instruction(0xF3, "UNPK", Format.SS2, template=t.CALL)
 def unpack(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F3 UNPK - Unpack [SS]"
     _byte_serial(cpu, _unpack, _unpack_whole, l1, l2, b1, d1, b2, d2)
@@ -269,13 +270,13 @@ def _edit(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int) -> int | None:
     return None if outcome.mark is None else (address1 + outcome.mark) & ADDRESS_MASK
 
 
-@instruction(0xDE, "ED", Format.SS1)
+@instruction(0xDE, "ED", Format.SS1, template=t.CALL)
 def edit(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "DE ED - Edit [SS]"
     _edit(cpu, l, b1, d1, b2, d2)
 
 
-@instruction(0xDF, "EDMK", Format.SS1)
+@instruction(0xDF, "EDMK", Format.SS1, template=t.call_changing("1"))
 def edit_and_mark(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "DF EDMK - Edit and Mark [SS]"
     mark = _edit(cpu, l, b1, d1, b2, d2)

@@ -21,6 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from server.machine import hfp
+from server.machine import templates as t
 from server.machine.hfp import EXTENDED, LONG, SHORT, HfpResult
 from server.machine.isa import SPECIFICATION, Format, ProgramCheck, instruction
 
@@ -171,31 +172,31 @@ def _short_multiply(cpu: CPU, r1: int, second: int) -> None:
 # --- RR, long operands (20-2F) ----------------------------------------------------------------
 
 
-@instruction(0x20, "LPDR", Format.RR)
+@instruction(0x20, "LPDR", Format.RR, template=t.CALL)
 def load_positive_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "20 LPDR - Load Positive (long) [RR]"
     _sign_long(cpu, r1, r2, hfp.load_positive)
 
 
-@instruction(0x21, "LNDR", Format.RR)
+@instruction(0x21, "LNDR", Format.RR, template=t.CALL)
 def load_negative_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "21 LNDR - Load Negative (long) [RR]"
     _sign_long(cpu, r1, r2, hfp.load_negative)
 
 
-@instruction(0x22, "LTDR", Format.RR)
+@instruction(0x22, "LTDR", Format.RR, template=t.CALL)
 def load_and_test_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "22 LTDR - Load and Test (long) [RR]"
     _sign_long(cpu, r1, r2, hfp.load_and_test)
 
 
-@instruction(0x23, "LCDR", Format.RR)
+@instruction(0x23, "LCDR", Format.RR, template=t.CALL)
 def load_complement_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "23 LCDR - Load Complement (long) [RR]"
     _sign_long(cpu, r1, r2, hfp.load_complement)
 
 
-@instruction(0x24, "HDR", Format.RR)
+@instruction(0x24, "HDR", Format.RR, template=t.CALL)
 def halve_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "24 HDR - Halve (long) [RR]"
     result = hfp.halve(cpu.fpr[_fp(r2)], LONG, cpu.pm)
@@ -203,7 +204,7 @@ def halve_long_register(cpu: CPU, r1: int, r2: int) -> None:
     _signal(result)
 
 
-@instruction(0x25, "LRDR", Format.RR)
+@instruction(0x25, "LRDR", Format.RR, template=t.CALL)
 def load_rounded_extended_to_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "25 LRDR - Load Rounded (extended to long) [RR]"
     _fp(r1)
@@ -212,7 +213,7 @@ def load_rounded_extended_to_long_register(cpu: CPU, r1: int, r2: int) -> None:
     _signal(result)
 
 
-@instruction(0x26, "MXR", Format.RR)
+@instruction(0x26, "MXR", Format.RR, template=t.CALL)
 def multiply_extended_register(cpu: CPU, r1: int, r2: int) -> None:
     "26 MXR - Multiply (extended) [RR]"
     first, second = _extended(cpu, _xp(r1)), _extended(cpu, _xp(r2))
@@ -221,26 +222,26 @@ def multiply_extended_register(cpu: CPU, r1: int, r2: int) -> None:
     _signal(result)
 
 
-@instruction(0x27, "MXDR", Format.RR)
+@instruction(0x27, "MXDR", Format.RR, template=t.CALL)
 def multiply_long_to_extended_register(cpu: CPU, r1: int, r2: int) -> None:
     "27 MXDR - Multiply (long to extended) [RR]"
     _xp(r1)
     _multiply_long_to_extended(cpu, r1, cpu.fpr[_fp(r2)])
 
 
-@instruction(0x28, "LDR", Format.RR)
+@instruction(0x28, "LDR", Format.RR, template=t.CALL)
 def load_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "28 LDR - Load (long) [RR]"
     cpu.fpr[_fp(r1)] = cpu.fpr[_fp(r2)]
 
 
-@instruction(0x29, "CDR", Format.RR)
+@instruction(0x29, "CDR", Format.RR, template=t.CALL)
 def compare_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "29 CDR - Compare (long) [RR]"
     cpu.cc = hfp.compare(cpu.fpr[_fp(r1)], cpu.fpr[_fp(r2)], LONG)
 
 
-@instruction(0x2A, "ADR", Format.RR)
+@instruction(0x2A, "ADR", Format.RR, template=t.CALL)
 def add_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2A ADR - Add Normalized (long) [RR]"
     if (r1 | r2) & 9:
@@ -248,7 +249,7 @@ def add_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     _long(cpu, r1, cpu.fpr[r2], hfp.add)
 
 
-@instruction(0x2B, "SDR", Format.RR)
+@instruction(0x2B, "SDR", Format.RR, template=t.CALL)
 def subtract_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2B SDR - Subtract Normalized (long) [RR]"
     if (r1 | r2) & 9:
@@ -256,7 +257,7 @@ def subtract_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     _long(cpu, r1, cpu.fpr[r2], hfp.subtract)
 
 
-@instruction(0x2C, "MDR", Format.RR)
+@instruction(0x2C, "MDR", Format.RR, template=t.CALL)
 def multiply_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2C MDR - Multiply (long) [RR]"
     if (r1 | r2) & 9:
@@ -264,7 +265,7 @@ def multiply_long_register(cpu: CPU, r1: int, r2: int) -> None:
     _long_nocc(cpu, r1, cpu.fpr[r2], _multiply)
 
 
-@instruction(0x2D, "DDR", Format.RR)
+@instruction(0x2D, "DDR", Format.RR, template=t.CALL)
 def divide_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2D DDR - Divide (long) [RR]"
     if (r1 | r2) & 9:
@@ -272,7 +273,7 @@ def divide_long_register(cpu: CPU, r1: int, r2: int) -> None:
     _long_nocc(cpu, r1, cpu.fpr[r2], hfp.divide)
 
 
-@instruction(0x2E, "AWR", Format.RR)
+@instruction(0x2E, "AWR", Format.RR, template=t.CALL)
 def add_unnormalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2E AWR - Add Unnormalized (long) [RR]"
     if (r1 | r2) & 9:
@@ -280,7 +281,7 @@ def add_unnormalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     _long(cpu, r1, cpu.fpr[r2], _add_unnormalized)
 
 
-@instruction(0x2F, "SWR", Format.RR)
+@instruction(0x2F, "SWR", Format.RR, template=t.CALL)
 def subtract_unnormalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2F SWR - Subtract Unnormalized (long) [RR]"
     if (r1 | r2) & 9:
@@ -291,31 +292,31 @@ def subtract_unnormalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
 # --- RR, short operands (30-3F) ---------------------------------------------------------------
 
 
-@instruction(0x30, "LPER", Format.RR)
+@instruction(0x30, "LPER", Format.RR, template=t.CALL)
 def load_positive_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "30 LPER - Load Positive (short) [RR]"
     _sign_short(cpu, r1, r2, hfp.load_positive)
 
 
-@instruction(0x31, "LNER", Format.RR)
+@instruction(0x31, "LNER", Format.RR, template=t.CALL)
 def load_negative_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "31 LNER - Load Negative (short) [RR]"
     _sign_short(cpu, r1, r2, hfp.load_negative)
 
 
-@instruction(0x32, "LTER", Format.RR)
+@instruction(0x32, "LTER", Format.RR, template=t.CALL)
 def load_and_test_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "32 LTER - Load and Test (short) [RR]"
     _sign_short(cpu, r1, r2, hfp.load_and_test)
 
 
-@instruction(0x33, "LCER", Format.RR)
+@instruction(0x33, "LCER", Format.RR, template=t.CALL)
 def load_complement_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "33 LCER - Load Complement (short) [RR]"
     _sign_short(cpu, r1, r2, hfp.load_complement)
 
 
-@instruction(0x34, "HER", Format.RR)
+@instruction(0x34, "HER", Format.RR, template=t.CALL)
 def halve_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "34 HER - Halve (short) [RR]"
     result = hfp.halve(_short(cpu, _fp(r2)), SHORT, cpu.pm)
@@ -323,7 +324,7 @@ def halve_short_register(cpu: CPU, r1: int, r2: int) -> None:
     _signal(result)
 
 
-@instruction(0x35, "LRER", Format.RR)
+@instruction(0x35, "LRER", Format.RR, template=t.CALL)
 def load_rounded_long_to_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "35 LRER - Load Rounded (long to short) [RR]"
     result = hfp.load_rounded(cpu.fpr[_fp(r2)], LONG)
@@ -331,31 +332,31 @@ def load_rounded_long_to_short_register(cpu: CPU, r1: int, r2: int) -> None:
     _signal(result)
 
 
-@instruction(0x36, "AXR", Format.RR)
+@instruction(0x36, "AXR", Format.RR, template=t.CALL)
 def add_normalized_extended_register(cpu: CPU, r1: int, r2: int) -> None:
     "36 AXR - Add Normalized (extended) [RR]"
     _extended_arith(cpu, r1, r2, hfp.add)
 
 
-@instruction(0x37, "SXR", Format.RR)
+@instruction(0x37, "SXR", Format.RR, template=t.CALL)
 def subtract_normalized_extended_register(cpu: CPU, r1: int, r2: int) -> None:
     "37 SXR - Subtract Normalized (extended) [RR]"
     _extended_arith(cpu, r1, r2, hfp.subtract)
 
 
-@instruction(0x38, "LER", Format.RR)
+@instruction(0x38, "LER", Format.RR, template=t.CALL)
 def load_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "38 LER - Load (short) [RR]"
     _set_short(cpu, _fp(r1), _short(cpu, _fp(r2)))
 
 
-@instruction(0x39, "CER", Format.RR)
+@instruction(0x39, "CER", Format.RR, template=t.CALL)
 def compare_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "39 CER - Compare (short) [RR]"
     cpu.cc = hfp.compare(_short(cpu, _fp(r1)), _short(cpu, _fp(r2)), SHORT)
 
 
-@instruction(0x3A, "AER", Format.RR)
+@instruction(0x3A, "AER", Format.RR, template=t.CALL)
 def add_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3A AER - Add Normalized (short) [RR]"
     if (r1 | r2) & 9:
@@ -363,7 +364,7 @@ def add_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     _short_op(cpu, r1, cpu.fpr[r2] >> 32, hfp.add)
 
 
-@instruction(0x3B, "SER", Format.RR)
+@instruction(0x3B, "SER", Format.RR, template=t.CALL)
 def subtract_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3B SER - Subtract Normalized (short) [RR]"
     if (r1 | r2) & 9:
@@ -371,7 +372,7 @@ def subtract_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     _short_op(cpu, r1, cpu.fpr[r2] >> 32, hfp.subtract)
 
 
-@instruction(0x3C, "MER", Format.RR)
+@instruction(0x3C, "MER", Format.RR, template=t.CALL)
 def multiply_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3C MER - Multiply (short to long) [RR]"
     if (r1 | r2) & 9:
@@ -379,7 +380,7 @@ def multiply_short_register(cpu: CPU, r1: int, r2: int) -> None:
     _short_multiply(cpu, r1, cpu.fpr[r2] >> 32)
 
 
-@instruction(0x3D, "DER", Format.RR)
+@instruction(0x3D, "DER", Format.RR, template=t.CALL)
 def divide_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3D DER - Divide (short) [RR]"
     if (r1 | r2) & 9:
@@ -387,7 +388,7 @@ def divide_short_register(cpu: CPU, r1: int, r2: int) -> None:
     _short_nocc(cpu, r1, cpu.fpr[r2] >> 32, hfp.divide)
 
 
-@instruction(0x3E, "AUR", Format.RR)
+@instruction(0x3E, "AUR", Format.RR, template=t.CALL)
 def add_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3E AUR - Add Unnormalized (short) [RR]"
     if (r1 | r2) & 9:
@@ -395,7 +396,7 @@ def add_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     _short_op(cpu, r1, cpu.fpr[r2] >> 32, _add_unnormalized)
 
 
-@instruction(0x3F, "SUR", Format.RR)
+@instruction(0x3F, "SUR", Format.RR, template=t.CALL)
 def subtract_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3F SUR - Subtract Unnormalized (short) [RR]"
     if (r1 | r2) & 9:
@@ -406,7 +407,7 @@ def subtract_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
 # --- RX, long operands (60-6F) ----------------------------------------------------------------
 
 
-@instruction(0x60, "STD", Format.RX)
+@instruction(0x60, "STD", Format.RX, template=t.CALL)
 def store_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "60 STD - Store (long) [RX]"
     if r1 & 9:
@@ -414,13 +415,13 @@ def store_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.store8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF, cpu.fpr[r1])
 
 
-@instruction(0x67, "MXD", Format.RX)
+@instruction(0x67, "MXD", Format.RX, template=t.CALL)
 def multiply_long_to_extended(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "67 MXD - Multiply (long to extended) [RX]"
     _multiply_long_to_extended(cpu, _xp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)))
 
 
-@instruction(0x68, "LD", Format.RX)
+@instruction(0x68, "LD", Format.RX, template=t.CALL)
 def load_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "68 LD - Load (long) [RX]"
     if r1 & 9:
@@ -428,14 +429,14 @@ def load_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.fpr[r1] = cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF)
 
 
-@instruction(0x69, "CD", Format.RX)
+@instruction(0x69, "CD", Format.RX, template=t.CALL)
 def compare_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "69 CD - Compare (long) [RX]"
     first = cpu.fpr[_fp(r1)]
     cpu.cc = hfp.compare(first, cpu.fetch8(_address(cpu, x2, b2, d2)), LONG)
 
 
-@instruction(0x6A, "AD", Format.RX)
+@instruction(0x6A, "AD", Format.RX, template=t.CALL)
 def add_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6A AD - Add Normalized (long) [RX]"
     if r1 & 9:
@@ -443,7 +444,7 @@ def add_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.add)
 
 
-@instruction(0x6B, "SD", Format.RX)
+@instruction(0x6B, "SD", Format.RX, template=t.CALL)
 def subtract_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6B SD - Subtract Normalized (long) [RX]"
     if r1 & 9:
@@ -451,7 +452,7 @@ def subtract_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> No
     _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.subtract)
 
 
-@instruction(0x6C, "MD", Format.RX)
+@instruction(0x6C, "MD", Format.RX, template=t.CALL)
 def multiply_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6C MD - Multiply (long) [RX]"
     if r1 & 9:
@@ -459,7 +460,7 @@ def multiply_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _long_nocc(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), _multiply)
 
 
-@instruction(0x6D, "DD", Format.RX)
+@instruction(0x6D, "DD", Format.RX, template=t.CALL)
 def divide_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6D DD - Divide (long) [RX]"
     if r1 & 9:
@@ -467,7 +468,7 @@ def divide_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _long_nocc(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.divide)
 
 
-@instruction(0x6E, "AW", Format.RX)
+@instruction(0x6E, "AW", Format.RX, template=t.CALL)
 def add_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6E AW - Add Unnormalized (long) [RX]"
     if r1 & 9:
@@ -475,7 +476,7 @@ def add_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), _add_unnormalized)
 
 
-@instruction(0x6F, "SW", Format.RX)
+@instruction(0x6F, "SW", Format.RX, template=t.CALL)
 def subtract_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6F SW - Subtract Unnormalized (long) [RX]"
     if r1 & 9:
@@ -486,7 +487,7 @@ def subtract_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> 
 # --- RX, short operands (70-7F) ---------------------------------------------------------------
 
 
-@instruction(0x70, "STE", Format.RX)
+@instruction(0x70, "STE", Format.RX, template=t.CALL)
 def store_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "70 STE - Store (short) [RX]"
     if r1 & 9:
@@ -494,7 +495,7 @@ def store_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.store4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF, cpu.fpr[r1] >> 32)
 
 
-@instruction(0x78, "LE", Format.RX)
+@instruction(0x78, "LE", Format.RX, template=t.CALL)
 def load_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "78 LE - Load (short) [RX]"
     if r1 & 9:
@@ -502,14 +503,14 @@ def load_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _set_short(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF))
 
 
-@instruction(0x79, "CE", Format.RX)
+@instruction(0x79, "CE", Format.RX, template=t.CALL)
 def compare_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "79 CE - Compare (short) [RX]"
     first = _short(cpu, _fp(r1))
     cpu.cc = hfp.compare(first, cpu.fetch4(_address(cpu, x2, b2, d2)), SHORT)
 
 
-@instruction(0x7A, "AE", Format.RX)
+@instruction(0x7A, "AE", Format.RX, template=t.CALL)
 def add_normalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7A AE - Add Normalized (short) [RX]"
     if r1 & 9:
@@ -517,7 +518,7 @@ def add_normalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _short_op(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.add)
 
 
-@instruction(0x7B, "SE", Format.RX)
+@instruction(0x7B, "SE", Format.RX, template=t.CALL)
 def subtract_normalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7B SE - Subtract Normalized (short) [RX]"
     if r1 & 9:
@@ -525,7 +526,7 @@ def subtract_normalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> N
     _short_op(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.subtract)
 
 
-@instruction(0x7C, "ME", Format.RX)
+@instruction(0x7C, "ME", Format.RX, template=t.CALL)
 def multiply_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7C ME - Multiply (short to long) [RX]"
     if r1 & 9:
@@ -533,7 +534,7 @@ def multiply_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _short_multiply(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF))
 
 
-@instruction(0x7D, "DE", Format.RX)
+@instruction(0x7D, "DE", Format.RX, template=t.CALL)
 def divide_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7D DE - Divide (short) [RX]"
     if r1 & 9:
@@ -541,7 +542,7 @@ def divide_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _short_nocc(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.divide)
 
 
-@instruction(0x7E, "AU", Format.RX)
+@instruction(0x7E, "AU", Format.RX, template=t.CALL)
 def add_unnormalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7E AU - Add Unnormalized (short) [RX]"
     if r1 & 9:
@@ -549,7 +550,7 @@ def add_unnormalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None
     _short_op(cpu, r1, cpu.fetch4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), _add_unnormalized)
 
 
-@instruction(0x7F, "SU", Format.RX)
+@instruction(0x7F, "SU", Format.RX, template=t.CALL)
 def subtract_unnormalized_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "7F SU - Subtract Unnormalized (short) [RX]"
     if r1 & 9:

@@ -120,3 +120,13 @@ else:
     {{call}}
     @exit
 """
+
+
+CALL = "@call"
+"""Run the instruction's function inside the block (the decimal and floating-point
+instructions, whose work is in shared semantic functions); no general register changes."""
+
+
+def call_changing(register: str) -> str:
+    """As ``CALL`` for a function that may change general register ``register``."""
+    return f"@call {register}"

@@ -80,17 +80,20 @@ def make_program(seed: int) -> bytes:
     return bytes.fromhex("".join(text))
 
 
-def run(program: bytes, seed: int, blocks: bool) -> Machine:
+def run(program: bytes, seed: int, blocks: bool, data: bytes | None = None,
+        resume: float = 0.3) -> Machine:
     rng = random.Random(seed * 7 + 1)
     machine = Machine(storage_size=SIZE)
     machine.cpu.block_mode = blocks
     machine.cpu.hot_threshold = rng.choice([0, 0, 1, 5])
     machine.load(0x100, bytes.fromhex("000200000000EE00"))
-    handler = "0000000000000200" if rng.random() < 0.3 else None
+    handler = "0000000000000200" if rng.random() < resume else None
     for slot in (0x58, 0x60, 0x68, 0x70, 0x78):
         machine.load(slot, bytes.fromhex(handler or f"00020000000000{slot:02X}"))
     machine.load(CODE, program)
     machine.load(DATA, bytes(rng.randrange(256) for _ in range(0x300)))
+    if data is not None:
+        machine.load(DATA, data)
     for number in range(1, 8):
         machine.set_gpr(number, rng.choice([0, 1, 2, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
                                             rng.randrange(1 << 32)]))
@@ -110,8 +113,8 @@ def run(program: bytes, seed: int, blocks: bool) -> Machine:
 
 
 def state(machine: Machine) -> tuple[object, ...]:
-    return (machine.psw(), [machine.gpr(n) for n in range(16)], machine.read(0, SIZE),
-            bytes(machine.storage.keys), machine.instructions_executed)
+    return (machine.psw(), [machine.gpr(n) for n in range(16)], list(machine.cpu.fpr),
+            machine.read(0, SIZE), bytes(machine.storage.keys), machine.instructions_executed)
 
 
 @settings(max_examples=200, deadline=None)
@@ -121,6 +124,116 @@ def test_blocks_agree_with_the_interpreter(seed: int) -> None:
     compiled = state(run(program, seed, True))
     interpreted = state(run(program, seed, False))
     assert compiled == interpreted
+
+
+# Decimal and floating-point instructions, compiled as calls of their functions.
+DECIMAL_SS = ["F8", "FA", "FB", "F9", "FC", "FD", "F0", "F1", "F2", "F3", "DE", "DF"]
+FLOAT_RR = ["28", "2A", "2B", "2C", "2D", "29", "20", "22", "24", "38", "3A", "3B", "3C", "3D",
+            "39", "3E", "32", "34", "2E", "26", "36"]
+FLOAT_RX = ["68", "6A", "6B", "6C", "6D", "69", "6E", "60", "78", "7A", "7B", "7C", "7D", "79",
+            "7E", "70", "67"]
+
+
+def _decimal_float_instruction(rng: random.Random, starts: list[int]) -> str:
+    kind = rng.random()
+    if kind < 0.35:
+        opcode = rng.choice(DECIMAL_SS)
+        lengths = rng.choice([0x73, 0x72, 0x31, 0x71, 0x11, 0x70, 0x73, 0x72, 0xF7, 0x37, 0x00])
+        first = rng.choice([0, 8, 16, 24, 32, 40, 48, 0x100, 0x1F0])
+        second = rng.choice([0, 8, 16, 24, 32, 40, 48, 60, 0x100])
+        base = rng.choice("CCCCCCCCCA")  # R10: the program's own code
+        return f"{opcode}{lengths:02X}{base}{first:03X}C{second:03X}"
+    if kind < 0.5:
+        return f"{rng.choice(FLOAT_RR)}{rng.choice([0, 2, 4, 6, 0, 4, 2, 6, 1]):X}" \
+            f"{rng.choice([0, 2, 4, 6, 0, 4, 2, 6, 3]):X}"
+    if kind < 0.72:
+        register = rng.choice([0, 2, 4, 6, 0, 2, 4, 6, 0, 4, 2, 6, 5])
+        displacement = rng.choice([0x200, 0x208, 0x210, 0x218, 0x220, 0x228, 0x204, 0x1FC])
+        return f"{rng.choice(FLOAT_RX)}{register:X}0C{displacement:03X}"
+    if kind < 0.8:  # CVB / CVD
+        opcode = rng.choice(["4F", "4E"])
+        displacement = rng.choice([0, 8, 16, 24, 0x100, 0x1F8, 0x3FC])
+        return f"{opcode}{rng.randrange(1, 4):X}{rng.choice(['0C', '0C', '0A'])}" \
+            f"{displacement:03X}"
+    if kind < 0.85 and starts:
+        return f"46{rng.choice([8, 9]):X}0{rng.choice(starts):04X}"
+    if kind < 0.88:  # use what CVB and EDMK leave in general registers 1-3
+        return f"{rng.choice(['1A', '12', '18'])}{rng.randrange(1, 4):X}{rng.randrange(1, 4):X}"
+    if kind < 0.92:
+        return _rx(rng, rng.choice(RX))
+    if kind < 0.95:
+        return f"0A{rng.randrange(256):02X}"
+    return f"04{rng.randrange(1, 8):X}0"  # SPM: sets the program mask
+
+
+def _packed(rng: random.Random, length: int) -> bytes:
+    digits = rng.choice([1, 3, 7, 2 * length - 1])
+    number = rng.randrange(10 ** digits)
+    sign = rng.choice("cdcdfab")
+    return bytes.fromhex(f"{number:0{2 * length - 1}d}{sign}")
+
+
+def make_decimal_float_data(seed: int) -> bytes:
+    """Packed fields (some invalid) at DATA, long and short HFP numbers at DATA + 0x200."""
+    rng = random.Random(seed * 3 + 2)
+    data = bytearray(rng.randrange(256) for _ in range(0x300))
+    for offset in range(0, 0x40, 8):
+        if rng.random() < 0.85:
+            data[offset : offset + 8] = _packed(rng, 8)
+    for offset in range(0x200, 0x230, 8):
+        exponent = rng.choice([0x41, 0x40, 0x00, 0x7F, 0xC2, 0x01, 0x42])
+        fraction = rng.choice([0, 1, 0x100000, rng.randrange(1 << 56)])
+        data[offset : offset + 8] = (exponent << 56 | fraction).to_bytes(8, "big")
+    return bytes(data)
+
+
+def make_decimal_float_program(seed: int) -> bytes:
+    rng = random.Random(seed)
+    text: list[str] = []
+    starts: list[int] = []
+    address = CODE
+    for _ in range(rng.randrange(4, 30)):
+        instruction = _decimal_float_instruction(rng, starts)
+        starts.append(address)
+        text.append(instruction)
+        address += len(instruction) // 2
+    text.append("82000100")  # LPSW X'100'
+    return bytes.fromhex("".join(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10**9))
+def test_decimal_and_float_blocks_agree_with_the_interpreter(seed: int) -> None:
+    # Data, specification, decimal-overflow, divide, exponent and significance
+    # exceptions mid-block, under every program mask, PSW key 0 and 3, and stores
+    # of results into the running code.
+    program = make_decimal_float_program(seed)
+    data = make_decimal_float_data(seed)
+    compiled = state(run(program, seed, True, data, resume=0.8))
+    interpreted = state(run(program, seed, False, data, resume=0.8))
+    assert compiled == interpreted
+
+
+def test_a_decimal_result_stored_into_the_running_block_is_seen() -> None:
+    # CVD 3,8(10) stores 0000000000000005C over the LA 2,0 and LA 3,5 that follow
+    # it: the block must leave after CVD and run the new bytes, whose first
+    # halfword 0000 is an operation exception.
+    program = bytes.fromhex("4E30A008 41200000 41300005 82000100")
+    outcomes = []
+    for blocks in (True, False):
+        machine = Machine(storage_size=SIZE)
+        machine.cpu.block_mode = blocks
+        machine.cpu.hot_threshold = 0
+        machine.load(0x100, bytes.fromhex("000200000000EE00"))
+        machine.load(0x68, bytes.fromhex("0002000000000068"))
+        machine.load(CODE, program)
+        machine.set_gpr(3, 5)
+        machine.set_gpr(10, CODE)
+        machine.set_psw(bytes.fromhex("0000000000000200"))
+        machine.run(limit=100)
+        outcomes.append((machine.psw(), machine.read(0x28, 8), machine.gpr(2)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1][2:4] == b"\x00\x01"  # operation exception at X'208'
 
 
 def test_a_fused_self_loop_counts_every_instruction() -> None:
