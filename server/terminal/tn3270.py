@@ -35,9 +35,13 @@ from server.terminal.ds3270 import (
     AID_PA2,
     CMD_ERASE_WRITE,
     CMD_ERASE_WRITE_ALTERNATE,
+    CMD_READ_MODIFIED,
     CMD_WRITE,
+    WCC_ALARM,
+    WCC_RESTORE,
     DataStreamError,
     Inbound,
+    attribute,
     check_outbound,
     encode_address,
     parse_inbound,
@@ -48,6 +52,7 @@ from server.terminal.telnet_adapter import TelnetConnection
 log = logging.getLogger(__name__)
 
 LOGO = ["VM/370 ONLINE", ""]
+BREAK_IN_WAIT = 5.0  # seconds a message waits for a full-screen program's read
 RETRIEVE_DEPTH = 10
 BAD_RECORD_LIMIT = 20
 
@@ -71,6 +76,9 @@ class Console3270:
         self.pa1_to_guest = False
         self.full_size = rows * cols  # buffer size of the program's last erasing write
         self.full_input: bytes | None = None  # the last AID's record, for the program
+        self.waiting: list[str] = []  # messages for the screen a program owns
+        self.asked = False  # the terminal was asked what the user has typed
+        self._break_in_timer: asyncio.TimerHandle | None = None
         self.full_cursor = 0
 
     def send(self, records: list[bytes]) -> None:
@@ -86,18 +94,46 @@ class Console3270:
     # ---- messages (server.cp.session.MessageConsole) ------------------------
     def write_message(self, lines: list[str]) -> None:
         """A message or warning: the alarm sounds with it; like other output it never
-        touches the input area, and waits behind MORE... or HOLDING. A program that
-        owns the screen loses it: CP shows the message on a new page, held, and gives
-        the program an attention so that its next full-screen I/O learns it (X'8E')."""
-        self.screen.sound_alarm()
+        touches the input area, and waits behind MORE... or HOLDING.
+
+        A program that owns the screen keeps it until it has what the user typed: the
+        alarm sounds at once, the terminal is asked for its modified fields (Read
+        Modified), and their reply is the program's input with an attention (VM/SP:
+        CP posts an attention when a priority message is to be displayed, and the
+        program reads). After that read, or BREAK_IN_WAIT seconds, CP takes the
+        screen: the message on a new page, held; the program's next full-screen I/O
+        ends with X'8E'."""
         if not self.full_screen:
+            self.screen.sound_alarm()
             self.write_lines(lines)
+            return
+        first = not self.waiting
+        self.waiting.extend(lines)
+        if first:
+            self.connection.send_record(bytes((CMD_WRITE, attribute(WCC_ALARM | WCC_RESTORE))))
+            self.connection.send_record(bytes((CMD_READ_MODIFIED,)))
+            self.asked = True
+            loop = asyncio.get_running_loop()
+            self._break_in_timer = loop.call_later(BREAK_IN_WAIT, self.take_screen)
+
+    def take_screen(self) -> None:
+        """CP takes the screen from the program for the waiting messages."""
+        self._cancel_break_in_timer()
+        lines, self.waiting = self.waiting, []
+        if not self.full_screen:
+            if lines:
+                self.write_lines(lines)
             return
         self.full_screen = False
         self.full_input = None
         self.send(self.screen.break_in(lines))
         if self.session is not None and self.session.user is not None:
             screen_taken(self.session.user, attention=True)
+
+    def _cancel_break_in_timer(self) -> None:
+        if self._break_in_timer is not None:
+            self._break_in_timer.cancel()
+            self._break_in_timer = None
 
     def sound_alarm(self) -> None:
         """The alarm rings with the next write (a guest's alarm CCW)."""
@@ -158,22 +194,27 @@ class Console3270:
     @property
     def cp_waiting(self) -> bool:
         """CP output not yet seen, or a held screen: an Erase/Write must wait (X'8E')."""
-        return not self.full_screen and self.screen.cp_waiting
+        return bool(self.waiting) or (not self.full_screen and self.screen.cp_waiting)
 
     def full_read(self) -> bytes:
         record, self.full_input = self.full_input, None
         if record is None:  # no key pressed since the last read: no AID, the cursor
-            return bytes((AID_NONE,)) + encode_address(self.full_cursor)
+            record = bytes((AID_NONE,)) + encode_address(self.full_cursor)
+        if self.waiting and not self.asked:  # the program has what was typed: CP's turn
+            self.take_screen()
         return record
 
     def keep_input(self, inbound: Inbound, record: bytes) -> None:
         """An AID in full-screen mode: for the program's next read."""
         self.full_input = record
+        self.asked = False  # the terminal's answer (or a key: either way, its fields)
         if inbound.cursor is not None:
             self.full_cursor = inbound.cursor
 
     def leave_full_screen(self) -> None:
         """CP takes the screen back: the VM screen is drawn again."""
+        if self.waiting:
+            self.take_screen()
         if self.full_screen:
             self.full_screen = False
             self.full_input = None
@@ -183,6 +224,7 @@ class Console3270:
 
     def close(self) -> None:
         self._cancel_more_timer()
+        self._cancel_break_in_timer()
         self.connection.close()
 
     # ---- MORE... ----------------------------------------------------------
@@ -344,6 +386,7 @@ async def serve_3270(connection: TelnetConnection, system: System, prelogon_time
     finally:
         worker.cancel()
         console._cancel_more_timer()
+        console._cancel_break_in_timer()
         await session.connection_lost()
         connection.close()
 

@@ -8,6 +8,7 @@ program on a new, held page. Garbage keys never lose queued output.
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -59,10 +60,18 @@ def leaves_input_alone(record: bytes) -> bool:
     return True
 
 
+class LoggedOnSession(FakeSession):
+    """A session with a user who has no virtual machine (full-screen keys go to it)."""
+
+    user = SimpleNamespace(vm=None, terminal=SimpleNamespace(more=(50, 10), pf={}))
+
+
 def console_and_keyboard() -> tuple[FakeConnection, Console3270, Keyboard]:
     connection = FakeConnection()
     console = Console3270(connection, "VM370")  # type: ignore[arg-type]
-    keyboard = Keyboard(console, FakeSession())  # type: ignore[arg-type]
+    session = LoggedOnSession()
+    console.session = session  # type: ignore[assignment]
+    keyboard = Keyboard(console, session)  # type: ignore[arg-type]
     return connection, console, keyboard
 
 
@@ -139,9 +148,15 @@ def test_message_takes_the_screen_from_a_full_screen_program() -> None:
         assert console.full_screen and not console.cp_waiting
         connection.records.clear()
         console.write_message([MESSAGE])
-        assert not console.full_screen
-        assert connection.records[0][0] == 0x7E  # CP's screen redrawn (EWA)
-        assert connection.records[0][1] == 0xC7  # with the alarm
+        # The alarm, and the terminal asked for what the user typed; the screen stays.
+        assert connection.records == [bytes.fromhex("F1C6"), bytes.fromhex("F6")]
+        assert console.full_screen and console.cp_waiting  # an Erase/Write would wait
+        reply = bytes.fromhex("60 4BC3 114BC2") + "typed".encode("cp037")
+        keyboard.handle(parse_inbound(reply), reply)  # no AID: the fields so far
+        assert console.full_screen
+        assert console.full_read() == reply  # the program gets what was typed ...
+        assert not console.full_screen  # ... and then CP takes the screen
+        assert connection.records[-2][0] == 0x7E  # CP's screen redrawn (EWA)
         assert console.screen.rows == [MESSAGE]  # a new page, the message at the top
         assert console.screen.display == "HOLDING"
         assert console.cp_waiting  # the program's Erase/Write waits (X'8E')
@@ -150,6 +165,22 @@ def test_message_takes_the_screen_from_a_full_screen_program() -> None:
         keyboard.handle(Inbound(AID_CLEAR, None, ()))
         assert console.screen.display == "NORMAL" and not console.cp_waiting
         assert console.screen.rows == ["THE PROGRAM'S OWN LINE"]
+
+    asyncio.run(scenario())
+
+
+def test_a_program_that_does_not_read_loses_the_screen_anyway() -> None:
+    async def scenario() -> None:
+        connection, console, _ = console_and_keyboard()
+        assert console.full_write("EW", bytes.fromhex("C3"), False)
+        console.write_message([MESSAGE])
+        console.write_message(["13:00:00 WNG FROM OPERATOR: second"])
+        assert connection.records.count(bytes.fromhex("F6")) == 1  # asked once
+        assert console.full_read() == bytes.fromhex("604040")  # no answer yet: no AID
+        assert console.full_screen  # the program has not seen the typed fields
+        console.take_screen()  # BREAK_IN_WAIT ran out
+        assert not console.full_screen and console.screen.display == "HOLDING"
+        assert console.screen.rows == [MESSAGE, "13:00:00 WNG FROM OPERATOR: second"]
 
     asyncio.run(scenario())
 

@@ -151,18 +151,20 @@ def test_message_takes_the_screen_from_a_full_screen_program(
         stored(terminal, ORIGIN, program)
         terminal.enter("BEGIN 2000")
         terminal.wait_text("FULL SCREEN")
+        terminal.cmd('String("half typed")')  # in the program's field, not entered
         sender.send("MSG BOB lunch is ready")
         screen = terminal.wait_text("MSG FROM OPERATOR: lunch is ready")
         assert "FULL SCREEN" not in screen
         assert screen.splitlines()[0].strip().endswith("MSG FROM OPERATOR: lunch is ready")
         assert terminal.status_area().startswith("HOLDING")
-        # The program got an attention; its Read Modified found CP's screen (X'8E') and
-        # it stopped in its BAD3 wait, whose message waits behind HOLDING.
-        assert "DISABLED WAIT" not in terminal.text()
+        # The program got an attention and read what the user had typed before CP took
+        # the screen; it shows it with its line displays and ends in its F58E wait,
+        # whose message waits behind HOLDING.
+        screen = terminal.wait_text("half typed")
+        assert "YOU TYPED:" in screen
+        assert "DISABLED WAIT" not in screen
         terminal.cmd("PA(2)")
-        terminal.wait_text("DISABLED WAIT PSW '00020000 0000BAD3'")
-        terminal.enter("DISPLAY CSW")
-        terminal.wait_text("CSW = 000020B0  8E0000C8")
+        terminal.wait_text("DISABLED WAIT PSW '00020000 0000F58E'")
         logoff(terminal)
     finally:
         terminal.close()
@@ -188,20 +190,30 @@ def test_erase_write_waits_while_cp_output_is_held(vm_server: VMServer, program:
         terminal.close()
 
 
-def records_until(connection: socket.socket, text: str, seconds: float = 10) -> list[bytes]:
-    """Outbound records (IAC EOR framed) until one holds ``text``; all of them."""
-    wanted = text.encode("cp037")
-    data = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        records = [r.replace(b"\xff\xff", b"\xff") for r in data.split(b"\xff\xef")[:-1]]
-        if any(wanted in record for record in records):
-            return records
-        connection.settimeout(max(deadline - time.monotonic(), 0.1))
-        chunk = connection.recv(4096)
-        assert chunk, "connection closed"
-        data += chunk
-    raise AssertionError(f"{text!r} never arrived")
+class Records:
+    """Outbound records (IAC EOR framed) from a hand-made client's socket."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.data = b""
+
+    def until(self, text: str, seconds: float = 30) -> list[bytes]:
+        """The records up to and including the first that holds ``text``."""
+        wanted = text.encode("cp037")
+        deadline = time.monotonic() + seconds
+        while True:
+            *records, rest = self.data.split(b"\xff\xef")
+            for index, record in enumerate(records):
+                if wanted in record:
+                    self.data = b"\xff\xef".join([*records[index + 1 :], rest])
+                    return [r.replace(b"\xff\xff", b"\xff") for r in records[: index + 1]]
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{text!r} never arrived")
+            self.connection.settimeout(remaining)
+            chunk = self.connection.recv(4096)
+            assert chunk, "connection closed"
+            self.data += chunk
 
 
 def test_alarm_and_garbage_while_a_message_waits(tmp_path: Path) -> None:
@@ -212,24 +224,25 @@ def test_alarm_and_garbage_while_a_message_waits(tmp_path: Path) -> None:
     tty = TTY(server.port)
     try:
         connection = negotiate(server.port)
+        reader = Records(connection)
         logon_text = "LOGON BOB BOBPW".encode("cp037")
         connection.sendall(b"\x7d\x5b\x60\x11\x5b\x60" + logon_text + b"\xff\xef")
-        records_until(connection, "LOGON AT")
+        reader.until("LOGON AT")
         tty.logon("CAROL", "CAROLPW")
         tty.send("MSG BOB first")
-        records = records_until(connection, "MSG FROM CAROL: first")
+        records = reader.until("MSG FROM CAROL: first")
         (message,) = [r for r in records if "MSG FROM CAROL".encode("cp037") in r]
         assert message[:2] == b"\xf1\xc6"  # Write; WCC reset, restore, alarm
         assert b"\x13" not in message and b"\x12" not in message  # no IC, no EUA
         query = "QUERY PF".encode("cp037")
         connection.sendall(b"\x7d\x5b\x60\x11\x5b\x60" + query + b"\xff\xef")
-        records_until(connection, "MORE...")
+        reader.until("MORE...")
         tty.send("MSG BOB second")
-        records = records_until(connection, "MORE...")  # the alarm, the page still held
+        records = reader.until("MORE...")  # the alarm, the page still held
         for garbage in (b"\x00\x01", b"\x7d\x5b", b"\x7d\x5b\x60\x11", b"\xf0\xf0\xf0"):
             connection.sendall(garbage + b"\xff\xef")
         connection.sendall(b"\x6e\xff\xef")  # PA2
-        records_until(connection, "MSG FROM CAROL: second")
+        reader.until("MSG FROM CAROL: second")
         tty.send("QUERY USERID")
         tty.expect("CAROL    AT")
         connection.close()
