@@ -251,3 +251,33 @@ def test_alarm_and_garbage_while_a_message_waits(tmp_path: Path) -> None:
         tty.close()
         server.stop()
     assert not any("Traceback" in line for line in server.log)
+
+
+def test_a_guests_alarm_ccw_rings_the_3270(tmp_path: Path) -> None:
+    """An S/370 program's 3215 alarm CCW (X'0B') chained to a write: the write that shows
+    the line carries the alarm (WCC C6), on a hand-made TN3270 client."""
+    server = VMServer(tmp_path, make_test_directory())
+    try:
+        connection = negotiate(server.port)
+        reader = Records(connection)
+
+        def enter(line: str, answer: str) -> list[bytes]:
+            text = line.encode("cp037")
+            connection.sendall(b"\x7d\x5b\x60\x11\x5b\x60" + text + b"\xff\xef")
+            return reader.until(answer)
+
+        enter("LOGON BOB BOBPW", "LOGON AT")
+        # 800: SIO 009; LPSW 830.  48: CAW -> 810.  810: alarm CCW (chained), then a
+        # write of 'ALARM' from 820.  830: a disabled wait PSW.
+        enter("STORE S800 9C000009 82000830", "STORE COMPLETE")
+        enter("STORE S48 00000810", "STORE COMPLETE")
+        enter("STORE S810 0B000000 60000001 09000820 20000005", "STORE COMPLETE")
+        enter("STORE S820 C1D3C1D9 D4000000", "STORE COMPLETE")
+        enter("STORE S830 00020000 00000BEE", "STORE COMPLETE")
+        records = enter("BEGIN 800", "DISABLED WAIT")
+        (shown,) = [r for r in records if "ALARM".encode("cp037") in r]
+        assert shown[:2] == b"\xf1\xc6"  # the line's Write rings the alarm
+        connection.close()
+        assert server.alive()
+    finally:
+        server.stop()
