@@ -16,6 +16,18 @@ Erase/Write hands it the whole screen. In full-screen mode every AID is kept
 for the program's read (PA1 too when the program asked for it; otherwise PA1
 takes the screen back and enters CP mode), and any line-mode output redraws
 the VM screen, ending full-screen mode.
+
+Messages (MSG, WNG, MSGNOH) sound the alarm (R6 CP Command Reference, MESSAGE
+usage note 4) and, like all asynchronous output, are written with a plain
+Write that leaves the input area, its typed text and the cursor alone; they
+wait behind MORE... and HOLDING (HOLDING is left only by PA2 or CLEAR, and an
+empty ENTER there changes nothing). A message for a screen a full-screen
+program owns is first preceded by a Read Modified of the terminal, whose reply
+(what the user typed so far) the program reads after an attention, as VM/SP's
+System Programmer's Guide describes for a priority message; CP then shows the
+message at the top of a new, held page (as z/VM does), and the program's next
+full-screen I/O ends with X'8E'. MORE... sounds the alarm after the first
+TERMINAL MORE interval and clears after the second.
 """
 
 from __future__ import annotations
