@@ -9,15 +9,15 @@ terminal input buffer), and only then reads the terminal (VM READ).
 Attention: while a command runs, CMS looks at ``GuestInterface.attention``
 at every checkpoint. After an attention it reads a line: HT and RT switch
 typing off and on, HX halts the running command or EXEC (``Halted`` unwinds
-to the command loop, which shows the ready message), HO/SO/RO (SVCTRACE)
-are accepted and do nothing yet, and any other line is kept as the next
+to the command loop, which shows the ready message), HO/SO/RO control
+SVCTRACE (guests/cms/svctrace.py), and any other line is kept as the next
 command line.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from guests.cms.diag import DiagGuest, edit_message
@@ -53,6 +53,7 @@ class Console:
         self.typed: deque[str] = deque()  # lines typed after an attention
         self.typing_halted = False
         self.halt_requested = False
+        self.trace_control: Callable[[str], None] | None = None  # SVCTRACE's HO, SO, RO
 
     # ---- output -------------------------------------------------------------------
     def type(self, *lines: str) -> None:
@@ -122,7 +123,9 @@ class Console:
             self.typing_halted = False
         elif word == "HX":
             self.halt_requested = True
-        return True  # HO, SO, RO: SVCTRACE is not recorded yet; HB: no CMS batch
+        elif word in ("HO", "SO", "RO") and self.trace_control is not None:
+            self.trace_control(word)
+        return True  # HB: no CMS batch
 
     def ready(self) -> None:
         """The ready message ends HT and clears a halt that arrived too late to matter."""

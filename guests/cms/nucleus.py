@@ -28,11 +28,13 @@ from typing import Protocol, cast
 
 from guests.cms.commands import abbreviation, lookup
 from guests.cms.commands.common import CommandError
+from guests.cms.commands.debug import print_trace
 from guests.cms.commands.filedef import definitions
 from guests.cms.commands.programs import run_module
 from guests.cms.commands.synonym import resolve_synonym
 from guests.cms.commands.unitrec import punch_cards
 from guests.cms.console import Console, ConsoleGuest, Halted
+from guests.cms.debug import DebugReturn, DebugState
 from guests.cms.diag import DiskNotAttached, NotDasd, cpu_microseconds
 from guests.cms.disks import AccessedDisk, DiagnoseDisks, DiskProvider, DiskTable
 from guests.cms.exec1 import ExecFile, ExecSession, format_return_code
@@ -42,6 +44,7 @@ from guests.cms.loader import USER_AREA, Loader
 from guests.cms.nucfunc import OpenFile, program_call
 from guests.cms.plist import Call, tokenize
 from guests.cms.program import Abend, FreeStorage, ProgramGuest, ProgramRun
+from guests.cms.svctrace import SvcTrace
 from server.cp.abi import GuestInterface, ReaderFile
 
 __all__ = ["VERSION_LINE", "Cms", "CmsGuest", "Settings", "main", "run_cms"]
@@ -109,6 +112,9 @@ class Cms:
         self.program_files: dict[tuple[str, str, str], OpenFile] = {}
         size = getattr(guest, "storage_size", 0)
         self.free_storage = FreeStorage(top=size, floor=USER_AREA)
+        self.debug = DebugState()  # DEBUG's symbols, breakpoints, origin (guests/cms/debug.py)
+        self.svctrace = SvcTrace()
+        self.console.trace_control = self.svctrace.immediate  # HO, SO, RO
 
     # ---- the program interface (guests/cms/program.py) -------------------------------
     @property
@@ -178,10 +184,24 @@ class Cms:
     async def terminal_line(self, line: str) -> int | None:
         """One line typed at the terminal (or read from the stack as a command);
         None after a program ended abnormally."""
+        words = line.split()
+        if not words or words[0].upper() != "DEBUG":
+            self.debug.abend = None  # DEBUG sees an abend only as the next command
+        try:
+            return await self._terminal_line(line)
+        finally:
+            if self.svctrace.print_pending:  # HO while the command ran
+                await print_trace(self)
+
+    async def _terminal_line(self, line: str) -> int | None:
         try:
             return await self.resolve(line, from_exec=False)
-        except Halted:  # HX: every FILEDEF goes, PERM ones too (9.8)
+        except DebugReturn:  # RETURN at a breakpoint: back to CMS, the program ends
+            return 0
+        except Halted:  # HX: every FILEDEF goes, PERM ones too (9.8); SVCTRACE ends
             definitions(self).clear()
+            if self.svctrace.on:
+                self.svctrace.print_pending = True
             return 0
         except Abend:
             return None

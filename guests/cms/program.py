@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from guests.cms.console import Halted
+from guests.cms.debug import Snapshot
 from guests.cms.linedit import LINEDIT_CODE, LineditError
 from guests.cms.loader import USER_AREA
 from server.cp.abi import ProgramEvent
@@ -246,7 +247,11 @@ async def _run(cms: Cms, run: ProgramRun) -> int:
     cms.running = run
     while True:
         event = await guest.run_program(psw, SERVED_SVCS)
-        resumed = await _event(cms, run, event)
+        try:
+            resumed = await _event(cms, run, event)
+        except Abend:
+            cms.debug.abend = _abend_snapshot(guest, event)
+            raise
         if resumed is None:
             return _signed(guest.gpr(15))
         psw = resumed
@@ -258,20 +263,17 @@ async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None
     address = int.from_bytes(event.psw[5:8], "big") if len(event.psw) >= 8 else 0
     if event.reason == "SVC" and event.svc == SVC_202 and address == RETURN_SVC + 2:
         return None
-    if event.reason == "SVC" and event.svc == SVC_202:
-        return await _svc202(cms, address, event.psw)
-    if event.reason == "SVC" and event.svc == SVC_203:
-        return await _svc203(cms, address, event.psw)
-    if event.reason == "SVC" and event.svc == SVC_WTO:
-        _wto(cms, address)
-        return event.psw
-    if event.reason == "SVC" and event.svc == SVC_ABEND_MACRO:
-        code = guest.gpr(1)
-        _system_abend(cms, (code >> 12) & 0xFFF or code & 0xFFF, address - 2)
+    if event.reason == "SVC" and cms.svctrace.recording:
+        return await _traced_svc(cms, event, address)
+    if event.reason == "SVC":
+        return await _svc(cms, event, address)
     if event.reason == "ATTENTION":
         await _attention(cms)
         return event.psw
     if event.reason == "WAIT" and address == WAIT_PROGRAM:
+        resumed = await _breakpoint(cms)
+        if resumed is not None:
+            return resumed
         _program_check(cms, run)
     if event.reason == "WAIT" and address == WAIT_SVC:
         old = guest.read_storage(SVC_OLD, 8)
@@ -280,6 +282,85 @@ async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None
     psw_text = event.psw.hex().upper()
     cms.console.type(f"DMKDSP450W CP ENTERED; DISABLED WAIT PSW '{psw_text[:8]} {psw_text[8:]}'")
     raise Abend
+
+
+async def _svc(cms: Cms, event: ProgramEvent, address: int) -> bytes:
+    """One SVC CMS serves (202, 203, WTO, ABEND): the PSW that goes back to the program."""
+    guest = cms.program_guest
+    if event.svc == SVC_202:
+        return await _svc202(cms, address, event.psw)
+    if event.svc == SVC_203:
+        return await _svc203(cms, address, event.psw)
+    if event.svc == SVC_WTO:
+        _wto(cms, address)
+        return event.psw
+    code = guest.gpr(1)
+    _system_abend(cms, (code >> 12) & 0xFFF or code & 0xFFF, address - 2)
+
+
+async def _traced_svc(cms: Cms, event: ProgramEvent, address: int) -> bytes:
+    """An SVC served with SVCTRACE ON: recorded before and after (guests/cms/svctrace.py)."""
+    guest = cms.program_guest
+    trace = cms.svctrace
+    name = _svc_name(guest, event.svc or 0, address)
+    new = guest.read_storage(SVC_NEW, 8)
+    number = trace.before(guest, name, address - 2, event.psw, new)
+    resumed = await _svc(cms, event, address)
+    if trace.recording:
+        cms_svc = event.svc in (SVC_202, SVC_203)
+        trace.after(guest, number, name, address - 2, event.psw, resumed, cms_svc)
+    return resumed
+
+
+def _svc_name(guest: ProgramGuest, svc: int, after: int) -> str:
+    """What an SVC calls: the command or function its PLIST names, the SVC 203
+    routine, or the OS macro."""
+    if svc == SVC_202:
+        plist = guest.gpr(1) & 0xFFFFFF
+        if plist + 8 <= guest.storage_size:
+            return guest.read_storage(plist, 8).decode("cp037", errors="replace").strip()
+        return "SVC202"
+    if svc == SVC_203 and after + 2 <= guest.storage_size:
+        code = abs(int.from_bytes(guest.read_storage(after, 2), "big", signed=True)) & 0xFF
+        return {DMSFREE: "DMSFREE", DMSFRET: "DMSFRET", LINEDIT_CODE: "LINEDIT"}.get(
+            code, "SVC203"
+        )
+    return {SVC_WTO: "WTO", SVC_ABEND_MACRO: "ABEND"}.get(svc, f"SVC{svc}")
+
+
+async def _breakpoint(cms: Cms) -> bytes | None:
+    """A program check at a DEBUG breakpoint (guests/cms/debug.py): the halfword is put
+    back, the breakpoint cleared and the debug environment entered; the PSW GO resumes
+    with. None when the program check is not a breakpoint's."""
+    from guests.cms.debug import DebugReturn, Session
+
+    guest = cms.program_guest
+    old = guest.read_storage(PROGRAM_OLD, 8)
+    if int.from_bytes(old[2:4], "big") & 0xFF != 0x01:  # an operation exception only
+        return None
+    at = (int.from_bytes(old[5:8], "big") - 2) & 0xFFFFFF
+    number = cms.debug.breakpoint_at(guest, at)
+    if number is None:
+        return None
+    cms.debug.clear(guest, number)
+    psw = old[:2] + bytes(2) + bytes([old[4] & 0x3F]) + at.to_bytes(3, "big")
+    session = Session.enter(cms, guest, psw, at_break=True)
+    cms.console.error("DBG", 728, "I", f"DEBUG ENTERED BREAKPOINT {number:02d} AT {at:06X}")
+    if await session.run() == "RETURN":
+        raise DebugReturn
+    target = session.go_address if session.go_address is not None else at
+    return session.saved.psw[:5] + (target & 0xFFFFFF).to_bytes(3, "big")
+
+
+def _abend_snapshot(guest: ProgramGuest, event: ProgramEvent) -> Snapshot:
+    """The registers and old PSW of an abend, for a DEBUG typed next (R6 DEBUG)."""
+    address = int.from_bytes(event.psw[5:8], "big") if len(event.psw) >= 8 else 0
+    psw = event.psw[:8].ljust(8, b"\x00")
+    if event.reason == "WAIT" and address == WAIT_PROGRAM:
+        psw = guest.read_storage(PROGRAM_OLD, 8)
+    elif event.reason == "WAIT" and address == WAIT_SVC:
+        psw = guest.read_storage(SVC_OLD, 8)
+    return Snapshot([guest.gpr(number) & 0xFFFFFFFF for number in range(16)], psw)
 
 
 def _wto(cms: Cms, after: int) -> None:
@@ -319,6 +400,10 @@ async def _attention(cms: Cms) -> None:
     line = (await cms.guest.read()).strip()
     if not cms.console.immediate(line.upper()):
         cms.console.typed.append(line)
+    if cms.svctrace.print_pending:  # HO
+        from guests.cms.commands.debug import print_trace
+
+        await print_trace(cms)
     if cms.console.halt_requested:
         cms.console.halt_requested = False
         raise Halted

@@ -59,16 +59,17 @@ def abbreviation(word: str) -> CommandSpec | None:
     return None
 
 
-import guests.cms.edit.command  # noqa: E402,F401  (EDIT, before later's placeholder)
+import guests.cms.edit.command  # noqa: E402,F401  (EDIT)
 from guests.cms.commands import (  # noqa: E402  (the modules register themselves)
     access,
     copyfile,
     ddr,
+    debug,
+    direct,
     disk,
     filedef,
     files,
     general,
-    later,
     movefile,
     network,
     note,
@@ -82,11 +83,12 @@ __all__ += [
     "access",
     "copyfile",
     "ddr",
+    "debug",
+    "direct",
     "disk",
     "filedef",
     "files",
     "general",
-    "later",
     "movefile",
     "network",
     "note",
