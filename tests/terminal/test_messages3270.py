@@ -62,9 +62,7 @@ def fill_to_more(terminal: S3270) -> None:
     terminal.wait_text("MORE...")
 
 
-def test_message_in_cp_read_leaves_the_typed_line_alone(
-    vm_server: VMServer, sender: TTY
-) -> None:
+def test_message_in_cp_read_leaves_the_typed_line_alone(vm_server: VMServer, sender: TTY) -> None:
     terminal = S3270(vm_server.port)
     try:
         logon(terminal, "BOB", "BOBPW")
