@@ -13,6 +13,7 @@ import importlib
 import logging
 import signal
 import sys
+from functools import partial
 
 from directory.commands import load_default_if_empty, load_file
 from directory.db import make_engine
@@ -102,6 +103,7 @@ async def serve(config: Config) -> int:
     )
     system.volumes = VolumeRegistry(config.data_dir, sync=SyncPolicy(config.dasd_sync))
     system.tdisks = TdiskPool(system.volumes)
+    system.install_volumes = partial(install_volumes, config.data_dir)  # DIAGNOSE X'3C'
     try:
         register_guests(system, config)
         ur_settings = device_settings(config.sections)

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from server.cp.diag3c import EDIT, DirectoryUpdate, deferred_work, read_source
 from server.cp.diag14 import SpoolDiagnose
 from server.cp.fullscreen import FullScreenService
 from server.cp.messages import EmsgSetting
@@ -75,6 +76,7 @@ class DiagnoseService:
         self.deferred: Callable[[], Awaitable[None]] | None = None  # CP work before resuming
         self.spool = SpoolDiagnose(vm)
         self.segments: SegmentLinkage | None = None  # X'64': set by CP when it keeps segments
+        self.directory: DirectoryUpdate | None = None  # X'3C': set by CP with its store
         self.handlers: dict[int, Callable[[Machine, int, int], bool]] = {
             0x00: self.identify,
             0x08: self.cp_command,
@@ -299,10 +301,19 @@ class DiagnoseService:
         return 0x40 << 24 | display[0] << 16 | display[1] << 8
 
     def directory_update(self, machine: Machine, rx: int, ry: int) -> bool:
-        """X'3C': the stored directory is always the one in use; classes A-C only."""
-        if not any(c in self.vm.user.classes for c in "ABC"):
+        """X'3C': validate, and with class A, B or C replace, the CP directory from the
+        source text the guest hands CP (server/cp/diag3c.py: a vm370 register interface;
+        R6 passed the address of the directory volume in R6)."""
+        edit = bool(self.reg(machine, ry + 1) >> 24 & EDIT)
+        if not edit and not any(c in self.vm.user.classes for c in "ABC"):
             return False
-        self.set_cc(machine, 0)
+        if self.directory is None:
+            return False
+        text = read_source(machine, self.reg(machine, rx) & 0xFFFFFF, self.reg(machine, ry))
+        if text is None:
+            return False
+        self.deferred = deferred_work(self.directory, machine, rx, ry, text, edit)
+        machine.request_stop(Stop.DIAGNOSE)
         return True
 
     def accounting(self, machine: Machine, rx: int, ry: int) -> bool:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from directory.model import Minidisk, UserEntry
 from directory.store import DirectoryStore
 from server.cp.abi import GuestInterface, GuestMain
+from server.cp.diag3c import DirectoryUpdate, Installer
 from server.cp.dispatcher import Dispatcher
 from server.cp.guestcmd import run_guest_command
 from server.cp.gueststate import GuestStateStore
@@ -156,6 +157,7 @@ class System:
         self.guests: dict[str, GuestMain] = {}
         self.volumes: VolumeRegistry | None = None  # set by the composition root
         self.tdisks: TdiskPool | None = None  # set with the volumes
+        self.install_volumes: Installer | None = None  # DIAGNOSE X'3C': set by the root
         self.guest_settings: dict[str, dict[str, Any]] = {}  # config sections by guest name
         self.guest_state = GuestStateStore(data_dir)
         self.links = LinkTable()
@@ -204,6 +206,7 @@ class System:
         self.users[user.userid] = user
         user.vm = VirtualMachine(user, self.dispatcher, self.clock)
         user.vm.diagnose.segments = SegmentLinkage(self.segments)
+        user.vm.diagnose.directory = DirectoryUpdate(self.store, self.install_volumes)
         self.peak_users = max(self.peak_users, self.user_count)
         if session is not None:
             self.attach(user, session)
