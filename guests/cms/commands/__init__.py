@@ -62,6 +62,7 @@ def abbreviation(word: str) -> CommandSpec | None:
 import guests.cms.edit.command  # noqa: E402,F401  (EDIT)
 from guests.cms.commands import (  # noqa: E402  (the modules register themselves)
     access,
+    assemble,
     copyfile,
     ddr,
     debug,
@@ -81,6 +82,7 @@ from guests.cms.commands import (  # noqa: E402  (the modules register themselve
 
 __all__ += [
     "access",
+    "assemble",
     "copyfile",
     "ddr",
     "debug",

@@ -1,0 +1,84 @@
+"""The ASSEMBLE command through the CMS nucleus (in-memory disks, fake guest)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from guests.cms.fs import CmsDisk
+from guests.cms.loader import Loader
+from tests.guests.cms.cmsfake import FakeGuest, MemoryDisks, put_file, session, standard_disks
+
+SOURCE = [
+    "HELLO    CSECT",
+    "         BALR  12,0",
+    "         USING *,12",
+    "         LA    15,0",
+    "         BR    14",
+    "MSG      DC    C'HI'",
+    "         END   HELLO",
+]
+BAD = ["BAD      CSECT", "         L     1,NOWHERE", "         END"]
+
+
+def _disks() -> MemoryDisks:
+    disks = standard_disks()
+    put_file(disks, 0x191, "HELLO", "ASSEMBLE", [line.ljust(80) for line in SOURCE])
+    put_file(disks, 0x191, "BAD", "ASSEMBLE", [line.ljust(80) for line in BAD])
+    put_file(disks, 0x191, "VAR", "ASSEMBLE", SOURCE, recfm="V")
+    return disks
+
+
+def test_assemble_writes_text_and_listing() -> None:
+    disks = _disks()
+    output = asyncio.run(session(disks, "ASSEMBLE HELLO"))
+    text = "\n".join(output)
+    assert "NO STATEMENTS FLAGGED IN THIS ASSEMBLY" in text
+    assert "HIGHEST SEVERITY WAS    0" in text
+    disk = CmsDisk.access(disks.devices[0x191])
+    deck = disk.read("HELLO", "TEXT")
+    loader = Loader()
+    loader.load_deck("HELLO", deck)
+    assert loader.relocated()[:8].hex() == "05c041f0000007fe"
+    listing = [record.decode("cp037") for record in disk.read("HELLO", "LISTING")]
+    assert listing[0].startswith("1") and all(len(line) == 121 for line in listing)
+    assert any("000002 41F0 0000" in line for line in listing)
+
+
+def test_errors_are_typed_and_set_the_return_code() -> None:
+    output = asyncio.run(session(_disks(), "ASSEMBLE BAD (NOPRINT NOOBJECT"))
+    text = "\n".join(output)
+    assert "L     1,NOWHERE" in text and "UNDEFINED SYMBOL NOWHERE" in text
+    assert "    1 STATEMENTS FLAGGED IN THIS ASSEMBLY" in text
+    assert "HIGHEST SEVERITY WAS    8" in text
+    assert "Ready(00008);" in text
+
+
+def test_command_errors() -> None:
+    output = asyncio.run(session(_disks(), "ASSEMBLE", "ASSEMBLE NONE", "ASSEMBLE VAR",
+                                 "ASSEMBLE HELLO (NOALIGN", "ASSEMBLE HELLO EXTRA"))  # fmt: skip
+    text = "\n".join(output)
+    assert "DMSASM001E NO FILENAME SPECIFIED" in text
+    assert "DMSASM002E FILE 'NONE ASSEMBLE *' NOT FOUND" in text
+    assert "DMSASM007E FILE 'VAR ASSEMBLE A1' IS NOT FIXED, 80 CHAR. RECORDS" in text
+    assert "DMSASM003E INVALID OPTION 'NOALIGN'" in text
+    assert "DMSASM070E INVALID PARAMETER 'EXTRA'" in text
+
+
+def test_deck_and_print_go_to_the_unit_record_devices() -> None:
+    guest = FakeGuest()
+    asyncio.run(session(_disks(), "ASSEMBLE HELLO (DECK PRINT NOOBJECT", guest=guest))
+    assert any(command.startswith("CLOSE 00D NAME HELLO TEXT") for command in guest.cp_commands)
+    assert any(command.startswith("CLOSE 00E NAME HELLO LISTING") for command in guest.cp_commands)
+    assert len(guest.unit_record[0x00D]) == 3  # ESD, TXT, END (no RLD)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["HELLO", "BAD", "(", ")", "LIST", "NOLIST", "XREF", "FLAG",
+                                 "LINECOUN", "8", "DECK", "TERM", "NOTERM", "PRINT", "X", "*"]),
+                max_size=7))  # fmt: skip
+def test_garbage_command_lines_answer_with_messages(words: list[str]) -> None:
+    output = asyncio.run(session(_disks(), "ASSEMBLE " + " ".join(words)))
+    assert not [line for line in output if "DMSITP143T" in line or "Traceback" in line], output
