@@ -77,6 +77,7 @@ from guests.cms.commands import (  # noqa: E402  (the modules register themselve
     programs,
     synonym,
     unitrec,
+    update,
     utility,
 )
 
@@ -97,5 +98,6 @@ __all__ += [
     "programs",
     "synonym",
     "unitrec",
+    "update",
     "utility",
 ]
