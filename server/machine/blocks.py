@@ -29,10 +29,11 @@ instruction, unless it dropped cached code; ``R...`` are the general
 registers it may change, which are read back afterwards with the condition
 code: the decimal and floating-point instructions, whose work is in their
 shared semantic functions).  Locals available:
-``cpu r mem keys lines size lim2 lim4 lim8 U16 U32 U64 P16 P32 P64`` and
-``ProgramCheck``; scratch names must not be ``n done nia budget cc wb error
-dropped`` or ``g`` followed by digits.  Registers are written as ``r[{r1}]`` (always a
-constant index) and the condition code as ``cpu.cc``: the compiler keeps
+``cpu r fpr mem keys lines size lim2 lim4 lim8 U16 U32 U64 P16 P32 P64``,
+``ProgramCheck`` and the modules ``decimal`` and ``hfp``; scratch names must
+not be ``n done nia budget cc wb error dropped`` or ``g`` followed by digits.
+Registers are written as ``r[{r1}]`` (always a constant index) and the
+condition code as ``cpu.cc``: the compiler keeps
 both in locals and writes them back when the block is left.  A template
 must behave exactly as its function; ``tests/machine/test_blocks.py`` runs
 programs both ways and compares.
@@ -44,7 +45,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from server.machine import interrupts, isa
+from server.machine import decimal, hfp, interrupts, isa
 from server.machine.isa import (
     ProgramCheck,
     ProgramCheckIlc,
@@ -68,7 +69,7 @@ _CODE_CACHE: dict[str, BlockFunction] = {}
 _NAMESPACE: dict[str, Any] = {
     "U16": U16.unpack_from, "U32": U32.unpack_from, "U64": U64.unpack_from,
     "P16": U16.pack_into, "P32": U32.pack_into, "P64": U64.pack_into,
-    "ProgramCheck": ProgramCheck,
+    "ProgramCheck": ProgramCheck, "decimal": decimal, "hfp": hfp,
 }
 
 
@@ -194,7 +195,7 @@ def _source(parts: list[tuple[str, dict[str, Any]]], start: int) -> tuple[str, l
         final.append(line)
     head = ["def _block(cpu, budget):",
             "    r = cpu.r; mem = cpu.mem; keys = cpu.skeys; lines = cpu.code_lines",
-            "    fok = cpu.fetch_ok; sok = cpu.store_ok",
+            "    fok = cpu.fetch_ok; sok = cpu.store_ok; fpr = cpu.fpr",
             "    size = cpu.size; lim2 = size - 2; lim4 = size - 4; lim8 = size - 8",
             "    " + load, "    n = 0", "    try:", "        while True:"]
     tail = [f"            nia = {parts[-1][1]['next']}", f"            done = {count}",

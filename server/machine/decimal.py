@@ -22,11 +22,12 @@ Digit codes 0-9 are valid; sign codes A-F are valid, with B and D minus and
 A, C, E, F plus. Results always carry the preferred signs C (plus) and D
 (minus). Operands are 1 to 16 bytes (1 to 31 digits).
 
-Exceptions found here raise ``DecimalCheck`` carrying the program
-interruption code. The arithmetic is checked completely before any result
-exists, so a caller that stores nothing on ``DecimalCheck`` suppresses the
-instruction, which the manual allows for every data exception (programming
-note 3 to "Data Exception" permits termination only for invalid digits).
+Exceptions found here raise ``DecimalCheck``, a ``ProgramCheck`` carrying the
+program interruption code (so the CPU takes it as raised). The arithmetic is
+checked completely before any result exists, so a caller that stores nothing
+on ``DecimalCheck`` suppresses the instruction, which the manual allows for
+every data exception (programming note 3 to "Data Exception" permits
+termination only for invalid digits).
 Decimal overflow is not raised: the operation completes, the condition code
 is 3, and the caller takes the interruption if the program mask allows it.
 """
@@ -35,6 +36,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import NamedTuple
+
+from server.machine.isa import ProgramCheck
 
 # Program-interruption codes (chapter 6, "Program Interruption").
 SPECIFICATION = 0x06
@@ -60,12 +63,12 @@ Store = Callable[[int, int], None]
 """Store a byte at an offset within an operand."""
 
 
-class DecimalCheck(Exception):
+class DecimalCheck(ProgramCheck):
     """A program exception recognized while interpreting decimal data."""
 
     def __init__(self, code: int, reason: str) -> None:
-        super().__init__(f"program interruption {code:02X}: {reason}")
-        self.code = code
+        super().__init__(code)
+        self.args = (f"program interruption {code:02X}: {reason}",)
         self.reason = reason
 
 
@@ -136,14 +139,17 @@ def is_valid(field: bytes) -> bool:
     return True
 
 
+_LIMITS = [1] + [10 ** digit_count(length) for length in range(1, MAX_LENGTH + 1)]
+
+
 def encode(magnitude: int, minus: bool, length: int) -> tuple[bytes, bool]:
     """A packed field of `length` bytes with the preferred sign, and whether
-    nonzero leftmost digits had to be dropped to fit."""
-    digits = digit_count(length)
-    limit = 10**digits
-    lost = magnitude >= limit
-    text = f"{magnitude % limit:0{digits}d}{'d' if minus else 'c'}"
-    return bytes.fromhex(text), lost
+    nonzero leftmost digits had to be dropped to fit.  (The decimal digits
+    read as hexadecimal are the packed digits; ``to_bytes`` pads with zeros.)"""
+    limit = _LIMITS[length]
+    if magnitude >= limit:
+        return encode(magnitude % limit, minus, length)[0], True
+    return int(f"{magnitude}{'d' if minus else 'c'}", 16).to_bytes(length, "big"), False
 
 
 def packed(number: int, length: int) -> bytes:

@@ -3,9 +3,9 @@
 Models IBM System/370 Principles of Operation (GA22-7000-10) chapter 8,
 "Decimal Instructions" (AP, CP, DP, ED, EDMK, MP, SRP, SP, ZAP), and from
 chapter 7, "General Instructions", CVB, CVD, MVO, PACK and UNPK. The
-semantics live in ``decimal.py``; this module fetches and stores the
-operands through the CPU (DAT, keys, addressing), sets the condition code and
-turns the exceptions into program interruptions.
+semantics live in ``decimal.py``, whose exceptions are program checks; this
+module fetches and stores the operands through the CPU (DAT, keys,
+addressing) and sets the condition code.
 
 Exception handling, per the manual:
 
@@ -28,7 +28,7 @@ Exception handling, per the manual:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from server.machine import decimal
 from server.machine import templates as t
@@ -46,15 +46,35 @@ if TYPE_CHECKING:
 
 ADDRESS_MASK = 0xFFFFFF
 
-_T = TypeVar("_T")
+
+def _factor_template(product: str) -> Callable[[dict[str, Any]], str]:
+    """MP: a length specification exception is left to the function."""
+    def template(fields: dict[str, Any]) -> str:
+        if fields["l2"] > 7 or fields["l2"] >= fields["l1"]:
+            return t.CALL
+        return t.decimal_product(product)
+    return template
 
 
-def _checked(operation: Callable[[], _T]) -> _T:
-    """Run a decimal operation, turning its exception into a program check."""
-    try:
-        return operation()
-    except decimal.DecimalCheck as check:
-        raise ProgramCheck(check.code) from None
+CVB_TEMPLATE = """a = {ea2}
+if a <= lim8{F:a,7}:
+    keys[a >> 11] |= 4; keys[a + 7 >> 11] |= 4
+    s = decimal.convert_to_binary(mem[a:a + 8])
+    r[{r1}] = s[0]
+    if s[1]:
+        raise ProgramCheck(9)
+else:
+    {call}
+    @exit
+"""
+CVD_TEMPLATE = """a = {ea2}
+if a <= lim8{S:a,7} and not lines[a >> 8] and not lines[a + 7 >> 8]:
+    keys[a >> 11] |= 6; keys[a + 7 >> 11] |= 6
+    mem[a:a + 8] = decimal.convert_to_decimal(r[{r1}])
+else:
+    {call}
+    @exit
+"""
 
 
 def _check_store(cpu: CPU, address: int, length: int) -> None:
@@ -86,56 +106,57 @@ def _operands(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
     return address1, first, second
 
 
-@instruction(0xFA, "AP", Format.SS2, template=t.CALL)
+@instruction(0xFA, "AP", Format.SS2, template=t.decimal_result("decimal.add(x, y)"))
 def add_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "FA AP - Add Decimal [SS]"
     address1, first, second = _operands(cpu, l1, l2, b1, d1, b2, d2)
-    _complete(cpu, address1, _checked(lambda: decimal.add(first, second)))
+    _complete(cpu, address1, decimal.add(first, second))
 
 
-@instruction(0xFB, "SP", Format.SS2, template=t.CALL)
+@instruction(0xFB, "SP", Format.SS2, template=t.decimal_result("decimal.subtract(x, y)"))
 def subtract_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "FB SP - Subtract Decimal [SS]"
     address1, first, second = _operands(cpu, l1, l2, b1, d1, b2, d2)
-    _complete(cpu, address1, _checked(lambda: decimal.subtract(first, second)))
+    _complete(cpu, address1, decimal.subtract(first, second))
 
 
-@instruction(0xF8, "ZAP", Format.SS2, template=t.CALL)
+@instruction(0xF8, "ZAP", Format.SS2,
+             template=t.decimal_result("decimal.zero_and_add({l1} + 1, y)", fetch_first=False))
 def zero_and_add(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F8 ZAP - Zero and Add [SS]"
     address1 = (cpu.r[b1] + d1) & ADDRESS_MASK
     second = cpu.fetch((cpu.r[b2] + d2) & ADDRESS_MASK, l2 + 1)
     _check_store(cpu, address1, l1 + 1)
-    _complete(cpu, address1, _checked(lambda: decimal.zero_and_add(l1 + 1, second)))
+    _complete(cpu, address1, decimal.zero_and_add(l1 + 1, second))
 
 
-@instruction(0xF9, "CP", Format.SS2, template=t.CALL)
+@instruction(0xF9, "CP", Format.SS2, template=t.decimal_compare("decimal.compare(x, y)"))
 def compare_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F9 CP - Compare Decimal [SS]"
     first = cpu.fetch((cpu.r[b1] + d1) & ADDRESS_MASK, l1 + 1)
     second = cpu.fetch((cpu.r[b2] + d2) & ADDRESS_MASK, l2 + 1)
-    cpu.cc = _checked(lambda: decimal.compare(first, second))
+    cpu.cc = decimal.compare(first, second)
 
 
 def _factor_operands(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int,
                      d2: int) -> tuple[int, bytes, bytes]:
     """MP and DP: the length specification first, then the operands."""
-    _checked(lambda: decimal.check_factor_lengths(l1 + 1, l2 + 1))
+    decimal.check_factor_lengths(l1 + 1, l2 + 1)
     return _operands(cpu, l1, l2, b1, d1, b2, d2)
 
 
-@instruction(0xFC, "MP", Format.SS2, template=t.CALL)
+@instruction(0xFC, "MP", Format.SS2, template=_factor_template("decimal.multiply(x, y)"))
 def multiply_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "FC MP - Multiply Decimal [SS]"
     address1, first, second = _factor_operands(cpu, l1, l2, b1, d1, b2, d2)
-    cpu.store(address1, _checked(lambda: decimal.multiply(first, second)))
+    cpu.store(address1, decimal.multiply(first, second))
 
 
 @instruction(0xFD, "DP", Format.SS2, template=t.CALL)
 def divide_decimal(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "FD DP - Divide Decimal [SS]"
     address1, first, second = _factor_operands(cpu, l1, l2, b1, d1, b2, d2)
-    cpu.store(address1, _checked(lambda: decimal.divide(first, second)))
+    cpu.store(address1, decimal.divide(first, second))
 
 
 @instruction(0xF0, "SRP", Format.SS2, shape="d1(l1,b1),d2(b2),l2", template=t.CALL)
@@ -146,23 +167,23 @@ def shift_and_round_decimal(cpu: CPU, l1: int, i3: int, b1: int, d1: int, b2: in
     shift = cpu.r[b2] + d2  # only the rightmost six bits count
     first = cpu.fetch(address1, l1 + 1)
     _check_store(cpu, address1, l1 + 1)
-    _complete(cpu, address1, _checked(lambda: decimal.shift_and_round(first, shift, i3)))
+    _complete(cpu, address1, decimal.shift_and_round(first, shift, i3))
 
 
 # --- conversions ---------------------------------------------------------------
 
 
-@instruction(0x4F, "CVB", Format.RX, template=t.call_changing("{r1}"))
+@instruction(0x4F, "CVB", Format.RX, template=CVB_TEMPLATE)
 def convert_to_binary(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "4F CVB - Convert to Binary [RX]"
     field = cpu.fetch((cpu.r[x2] + cpu.r[b2] + d2) & ADDRESS_MASK, 8)
-    register, out_of_range = _checked(lambda: decimal.convert_to_binary(field))
+    register, out_of_range = decimal.convert_to_binary(field)
     cpu.r[r1] = register
     if out_of_range:
         raise ProgramCheck(FIXED_POINT_DIVIDE)
 
 
-@instruction(0x4E, "CVD", Format.RX, template=t.CALL)
+@instruction(0x4E, "CVD", Format.RX, template=CVD_TEMPLATE)
 def convert_to_decimal(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "4E CVD - Convert to Decimal [RX]"
     address = (cpu.r[x2] + cpu.r[b2] + d2) & ADDRESS_MASK
@@ -264,7 +285,7 @@ def _edit(cpu: CPU, l: int, b1: int, d1: int, b2: int, d2: int) -> int | None:
         outcome = decimal.edit(length, pattern.__getitem__, fetch_source, result.__setitem__)
     except decimal.DecimalCheck as check:
         cpu.store(address1, bytes(result))  # terminated: the bytes edited so far
-        raise ProgramCheck(check.code) from None
+        raise ProgramCheck(check.code) from None  # (a plain one, as before)
     cpu.store(address1, bytes(result))
     cpu.cc = outcome.cc
     return None if outcome.mark is None else (address1 + outcome.mark) & ADDRESS_MASK

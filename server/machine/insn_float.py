@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from server.machine import hfp
 from server.machine import templates as t
@@ -73,6 +73,36 @@ def _address(cpu: CPU, x2: int, b2: int, d2: int) -> int:
 def _signal(result: HfpResult) -> None:
     if result.code:
         raise ProgramCheck(result.code)
+
+
+# --- block-compiler templates --------------------------------------------------------------
+#
+# The hot RX instructions fetch or store their operand inline and call the same
+# ``hfp`` function as the bodies below; an invalid register field is left to the
+# interpreter function (a specification exception).
+
+
+def _fp_template(text: str) -> Callable[[dict[str, Any]], str]:
+    def template(fields: dict[str, Any]) -> str:
+        return t.CALL if fields["r1"] & 9 else text
+    return template
+
+
+def _long_template(operation: str) -> Callable[[dict[str, Any]], str]:
+    """AD/SD: as ``_long``."""
+    return _fp_template(t.with_long(f"""s, cpu.cc, x = {operation}(fpr[{{r1}}], b, {LONG}, cpu.pm)
+fpr[{{r1}}] = s
+if x:
+    raise ProgramCheck(x)"""))
+
+
+MD_TEMPLATE = _fp_template(t.with_long(f"""\
+s, _, x = hfp.multiply(fpr[{{r1}}], b, {LONG}, {LONG}, cpu.pm)
+if x == {hfp.FLOATING_POINT_DIVIDE}:
+    raise ProgramCheck(x)
+fpr[{{r1}}] = s
+if x:
+    raise ProgramCheck(x)"""))
 
 
 # --- shared instruction bodies ----------------------------------------------------------------
@@ -407,7 +437,7 @@ def subtract_unnormalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
 # --- RX, long operands (60-6F) ----------------------------------------------------------------
 
 
-@instruction(0x60, "STD", Format.RX, template=t.CALL)
+@instruction(0x60, "STD", Format.RX, template=_fp_template(t.store_long("fpr[{r1}]")))
 def store_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "60 STD - Store (long) [RX]"
     if r1 & 9:
@@ -421,7 +451,7 @@ def multiply_long_to_extended(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> N
     _multiply_long_to_extended(cpu, _xp(r1), cpu.fetch8(_address(cpu, x2, b2, d2)))
 
 
-@instruction(0x68, "LD", Format.RX, template=t.CALL)
+@instruction(0x68, "LD", Format.RX, template=_fp_template(t.with_long("fpr[{r1}] = b")))
 def load_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "68 LD - Load (long) [RX]"
     if r1 & 9:
@@ -436,7 +466,7 @@ def compare_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.cc = hfp.compare(first, cpu.fetch8(_address(cpu, x2, b2, d2)), LONG)
 
 
-@instruction(0x6A, "AD", Format.RX, template=t.CALL)
+@instruction(0x6A, "AD", Format.RX, template=_long_template("hfp.add"))
 def add_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6A AD - Add Normalized (long) [RX]"
     if r1 & 9:
@@ -444,7 +474,7 @@ def add_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.add)
 
 
-@instruction(0x6B, "SD", Format.RX, template=t.CALL)
+@instruction(0x6B, "SD", Format.RX, template=_long_template("hfp.subtract"))
 def subtract_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6B SD - Subtract Normalized (long) [RX]"
     if r1 & 9:
@@ -452,7 +482,7 @@ def subtract_normalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> No
     _long(cpu, r1, cpu.fetch8((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF), hfp.subtract)
 
 
-@instruction(0x6C, "MD", Format.RX, template=t.CALL)
+@instruction(0x6C, "MD", Format.RX, template=MD_TEMPLATE)
 def multiply_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "6C MD - Multiply (long) [RX]"
     if r1 & 9:
@@ -487,7 +517,7 @@ def subtract_unnormalized_long(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> 
 # --- RX, short operands (70-7F) ---------------------------------------------------------------
 
 
-@instruction(0x70, "STE", Format.RX, template=t.CALL)
+@instruction(0x70, "STE", Format.RX, template=_fp_template(t.store_word("fpr[{r1}] >> 32")))
 def store_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "70 STE - Store (short) [RX]"
     if r1 & 9:
@@ -495,7 +525,8 @@ def store_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.store4((cpu.r[x2] + cpu.r[b2] + d2) & 0xFFFFFF, cpu.fpr[r1] >> 32)
 
 
-@instruction(0x78, "LE", Format.RX, template=t.CALL)
+@instruction(0x78, "LE", Format.RX,
+             template=_fp_template(t.with_word("fpr[{r1}] = b << 32 | fpr[{r1}] & 0xFFFFFFFF")))
 def load_short(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "78 LE - Load (short) [RX]"
     if r1 & 9:

@@ -52,6 +52,19 @@ else:
 """
 
 
+def with_long(body: str) -> str:
+    """``body`` runs with the second-operand doubleword in ``b`` (long HFP operands)."""
+    return f"""a = {{ea2}}
+if a <= lim8{{F:a,7}}:
+    keys[a >> 11] |= 4; keys[a + 7 >> 11] |= 4
+    b = U64(mem, a)[0]
+{_indent(body)}
+else:
+    {{call}}
+    @exit
+"""
+
+
 def with_register(body: str) -> str:
     """``body`` runs with the second-operand register in ``b`` (RR instructions)."""
     return "b = r[{r2}]\n" + body
@@ -111,6 +124,17 @@ cpu.cc = 1 if s else 0
 """
 
 
+def store_long(value: str) -> str:
+    return f"""a = {{ea2}}
+if a <= lim8{{S:a,7}} and not lines[a >> 8] and not lines[a + 7 >> 8]:
+    keys[a >> 11] |= 6; keys[a + 7 >> 11] |= 6
+    P64(mem, a, {value})
+else:
+    {{call}}
+    @exit
+"""
+
+
 def store_word(value: str) -> str:
     return f"""a = {{ea2}}
 if a <= lim4{{S:a,3}} and not lines[a >> 8] and not lines[a + 3 >> 8]:
@@ -130,3 +154,51 @@ instructions, whose work is in shared semantic functions); no general register c
 def call_changing(register: str) -> str:
     """As ``CALL`` for a function that may change general register ``register``."""
     return f"@call {register}"
+
+
+# -- decimal instructions: operands in storage, semantics in ``decimal`` ------------
+
+
+def _decimal(body: str, fetch_first: bool, store: bool) -> str:
+    """Both operands of an SS decimal instruction (``x`` the first, unless it is only
+    stored, and ``y`` the second) fetched inline when accessing them cannot fail,
+    then ``body``; the first operand may be stored into when it holds no cached
+    code.  Otherwise the interpreter function."""
+    first = "{S:a,{l1}}" if store else "{F:a,{l1}}"
+    unchanged = " and not lines[a >> 8] and not lines[a + {l1} >> 8]" if store else ""
+    reference = ("    keys[a >> 11] |= 4; keys[a + {l1} >> 11] |= 4\n"
+                 "    x = mem[a:a + {l1} + 1]\n") if fetch_first else ""
+    return ("a = {ea1}\n"
+            "b = {ea2}\n"
+            "if a + {l1} < size and b + {l2} < size" + first + "{F:b,{l2}}" + unchanged + ":\n"
+            + reference +
+            "    keys[b >> 11] |= 4; keys[b + {l2} >> 11] |= 4\n"
+            "    y = mem[b:b + {l2} + 1]\n"
+            + _indent(body) + "\n"
+            "else:\n"
+            "    {call}\n"
+            "    @exit\n")
+
+
+_STORE_FIRST = """keys[a >> 11] |= 6; keys[a + {l1} >> 11] |= 6
+mem[a:a + {l1} + 1] = """  # after the operation: a data exception stores nothing
+
+
+def decimal_result(operation: str, fetch_first: bool = True) -> str:
+    """AP, SP, ZAP: ``operation`` gives a ``decimal.Result``, stored over the first
+    operand with its condition code; decimal overflow if the program mask says."""
+    return _decimal("s = " + operation + "\n" + _STORE_FIRST + """s[0]
+cpu.cc = s[1]
+if s[1] == 3 and cpu.pm & 4:
+    raise ProgramCheck(10)""", fetch_first, True)
+
+
+def decimal_product(operation: str) -> str:
+    """MP (lengths already valid): ``operation`` gives the field stored over the first
+    operand; no condition code."""
+    return _decimal("s = " + operation + "\n" + _STORE_FIRST + "s", True, True)
+
+
+def decimal_compare(operation: str) -> str:
+    """CP: ``operation`` gives the condition code."""
+    return _decimal("cpu.cc = " + operation, True, False)

@@ -136,32 +136,41 @@ FLOAT_RX = ["68", "6A", "6B", "6C", "6D", "69", "6E", "60", "78", "7A", "7B", "7
 
 def _decimal_float_instruction(rng: random.Random, starts: list[int]) -> str:
     kind = rng.random()
-    if kind < 0.35:
+    if kind < 0.3:
         opcode = rng.choice(DECIMAL_SS)
-        lengths = rng.choice([0x73, 0x72, 0x31, 0x71, 0x11, 0x70, 0x73, 0x72, 0xF7, 0x37, 0x00])
-        first = rng.choice([0, 8, 16, 24, 32, 40, 48, 0x100, 0x1F0])
-        second = rng.choice([0, 8, 16, 24, 32, 40, 48, 60, 0x100])
-        base = rng.choice("CCCCCCCCCA")  # R10: the program's own code
-        return f"{opcode}{lengths:02X}{base}{first:03X}C{second:03X}"
-    if kind < 0.5:
+        l1, l2 = rng.choice([(7, 3), (7, 2), (3, 1), (7, 1), (1, 1), (7, 0), (2, 2), (15, 7),
+                             (3, 7), (0, 0), (1, 2), (3, 3)])
+        # Operands mostly end where a packed field ends (valid data), sometimes not.
+        first = rng.randrange(0, 0x40, 8) + 8 - min(l1 + 1, 8) + rng.choice([0, 0, 0, 0, 1])
+        second = rng.randrange(0, 0x40, 8) + 8 - min(l2 + 1, 8) + rng.choice([0, 0, 0, 0, 3])
+        if rng.random() < 0.1:  # into the program's own code (R10)
+            return f"{opcode}{l1:X}{l2:X}A{rng.randrange(0x40):03X}C{second:03X}"
+        return f"{opcode}{l1:X}{l2:X}C{first:03X}C{second:03X}"
+    if kind < 0.42:
         return f"{rng.choice(FLOAT_RR)}{rng.choice([0, 2, 4, 6, 0, 4, 2, 6, 1]):X}" \
             f"{rng.choice([0, 2, 4, 6, 0, 4, 2, 6, 3]):X}"
-    if kind < 0.72:
+    if kind < 0.64:
         register = rng.choice([0, 2, 4, 6, 0, 2, 4, 6, 0, 4, 2, 6, 5])
         displacement = rng.choice([0x200, 0x208, 0x210, 0x218, 0x220, 0x228, 0x204, 0x1FC])
+        if rng.random() < 0.1:  # into the program's own code
+            return f"{rng.choice(FLOAT_RX)}{register:X}0A{rng.randrange(0x40):03X}"
         return f"{rng.choice(FLOAT_RX)}{register:X}0C{displacement:03X}"
-    if kind < 0.8:  # CVB / CVD
+    if kind < 0.72:  # CVB / CVD
         opcode = rng.choice(["4F", "4E"])
         displacement = rng.choice([0, 8, 16, 24, 0x100, 0x1F8, 0x3FC])
         return f"{opcode}{rng.randrange(1, 4):X}{rng.choice(['0C', '0C', '0A'])}" \
             f"{displacement:03X}"
-    if kind < 0.85 and starts:
+    if kind < 0.77 and starts:
         return f"46{rng.choice([8, 9]):X}0{rng.choice(starts):04X}"
-    if kind < 0.88:  # use what CVB and EDMK leave in general registers 1-3
+    if kind < 0.81 and starts:  # BC: the condition code decides
+        return f"47{rng.randrange(16):X}0{rng.choice(starts):04X}"
+    if kind < 0.88:  # BALR r,0: the condition code into a register
+        return f"05{rng.randrange(1, 4):X}0"
+    if kind < 0.92:  # use what CVB and EDMK leave in general registers 1-3
         return f"{rng.choice(['1A', '12', '18'])}{rng.randrange(1, 4):X}{rng.randrange(1, 4):X}"
-    if kind < 0.92:
+    if kind < 0.94:
         return _rx(rng, rng.choice(RX))
-    if kind < 0.95:
+    if kind < 0.96:
         return f"0A{rng.randrange(256):02X}"
     return f"04{rng.randrange(1, 8):X}0"  # SPM: sets the program mask
 
