@@ -27,13 +27,17 @@ from guests.cms.assembler.expressions import (
     undefined,
 )
 from guests.cms.assembler.instructions import encode_instruction
+from guests.cms.assembler.macros import Library, expand
 from guests.cms.assembler.opcodes import LENGTHS, OPCODES
-from guests.cms.assembler.statements import Statement, read_statements
+from guests.cms.assembler.statements import Statement
 
 __all__ = ["Assembly", "Diagnostic", "Line", "Relocation", "Section", "Symbol", "assemble"]
 
 MACRO_STATEMENTS = set("MACRO MEND MEXIT MNOTE COPY SETA SETB SETC AIF AGO ANOP GBLA GBLB GBLC "
                        "LCLA LCLB LCLC ACTR".split())
+DIRECTIVES = set("CSECT START DSECT DC DS EQU ORG USING DROP LTORG CNOP ENTRY EXTRN WXTRN TITLE "
+                 "EJECT SPACE PRINT END".split())
+RESERVED = set(OPCODES) | MACRO_STATEMENTS | DIRECTIVES
 
 
 @dataclass
@@ -111,6 +115,7 @@ class Assembly:
     diagnostics: list[Diagnostic]
     entry: tuple[int, int] | None  # (ESDID, address) from END
     deck_id: str = ""
+    library_records: int = 0  # records read from the macro libraries
 
     @property
     def severity(self) -> int:
@@ -124,8 +129,10 @@ class Assembly:
 class Assembler:
     """The state of one assembly across its two passes."""
 
-    def __init__(self, records: list[str]) -> None:
-        self.statements = read_statements(records)
+    def __init__(self, records: list[str], library: Library | None = None) -> None:
+        expansion = expand(records, library, RESERVED)
+        self.statements = expansion.statements
+        self.library_records = expansion.library_records
         self.sections: dict[int, Section] = {}
         self.section_names: dict[str, int] = {}
         self.externals: dict[int, tuple[str, str]] = {}
@@ -146,6 +153,7 @@ class Assembler:
         self.statement = Statement(0, "")
         self.first_symbol = ""
         self.print_on = True
+        self.print_gen = True
 
     # -- driving the passes ------------------------------------------------
 
@@ -153,6 +161,7 @@ class Assembler:
         for second in (False, True):
             self.second = second
             self.current, self.usings, self.pool_index, self.print_on = None, {}, 0, True
+            self.print_gen = True
             for section in self.sections.values():
                 section.location = section.start
             for statement in self.statements:
@@ -165,7 +174,8 @@ class Assembler:
         self._section_lengths()
         return Assembly([s for s in self.sections.values() if s.kind != "DSECT"], self.externals,
                         self.entries, self.symbols, self.relocations, self.lines,
-                        self.diagnostics, self.entry, self.deck_id)  # fmt: skip
+                        self.diagnostics, self.entry, self.deck_id,
+                        self.library_records)  # fmt: skip
 
     def _section_lengths(self) -> None:
         for section in self.sections.values():
@@ -173,14 +183,15 @@ class Assembler:
 
     def _one(self, statement: Statement) -> bool:
         """Assemble one statement; True at END."""
-        line = Line(statement, listed=self.print_on)
+        line = Line(statement, listed=self.print_on and (self.print_gen or not statement.generated))
         if self.second:
             self.lines.append(line)
-        if statement.comment:
+        if statement.error:
+            self._flag(AsmError(254 if statement.mnote else 1, statement.error, statement.severity))
+            return False
+        if statement.comment or statement.macro_call:
             return False
         try:
-            if statement.error:
-                raise AsmError(1, statement.error)
             self._dispatch(statement, line)
         except AsmError as error:
             self._flag(error)
@@ -206,7 +217,7 @@ class Assembler:
         elif operation in OPCODES:
             self._machine(line)
         elif operation in MACRO_STATEMENTS:
-            raise AsmError(160, f"MACRO LANGUAGE STATEMENT {operation} IS NOT SUPPORTED", 12)
+            raise AsmError(160, f"{operation} STATEMENT OUT OF CONTEXT", 12)
         else:
             raise AsmError(57, f"UNDEFINED OPERATION CODE {operation or ''}".rstrip(), 12)
 
@@ -634,6 +645,8 @@ class Assembler:
                 raise AsmError(71, f"INVALID PRINT OPERAND {word}", 4)
             if word in ("ON", "OFF"):
                 self.print_on = word == "ON"
+            if word in ("GEN", "NOGEN"):
+                self.print_gen = word == "GEN"
         line.control = "PRINT"
 
     def _end(self, operand: str) -> None:
@@ -648,6 +661,7 @@ class Assembler:
             self.entry = (ident, value.value)
 
 
-def assemble(records: list[str]) -> Assembly:
-    """Assemble a source file (its 80-column records as text)."""
-    return Assembler(records).run()
+def assemble(records: list[str], library: Library | None = None) -> Assembly:
+    """Assemble a source file (its 80-column records as text); ``library`` finds a
+    macro or COPY member's records by name (the GLOBAL MACLIBs)."""
+    return Assembler(records, library).run()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["AsmError", "Value", "Scanner", "self_defining", "split_operands"]
+__all__ = ["AsmError", "Scanner", "Value", "is_attribute_quote", "self_defining", "split_operands"]
 
 
 class AsmError(Exception):
@@ -63,7 +63,7 @@ def split_operands(text: str) -> list[str]:
     """Split an operand field at commas outside parentheses and quotes."""
     parts, depth, current, quoted = [], 0, "", False
     for index, char in enumerate(text):
-        if char == "'" and (quoted or not _is_attribute_quote(text, index)):
+        if char == "'" and (quoted or not is_attribute_quote(text, index)):
             quoted = not quoted
         elif not quoted and char == "(":
             depth += 1
@@ -78,7 +78,7 @@ def split_operands(text: str) -> list[str]:
     return parts
 
 
-def _is_attribute_quote(text: str, index: int) -> bool:
+def is_attribute_quote(text: str, index: int) -> bool:
     """A quote after a lone L (or T, K ...) as in L'SYMBOL does not open a string."""
     if index == 0 or text[index - 1] not in "LTKNIS":
         return False

@@ -133,7 +133,8 @@ def _source_line(line: Line) -> str:
     if not line.code and not line.form:
         first = second = "     "
     number = line.statement.number
-    return f"{location} {code:<14} {first} {second} {number:5d} {line.statement.text}"
+    mark = "+" if line.statement.generated else " "
+    return f"{location} {code:<14} {first} {second} {number:5d}{mark}{line.statement.text}"
 
 
 def _esd_lines(assembly: Assembly) -> list[str]:
@@ -175,8 +176,8 @@ def diagnostic_lines(assembly: Assembly, flag: int = 0) -> list[str]:
     for diagnostic in assembly.diagnostics:
         if diagnostic.severity < flag:
             continue
-        lines.append(f"{diagnostic.statement:5d}   IFO{diagnostic.number:03d}       "
-                     f"{diagnostic.text}")  # fmt: skip
+        code = "MNOTE " if diagnostic.number == 254 else f"IFO{diagnostic.number:03d}"
+        lines.append(f"{diagnostic.statement:5d}   {code}       {diagnostic.text}")
     return lines + ["", *summary_lines(assembly)]
 
 

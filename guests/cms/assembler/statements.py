@@ -26,7 +26,12 @@ class Statement:
     operands: str = ""
     comment: bool = False
     records: int = 1
-    error: str = ""  # a problem found while reading (continuation)
+    error: str = ""  # a problem found while reading (continuation) or expanding
+    severity: int = 8  # of that problem
+    generated: bool = False  # made by a macro expansion (listed with +)
+    macro_call: bool = False  # handled by the macro phase: listed, not assembled
+    sequence: bool = False  # had a sequence symbol (.NAME) in the name field
+    mnote: bool = False  # the error is an MNOTE's message
 
 
 def read_statements(records: list[str]) -> list[Statement]:
@@ -65,7 +70,8 @@ def split_fields(statement: Statement, text: str) -> None:
     operation, _, rest = rest.strip().partition(" ")
     statement.name = name.upper()
     statement.operation = operation.upper()
-    statement.operands = _upper_outside_quotes(_operand_field(rest.lstrip()))
+    blanks_in_parentheses = statement.operation in ("AIF", "SETB", "SETA")
+    statement.operands = _upper_outside_quotes(_operand_field(rest.lstrip(), blanks_in_parentheses))
 
 
 def _upper_outside_quotes(text: str) -> str:
@@ -81,13 +87,16 @@ def _upper_outside_quotes(text: str) -> str:
     return "".join(pieces)
 
 
-def _operand_field(text: str) -> str:
-    """The operands: up to the first blank that is not inside quotes."""
-    quoted = False
+def _operand_field(text: str, blanks_in_parentheses: bool = False) -> str:
+    """The operands: up to the first blank that is not inside quotes (or, in the
+    logical expressions of AIF and SETB, inside parentheses)."""
+    quoted, depth = False, 0
     for index, char in enumerate(text):
         if char == "'" and (quoted or not _attribute(text, index)):
             quoted = not quoted
-        elif char == " " and not quoted:
+        elif not quoted and char in "()" and blanks_in_parentheses:
+            depth += 1 if char == "(" else -1
+        elif char == " " and not quoted and depth <= 0:
             return text[:index]
     return text.rstrip()
 

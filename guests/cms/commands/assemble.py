@@ -14,22 +14,29 @@ OBJECT|NOOBJECT (``fn TEXT`` on disk), TERMINAL|NOTERM (flagged statements
 and their messages typed at the terminal), NUMBER|NONUM and STMT|NOSTMT
 (what those typed lines show), LINECOUN(n) (listing lines per page),
 FLAG(n) (list only messages of severity n or more). The macro listing
-options ALOGIC, MCALL, MLOGIC, LIBMAC (and their NO forms) and SYSPARM are
-accepted; this assembler has no macro language yet, so they list nothing.
+options ALOGIC, MCALL, MLOGIC, LIBMAC (and their NO forms), YFLAG and
+SYSPARM are accepted and change nothing (the listing always shows the
+macro calls and their generated statements, as PRINT GEN/NOGEN choose).
 TEST, RENT and NOALIGN are refused with DMSASM003E.
+
+Macros not defined in the source are looked for in the GLOBAL MACLIBs in
+their order, then among the CMSLIB macros of guests/cms/assembler/cmslib.py.
 
 Best estimates: the module id ASM, the terminal summary (the statistics
 lines VM/370 CE's Assembler XF types: NO STATEMENTS FLAGGED IN THIS
-ASSEMBLY, HIGHEST SEVERITY WAS n) and the return code being the highest
-severity.
+ASSEMBLY, HIGHEST SEVERITY WAS n, TOTAL RECORDS READ FROM SYSTEM LIBRARY n,
+TOTAL RECORDS PUNCHED n) and the return code being the highest severity.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from guests.cms.assembler.cmslib import cmslib_member
 from guests.cms.assembler.core import Assembly, assemble
+from guests.cms.assembler.maclib import MaclibError, MacLibrary, read_maclib
 from guests.cms.assembler.output import listing_lines, object_deck, summary_lines
 from guests.cms.commands import command
 from guests.cms.commands.common import (
@@ -169,16 +176,42 @@ async def assemble_command(cms: Cms, call: Call) -> int:
                            rc=32)  # fmt: skip
     target = _output_disk(cms, source)
     records = [decode(record) for record in source.disk.read(entry.fn, entry.ft)]
-    assembly = assemble(records)
-    await _write_outputs(cms, target, name, assembly, options)
+    assembly = assemble(records, _macro_library(cms))
+    deck_records = await _write_outputs(cms, target, name, assembly, options)
     if options.term:
         cms.console.type(*_terminal_lines(assembly, options))
-    cms.console.type("ASSEMBLER DONE", *summary_lines(assembly))
+    cms.console.type("ASSEMBLER DONE", *summary_lines(assembly),
+                     f"TOTAL RECORDS READ FROM SYSTEM LIBRARY {assembly.library_records:8d}",
+                     f"TOTAL RECORDS PUNCHED {deck_records:24d}")  # fmt: skip
     return assembly.severity
 
 
+def _macro_library(cms: Cms) -> Callable[[str], list[str] | None]:
+    """Member lookup: the GLOBAL MACLIBs in order, then the built-in CMSLIB macros."""
+    libraries: list[MacLibrary] = []
+    for name in cms.settings.maclibs:
+        found = cms.disks.find(name, "MACLIB")
+        if found is None:
+            continue
+        accessed, entry = found
+        try:
+            libraries.append(read_maclib(accessed.disk.read(entry.fn, entry.ft)))
+        except MaclibError as error:
+            cms.console.error("ASM", 88, "W", f"MACLIB '{name}' IGNORED: {error}")
+
+    def lookup(member: str) -> list[str] | None:
+        for library in libraries:
+            found = library.find(member)
+            if found is not None:
+                return [decode(record) for record in found.records]
+        return cmslib_member(member)
+
+    return lookup
+
+
 async def _write_outputs(cms: Cms, target: AccessedDisk, name: str, assembly: Assembly,
-                         options: AssembleOptions) -> None:  # fmt: skip
+                         options: AssembleOptions) -> int:  # fmt: skip
+    """Write the TEXT file, the deck and the listing; the number of object cards."""
     deck = object_deck(assembly)
     if options.object:
         target.disk.write(name, "TEXT", deck, recfm="F", lrecl=80)
@@ -186,13 +219,14 @@ async def _write_outputs(cms: Cms, target: AccessedDisk, name: str, assembly: As
         punch_cards(cms, deck)
         await cms.guest.cp(f"CLOSE {PUNCH_ADDRESS:03X} NAME {name} TEXT", capture=True)
     if options.where == "NONE":
-        return
+        return len(deck)
     lines = listing_lines(assembly, source=options.list, xref=options.xref, esd=options.esd,
                           rld=options.rld, flag=options.flag)  # fmt: skip
     paged = _paged(lines, options.linecount, f"{name} ASSEMBLE")
     if options.where == "PRINT":
         print_records(cms, [encode(line) for line in paged], carriage=True)
         await cms.guest.cp(f"CLOSE {PRINTER_ADDRESS:03X} NAME {name} LISTING", capture=True)
-        return
+        return len(deck)
     records = [encode(line[:LISTING_LRECL].ljust(LISTING_LRECL)) for line in paged]
     target.disk.write(name, "LISTING", records, recfm="F", lrecl=LISTING_LRECL)
+    return len(deck)

@@ -129,14 +129,14 @@ def test_errors_are_flagged_with_severity() -> None:
         "         FOO   1,2",
         "E        DS    F",
         "         LR    16,1",
-        "         MACRO",
+        "         MEND",
     ))  # fmt: skip
     texts = [(d.statement, d.text) for d in assembly.diagnostics]
     assert (2, "UNDEFINED SYMBOL NOWHERE") in texts
     assert (3, "UNDEFINED OPERATION CODE FOO") in texts
     assert (4, "PREVIOUSLY DEFINED SYMBOL E") in texts
     assert (5, "INVALID REGISTER OR MASK 16") in texts
-    assert (6, "MACRO LANGUAGE STATEMENT MACRO IS NOT SUPPORTED") in texts
+    assert (6, "MEND STATEMENT OUT OF CONTEXT") in texts
     assert any(d.text == "END STATEMENT MISSING" for d in assembly.diagnostics)
     assert assembly.severity == 12
     listing = listing_lines(assembly)
