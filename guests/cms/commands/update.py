@@ -10,28 +10,32 @@ this module finds the files and writes the results:
   ``level MACS [libraries]`` and whose other records are ``level filetype``
   (``UPDT`` may be left off the filetype), read from the bottom up; each
   update found is applied to the result of the one before; missing ones are
-  passed over (a missing ``PTF`` level is 180W). A filetype ``AUXxxxxx`` (or
-  ``level xxxxx AUX``) names an auxiliary control file ``fn1 AUXxxxxx`` that
-  lists update filetypes, one a record; further filetypes on an AUX record
-  are preferred files: when one of them exists the AUX record is passed
-  over. With several updates applied, ``fn1 UPDATES`` lists them.
+  passed over. A filetype ``AUXxxxxx`` (or ``level xxxxx AUX``) names an
+  auxiliary control file ``fn1 AUXxxxxx`` that lists update (PTF) filetypes,
+  one a record, also read from the bottom up; a missing one is 180W. Further
+  filetypes on an AUX record are preferred files: when one of them exists the
+  AUX record is passed over. ``fn1 UPDATES`` gets an entry for each update
+  applied; with none found the output is still written and 181E ends with
+  return code 40.
 * Output ``$fn1 ft1`` (the first seven characters of fn1), or with REP
   ``fn1 ft1`` itself when no warning was issued, on the input file's disk if
   it is read/write, else on A; the update log ``fn1 UPDLOG`` beside it, or
   printed on the virtual printer with PRINT.
 * ``DMSUPD178I UPDATING 'fn ft fm' WITH 'fn ft fm'`` for each update file;
   with TERM each warning is typed with ``FILE 'fn ft fm', REC #n = card``,
-  with NOTERM it goes to the log only; at the end ``DMSUPD177I WARNING
-  MESSAGES ISSUED (SEVERITY=nn).`` (and ``'REP' OPTION IGNORED.``) and the
-  return code is the severity.
+  with NOTERM it goes to the log only. After warnings, ``DMSUPD177I WARNING
+  MESSAGES ISSUED (SEVERITY=nn).`` is typed with NOTERM, and with REP (then
+  with ``'REP' OPTION IGNORED.``); the return code is the severity.
 * STK (with CTL only) stacks ``* level`` (the newest update applied, else the
   MACS level) and ``* libraries``.
 * STOR and NOSTOR choose where R6 kept the file while updating; this CMS
   always updates in storage, with the same result.
 
 Message numbers and texts are R6's (DMSUPD001E, 002E, 003E, 065E, 066E,
-070E, 174W-186W, 207W, 210W from the Program Logic manual; 178I, 180W,
-181E, 187E are best estimates, as are the UPDLOG and UPDATES layouts).
+070E, 174W-186W, 207W, 210W, 177I, 178I, 179E, 181E, 183E from the Service
+Routines Program Logic manual, Diagrams 7-6 to 7-11; the rest of 180W's text
+and 187E's are best estimates, as are the UPDLOG and UPDATES layouts and
+178I naming the source file only for the first update).
 """
 
 from __future__ import annotations
@@ -179,6 +183,9 @@ def _aux(cms: Cms, fn: str, level: str, filetypes: list[str], plan: Plan) -> Non
             update = _update_files(cms, fn, level, words[0])
             if update is not None:
                 plan.updates.append(update)
+            else:
+                text = f"MISSING PTF FILE '{fn} {words[0][:8]} *'"
+                plan.warnings.append(Warning(180, 12, text))
 
 
 def _entry(cms: Cms, fn: str, words: list[str], plan: Plan) -> None:
@@ -191,9 +198,6 @@ def _entry(cms: Cms, fn: str, words: list[str], plan: Plan) -> None:
         update = _update_files(cms, fn, level, filetype)
         if update is not None:
             plan.updates.append(update)
-        elif level == "PTF":
-            text = f"MISSING PTF FILE '{fn} {filetype} *'"
-            plan.warnings.append(Warning(180, 12, text))
 
 
 def control_plan(cms: Cms, fn: str, control: Fileid) -> Plan:
@@ -266,8 +270,10 @@ async def _write_log(cms: Cms, target: AccessedDisk, fn1: str, log: list[str],
     if options.print:
         print_records(cms, _cards(log), carriage=False)
         await cms.guest.cp(f"CLOSE {PRINTER_ADDRESS:03X} NAME {fn1} UPDLOG", capture=True)
-    else:
+    elif log:
         target.disk.write(fn1, "UPDLOG", _cards(log), recfm="F", lrecl=CARD)
+    elif target.disk.find(fn1, "UPDLOG") is not None:  # an old log is not this run's
+        target.disk.erase(fn1, "UPDLOG")
 
 
 def _stack(cms: Cms, plan: Plan) -> None:
@@ -287,8 +293,6 @@ async def update(cms: Cms, call: Call) -> int:
         plan = control_plan(cms, fn1, update_id)
         if options.stk:
             _stack(cms, plan)
-        if not plan.updates:
-            raise CommandError(181, "NO UPDATE FILES WERE FOUND", rc=40)
     else:
         plan = Plan(updates=[Update("", *require(cms, update_id))])
     target = _output_disk(cms, found[0])
@@ -298,10 +302,12 @@ async def update(cms: Cms, call: Call) -> int:
     name = fn1 if options.rep and severity == 0 else f"${fn1[:7]}"
     target.disk.write(name, found[1].ft, _cards(outcome.records), recfm="F", lrecl=CARD)
     await _write_log(cms, target, fn1, log, options)
-    if len(plan.updates) > 1:
+    if options.ctl and plan.updates:
         applied = [f"{u.level:<5} {_fileid(u.entry)}" for u in plan.updates]
         target.disk.write(fn1, "UPDATES", _cards(applied), recfm="F", lrecl=CARD)
-    if severity:
+    if options.ctl and not plan.updates:
+        raise CommandError(181, "NO UPDATE FILES WERE FOUND", rc=40)
+    if severity and (options.noterm or options.rep):
         ignored = " 'REP' OPTION IGNORED." if options.rep else ""
         cms.console.error(
             "UPD", 177, "I", f"WARNING MESSAGES ISSUED (SEVERITY={severity:02d}).{ignored}"

@@ -166,6 +166,7 @@ async def test_noterm_keeps_warnings_in_the_log(disks: MemoryDisks) -> None:
     output = await session(disks, "update sample (noterm")
     result = after(output, "update sample (noterm")
     assert not any("207W" in line for line in result)
+    assert result[-2:-1] == ["DMSUPD177I WARNING MESSAGES ISSUED (SEVERITY=12)."]
     assert result[-1].startswith("Ready(00012);")
     assert any("DMSUPD207W" in line for line in card_texts(disks, "SAMPLE", "UPDLOG"))
 
@@ -224,9 +225,11 @@ async def test_control_file_errors(disks: MemoryDisks) -> None:
         "DMSUPD179E MISSING OR DUPLICATE 'MACS' CARD IN CONTROL FILE 'NOMACS CNTRL A'",
         "Ready(00032); T=0.01/0.01 01:02:03",
     ]
-    assert after(output, "update sample assemble a empty cntrl a (ctl")[0] == (
-        "DMSUPD181E NO UPDATE FILES WERE FOUND"
-    )
+    assert after(output, "update sample assemble a empty cntrl a (ctl") == [
+        "DMSUPD181E NO UPDATE FILES WERE FOUND",
+        "Ready(00040); T=0.01/0.01 01:02:03",
+    ]
+    assert texts(card_texts(disks, "$SAMPLE", "ASSEMBLE")) == texts(SOURCE)  # written anyway
 
 
 async def test_print_sends_the_log_to_the_printer(disks: MemoryDisks) -> None:
@@ -236,3 +239,17 @@ async def test_print_sends_the_log_to_the_printer(disks: MemoryDisks) -> None:
     assert after(output, "update sample (print")[-1].startswith("Ready;")
     assert CmsDisk.access(disks.devices[0x191]).find("SAMPLE", "UPDLOG") is None
     assert any("CLOSE 00E NAME SAMPLE UPDLOG" in command for command in guest.cp_commands)
+
+
+async def test_aux_file_missing_ptf_and_term_without_rep(disks: MemoryDisks) -> None:
+    put_cards(disks, "SAMPLE", "CNTRL", ["TEXT MACS", "FIX AUXPTFS"])
+    put_cards(disks, "SAMPLE", "AUXPTFS", ["P0002", "P0001"])
+    put_cards(disks, "SAMPLE", "P0001", ["./ D 1000"])
+    output = await session(disks, "update sample (ctl")
+    assert after(output, "update sample (ctl") == [
+        "DMSUPD178I UPDATING 'SAMPLE ASSEMBLE A1' WITH 'SAMPLE P0001 A1'",
+        "DMSUPD180W MISSING PTF FILE 'SAMPLE P0002 *'",
+        "Ready(00012); T=0.01/0.01 01:02:03",  # TERM without REP: no 177I
+    ]
+    assert texts(card_texts(disks, "$SAMPLE", "ASSEMBLE")) == ["TWO", "THREE", "FOUR", "FIVE"]
+    assert [line.split()[0] for line in card_texts(disks, "SAMPLE", "UPDATES")] == ["FIX"]
