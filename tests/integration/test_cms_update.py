@@ -68,8 +68,9 @@ def test_update_from_edited_files(update_server: VMServer) -> None:
     tty.send("update prog")
     tty.expect("DMSUPD186W SEQUENCE NUMBER '00000020' NOT FOUND")
     tty.expect("FILE 'PROG UPDATE A1', REC #1 = ./ R 20")
-    tty.expect(r"DMSUPD177I WARNING MESSAGES ISSUED \(SEVERITY=12\)\.")
-    tty.expect(r"Ready\(00012\);")
+    tty.expect(r"Ready\(00012\);")  # TERM without REP: no 177I
+    tty.send("update prog (noterm")
+    tty.expect(r"DMSUPD177I WARNING MESSAGES ISSUED \(SEVERITY=12\)\.\r\nReady\(00012\);")
     tty.send("update prog (ctl")
     tty.expect("DMSUPD002E FILE 'PROG CNTRL A1' NOT FOUND")
     tty.expect(r"Ready\(00028\);")
