@@ -129,12 +129,50 @@ _WRITE_BACK = "#write-back"
 _RELOAD = "#reload"
 
 
+_SCRATCH_ASSIGNMENT = re.compile(r"(\s*)([ab]) = (.*)")
+_SCRATCH_USE = re.compile(r"\b[ab]\b")
+_KEY_MARKS = re.compile(r"keys\[(\d+)(?: \+ (\d+))? >> 11\] \|= (\d); "
+                        r"keys\[(\d+)(?: \+ (\d+))? >> 11\] \|= \3")
+
+
+def _one_mark(match: re.Match[str]) -> str:
+    """Both ends of a constant operand in one 2K block: mark it once."""
+    first = int(match[1]) + int(match[2] or 0) >> 11
+    last = int(match[4]) + int(match[5] or 0) >> 11
+    return match[0] if first != last else f"keys[{first}] |= {match[3]}"
+
+
+def _fold_addresses(lines: list[str]) -> list[str]:
+    """Write an operand address that is a constant (no base or index register) into
+    the lines after ``a = 2084``, so that Python folds ``keys[a >> 11]``,
+    ``a + 7 < size`` and the like to constants.  Only a top-level assignment is
+    a known value; any other assignment of the name forgets it."""
+    known: dict[str, str] = {}
+
+    def substitute(text: str) -> str:
+        return _SCRATCH_USE.sub(lambda m: known.get(m.group(0), m.group(0)), text)
+
+    folded = []
+    for line in lines:
+        assignment = _SCRATCH_ASSIGNMENT.fullmatch(line)
+        if assignment is None:
+            folded.append(_KEY_MARKS.sub(_one_mark, substitute(line)) if known else line)
+            continue
+        indent, name, value = assignment.groups()
+        value = substitute(value)
+        known.pop(name, None)
+        if not indent and value.isdigit():
+            known[name] = value
+        folded.append(f"{indent}{name} = {value}")
+    return folded
+
+
 def _expand(template: str, fields: dict[str, Any], index: int, count: int,
             start: int) -> list[str]:
     """The template's lines for instruction ``index``, indented for the block body."""
     lines = []
     last = index == count - 1
-    for line in template.format(**fields).splitlines():
+    for line in _fold_addresses(template.format(**fields).splitlines()):
         if not line.strip():
             continue
         indent = line[: len(line) - len(line.lstrip())]

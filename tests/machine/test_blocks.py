@@ -30,7 +30,9 @@ SI = ["92", "95", "91", "96", "94", "97"]
 
 def _rx(rng: random.Random, opcode: str) -> str:
     base = rng.choice([12, 12, 12, 10, 0])
-    displacement = rng.randrange(0, 0x1F8) if base else rng.randrange(0x800, 0xA00)
+    # Without a base: constant addresses, a few across the 2K boundary at X'1000'.
+    displacement = rng.randrange(0, 0x1F8) if base else rng.choice(
+        [rng.randrange(0x800, 0xA00), rng.randrange(0xFF9, 0x1000)])
     index = rng.choice([0, 0, 0, 11])
     return f"{opcode}{rng.randrange(1, 8):X}{index:X}{base:X}{displacement:03X}"
 
