@@ -253,3 +253,14 @@ async def test_aux_file_missing_ptf_and_term_without_rep(disks: MemoryDisks) -> 
     ]
     assert texts(card_texts(disks, "$SAMPLE", "ASSEMBLE")) == ["TWO", "THREE", "FOUR", "FIVE"]
     assert [line.split()[0] for line in card_texts(disks, "SAMPLE", "UPDATES")] == ["FIX"]
+
+
+async def test_input_on_a_read_only_disk_gives_output_on_a(disks: MemoryDisks) -> None:
+    put_file(disks, 0x190, "SYSPROG", "ASSEMBLE", SOURCE, recfm="F")
+    put_cards(disks, "SYSPROG", "UPDATE", ["./ D 1000 4000"])
+    output = await session(disks, "update sysprog assemble s sysprog update a (rep")
+    assert after(output, "update sysprog assemble s sysprog update a (rep")[0] == (
+        "DMSUPD178I UPDATING 'SYSPROG ASSEMBLE S1' WITH 'SYSPROG UPDATE A1'"
+    )
+    assert texts(card_texts(disks, "SYSPROG", "ASSEMBLE")) == ["FIVE"]  # REP: fn on A
+    assert CmsDisk.access(disks.devices[0x190]).find("SYSPROG", "ASSEMBLE") is not None
