@@ -70,6 +70,7 @@ SVC_ABEND_MACRO, SVC_WTO = 13, 35  # OS macros CMS simulates (DMSSVT): ABEND, WT
 SERVED_SVCS = frozenset({SVC_202, SVC_203, SVC_ABEND_MACRO, SVC_WTO})
 SVC_ABEND = 0x0F0  # DMSITS's abend code (R6 SY20-0887 figure 24); its meaning is a best estimate
 DMSFREE, DMSFRET = 4, 8
+TRACE_BATCH = 400  # SVCTRACE lines kept before they are written on the printer
 
 EXCEPTIONS = {
     0x01: "OPERATION", 0x02: "PRIVILEGED OPERATION", 0x03: "EXECUTE", 0x04: "PROTECTION",
@@ -246,6 +247,8 @@ async def _run(cms: Cms, run: ProgramRun) -> int:
     psw = bc_psw(run.entry, key=USER_KEY if cms.settings.on("PROTECT") else 0)
     cms.running = run
     while True:
+        if cms.guest.attention:  # the key was pressed while CMS was serving the program
+            await _attention(cms)
         event = await guest.run_program(psw, SERVED_SVCS)
         try:
             resumed = await _event(cms, run, event)
@@ -309,6 +312,11 @@ async def _traced_svc(cms: Cms, event: ProgramEvent, address: int) -> bytes:
     if trace.recording:
         cms_svc = event.svc in (SVC_202, SVC_203)
         trace.after(guest, number, name, address - 2, event.psw, resumed, cms_svc)
+    if len(trace.lines) >= TRACE_BATCH:  # on the printer as it goes, as DMSOVR writes it
+        from guests.cms.commands.debug import print_lines
+
+        if not print_lines(cms, trace.take()):
+            trace.stop()  # no printer: the trace ends with its message
     return resumed
 
 

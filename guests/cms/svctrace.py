@@ -3,9 +3,9 @@
 reference/cp-cms.md 10.6 and 9.8; R6 CMS Command and Macro Reference
 (GC20-1818), SVCTRACE, and the VM/370 CE SVCTRACE help. ``SVCTRACE ON``
 starts recording every SVC; ``SVCTRACE OFF`` or the immediate command HO
-stops it and prints what was recorded on the virtual printer (CP CLOSE
-spools it); SO suspends and RO resumes the recording; HX (and logging off)
-stops it and prints it as well.
+stops it and closes the virtual printer the records were written on (CP
+CLOSE spools them; they are written in batches while tracing goes on); SO
+suspends and RO resumes the recording; HX stops it and prints it as well.
 
 Each SVC gives, as the manual describes them:
 
@@ -86,11 +86,15 @@ class SvcTrace:
     def start(self) -> None:
         self.on, self.suspended, self.count, self.depth = True, False, 0, 0
 
-    def stop(self) -> list[str]:
-        """Tracing ends: the lines to print (and none are kept)."""
+    def take(self) -> list[str]:
+        """The lines recorded so far, to be printed (none are kept)."""
         lines, self.lines = self.lines, []
-        self.on = self.suspended = self.print_pending = False
         return lines
+
+    def stop(self) -> list[str]:
+        """Tracing ends: the lines still to print."""
+        self.on = self.suspended = self.print_pending = False
+        return self.take()
 
     def immediate(self, word: str) -> None:
         """HO, SO, RO typed after an attention."""

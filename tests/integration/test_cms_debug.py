@@ -10,6 +10,7 @@ cut off there).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,6 +66,27 @@ dbgbad: balr %r12,0
         .long 0
 """
 
+# Three DMSFRET calls that fail quietly (SVC 203 with a negative code: R15 = 4), a
+# line typed (TYPLIN), then a loop that waits for the attention key.
+SVCL = f"""
+        .text
+        .globl svcl
+svcl:   balr %r12,0
+        la %r5,3
+again:  la %r0,1
+        la %r1,0
+        svc 203
+        .short -8
+        bct %r5,again-svcl-2(%r12)
+        la %r1,tp-svcl-2(%r12)
+        svc 202
+spin:   bc 15,spin-svcl-2(%r12)
+msg:
+{ebcdic("SPINNING")}
+        .align 8
+{typlin("tp", "msg", 8)}
+"""
+
 
 def directory() -> str:
     return make_test_directory() + (
@@ -84,7 +106,7 @@ def put_decks(data_dir: Path, workdir: Path) -> None:
         blocks = StoreBlocks(registry.ckd_minidisk("DBGVOL", 1, 2))
         blocks.format_tracks()
         disk = CmsDisk.format(blocks, "DEBUG")
-        for name, source in {"DBGP": DBGP, "DBGBAD": BAD}.items():
+        for name, source in {"DBGP": DBGP, "DBGBAD": BAD, "SVCL": SVCL}.items():
             cards = text_deck(assemble(source, workdir, name.lower()), name, vcon=True)
             disk.write(name, "TEXT", cards, recfm="F", lrecl=80)
     finally:
@@ -112,6 +134,14 @@ def logon(server: VMServer) -> TTY:
 def logoff(tty: TTY) -> None:
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
+
+
+def attention(tty: TTY, line: str) -> None:
+    """The attention key, then an immediate command; CMS answers nothing, so the
+    next key waits until this line has surely been read (no assertion is timed)."""
+    tty.child.sendcontrol("c")
+    tty.send(line)
+    time.sleep(1.5)
 
 
 def command(tty: TTY, line: str, *expected: str) -> None:
@@ -180,4 +210,23 @@ def test_svctrace_of_typlin_and_waitrd(debug_server: VMServer) -> None:
             r"\.PARM  = 0200[0-9A-F]{2} E3E8D7D3 C9D54040",
             r"\+N/D = 001/01 TYPLIN   020014 OLDPSW = ", r"\.GPRS AFTER: R0-R1 = ",
             r"-N/D = 002/01 WAITRD   02001A", r"\+N/D = 002/01 WAITRD", READY)  # fmt: skip
+    logoff(tty)
+
+
+def test_so_ro_ho_and_hx_while_a_program_runs(debug_server: VMServer) -> None:
+    tty = logon(debug_server)
+    command(tty, "cp spool printer to * class a", READY)
+    command(tty, "svctrace on", READY)
+    command(tty, "load svcl (start", "DMSLIO740I EXECUTION BEGINS...", "SPINNING")
+    for word in ("SO", "RO", "HO"):  # HO ends the trace and prints it
+        attention(tty, word)
+    tty.child.sendcontrol("c")
+    command(tty, "HX", READY)
+    command(tty, "svctrace off", READY)  # nothing is left to print
+    command(tty, "cp query reader all", r"DEBUGU   \d{4} A PRT 000000\d\d", READY)
+    assert " A PRT " not in tty.child.before  # one file: HO printed, OFF had none left
+    command(tty, "readcard svcl listing", READY)
+    command(tty, "type svcl listing", r"-N/D = 001/01 DMSFRET  02000E",
+            r"\*N/D = 001/01 DMSFRET  02000E", r"-N/D = 004/01 TYPLIN   02001A",
+            r"\+N/D = 004/01 TYPLIN   02001A", READY)  # fmt: skip
     logoff(tty)

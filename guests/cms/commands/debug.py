@@ -20,7 +20,7 @@ from guests.cms.program import ProgramRun, run_program
 if TYPE_CHECKING:
     from guests.cms.nucleus import Cms
 
-__all__ = ["print_trace"]
+__all__ = ["print_lines", "print_trace"]
 
 
 @command("DEBUG", 5, "DBG")
@@ -71,14 +71,21 @@ async def svctrace(cms: Cms, call: Call) -> int:
 
 
 async def print_trace(cms: Cms) -> None:
-    """Stop tracing and print the recorded lines on the printer, then close it (spooled)."""
+    """Stop tracing, print what is left of the trace and close the printer (spooled)."""
+    was_on = cms.svctrace.on or cms.svctrace.print_pending
     lines = cms.svctrace.stop()
+    if (was_on or lines) and print_lines(cms, lines):
+        await cms.guest.cp(f"CLOSE {PRINTER_ADDRESS:03X}", capture=True)
+
+
+def print_lines(cms: Cms, lines: list[str]) -> bool:
+    """Trace lines on the virtual printer (132 columns); False when it cannot print."""
     if not lines:
-        return
+        return True
     records = [line.encode("cp037", errors="replace")[:132] for line in lines]
     try:
         print_records(cms, records, carriage=False)
     except CommandError as error:
         cms.console.error("OVR", error.number, error.severity, str(error))
-        return
-    await cms.guest.cp(f"CLOSE {PRINTER_ADDRESS:03X}", capture=True)
+        return False
+    return True

@@ -165,3 +165,31 @@ def test_garbage_subcommands_never_raise(lines: list[list[str]]) -> None:
             from guests.cms.debug import DebugError
 
             assert isinstance(error, DebugError), repr(error)
+
+
+def test_a_long_trace_goes_to_the_printer_as_it_grows() -> None:
+    """A program in an SVC loop does not pile the trace up in storage: every
+    TRACE_BATCH lines are written on the printer, SVCTRACE OFF writes the rest and
+    closes it."""
+    from guests.cms import program
+    from guests.cms.commands.debug import print_trace
+    from server.cp.abi import ProgramEvent
+
+    guest = ProgramFake()
+    guest.write_storage(0x20010, bytes.fromhex("FFF8"))  # SVC 203 DMSFRET, ERR= (quiet)
+    cms = Cms(guest, standard_disks())
+    cms.svctrace.start()
+    run = program.ProgramRun("LOOPER", 0x20000, [])
+    event = ProgramEvent("SVC", 203, bytes.fromhex("00E0000000020010"))
+    for _ in range(60):
+        asyncio.run(program._event(cms, run, event))
+    assert len(cms.svctrace.lines) < program.TRACE_BATCH
+    printed = [data for opcode, data in guest.unit_record[0x00E] if opcode == 0x09]  # writes
+    assert len(printed) >= program.TRACE_BATCH
+    assert printed[0].decode("cp037").startswith("-N/D = 001/01 DMSFRET  02000E")
+    asyncio.run(print_trace(cms))
+    printed = [data for opcode, data in guest.unit_record[0x00E] if opcode == 0x09]
+    assert len(printed) == 60 * 8 and guest.cp_commands[-1] == "CLOSE 00E"
+    assert not cms.svctrace.on
+    asyncio.run(print_trace(cms))  # OFF again: nothing to print, no CLOSE
+    assert guest.cp_commands.count("CLOSE 00E") == 1
