@@ -158,12 +158,14 @@ class Assembler:
     # -- driving the passes ------------------------------------------------
 
     def run(self) -> Assembly:
-        for second in (False, True):
+        # Pass one runs twice, so that an EQU whose operand refers forward has its
+        # value before pass two uses it (sizes never depend on such symbols).
+        for second in (False, False, True):
             self.second = second
             self.current, self.usings, self.pool_index, self.print_on = None, {}, 0, True
             self.print_gen = True
             for section in self.sections.values():
-                section.location = section.start
+                section.location = section.high = section.start
             for statement in self.statements:
                 self.statement = statement
                 if self._one(statement):
@@ -652,6 +654,12 @@ class Assembler:
     def _end(self, operand: str) -> None:
         if self.current is None and not self.sections:
             self._section()
+        control = [ident for ident in self.sections if ident > 0]
+        if self.pools[self.pool_index].literals and control:
+            # GC33-4010: the literals of the last pool go at the end of the first section
+            first = self.sections[min(control)]
+            first.location = first.high
+            self.current = first
         self._place_pool(self.lines[-1] if self.second and self.lines else None)
         if operand and self.second:
             value = self.evaluate(operand)

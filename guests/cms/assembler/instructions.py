@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from guests.cms.assembler.expressions import AsmError, Value, split_operands
+from guests.cms.assembler.expressions import AsmError, Value, constant_end, split_operands
 from guests.cms.assembler.opcodes import Opcode
 
 if TYPE_CHECKING:
@@ -32,6 +32,11 @@ def _split_address(text: str) -> tuple[str, list[str] | None]:
     """``expr(a,b)`` into ``expr`` and ``[a, b]``; ``expr`` alone into ``expr, None``."""
     if not text.endswith(")"):
         return text, None
+    if text.startswith("="):  # a literal, perhaps with an index: =A(X)(5)
+        end = constant_end(text, 1)
+        if end >= len(text) or text[end] != "(":
+            return text, None
+        return text[:end], split_operands(text[end + 1 : -1])
     depth, index = 0, len(text) - 1
     while index >= 0:
         if text[index] == ")":

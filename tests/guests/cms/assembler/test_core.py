@@ -169,6 +169,33 @@ def test_equ_org_cnop_entry_extrn() -> None:
     assert ("HERE", "LD") in [(entry.name, entry.kind) for entry in loader.map_entries()]
 
 
+def test_forward_references_in_equ_and_several_sections() -> None:
+    assembly = assemble(_source(
+        "SIZE     EQU   LAST-FIRST",
+        "A        CSECT",
+        "         USING A,15",
+        "         LA    1,SIZE",
+        "         L     2,=V(B)",
+        "         L     3,=A(BDATA)",
+        "FIRST    DC    F'1'",
+        "LAST     DS    0H",
+        "B        CSECT",
+        "BDATA    DC    A(FIRST)",
+        "         END   A",
+    ))  # fmt: skip
+    assert assembly.diagnostics == []
+    assert _code(assembly)[:4].hex() == "41100004"
+    assert [(s.name, s.ident, s.length) for s in assembly.sections] == [("A", 1, 24), ("B", 2, 4)]
+    deck = object_deck(assembly)
+    loader = Loader()
+    loader.load_deck("A", deck)
+    image = loader.relocated()
+    b_at = next(entry.address for entry in loader.map_entries() if entry.name == "B")
+    assert image[0x10:0x14] == b_at.to_bytes(4, "big")  # =V(B): a V-con to a section here
+    assert image[0x14:0x18] == b_at.to_bytes(4, "big")  # =A(BDATA)
+    assert image[b_at - 0x20000 : b_at - 0x20000 + 4].hex() == "0002000c"  # A(FIRST)
+
+
 def test_continuation_and_comments() -> None:
     first = "         DC    C'" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3
     assembly = assemble(["* A COMMENT", "X        CSECT", first[:71] + "X",
