@@ -96,6 +96,30 @@ if x:
     raise ProgramCheck(x)"""))
 
 
+def _register_template(text: str) -> Callable[[dict[str, Any]], str]:
+    def template(fields: dict[str, Any]) -> str:
+        return t.CALL if (fields["r1"] | fields["r2"]) & 9 else text
+    return template
+
+
+def _long_register_template(operation: str) -> Callable[[dict[str, Any]], str]:
+    """ADR/SDR: as ``_long``."""
+    return _register_template(f"""\
+s, cpu.cc, x = {operation}(fpr[{{r1}}], fpr[{{r2}}], {LONG}, cpu.pm)
+fpr[{{r1}}] = s
+if x:
+    raise ProgramCheck(x)""")
+
+
+def _short_register_template(operation: str) -> Callable[[dict[str, Any]], str]:
+    """AER/SER: as ``_short_op``."""
+    return _register_template(f"""\
+s, cpu.cc, x = {operation}(fpr[{{r1}}] >> 32, fpr[{{r2}}] >> 32, {SHORT}, cpu.pm)
+fpr[{{r1}}] = s << 32 | fpr[{{r1}}] & 0xFFFFFFFF
+if x:
+    raise ProgramCheck(x)""")
+
+
 MD_TEMPLATE = _fp_template(t.with_long(f"""\
 s, _, x = hfp.multiply(fpr[{{r1}}], b, {LONG}, {LONG}, cpu.pm)
 if x == {hfp.FLOATING_POINT_DIVIDE}:
@@ -259,7 +283,7 @@ def multiply_long_to_extended_register(cpu: CPU, r1: int, r2: int) -> None:
     _multiply_long_to_extended(cpu, r1, cpu.fpr[_fp(r2)])
 
 
-@instruction(0x28, "LDR", Format.RR, template=t.CALL)
+@instruction(0x28, "LDR", Format.RR, template=_register_template("fpr[{r1}] = fpr[{r2}]"))
 def load_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "28 LDR - Load (long) [RR]"
     cpu.fpr[_fp(r1)] = cpu.fpr[_fp(r2)]
@@ -271,7 +295,7 @@ def compare_long_register(cpu: CPU, r1: int, r2: int) -> None:
     cpu.cc = hfp.compare(cpu.fpr[_fp(r1)], cpu.fpr[_fp(r2)], LONG)
 
 
-@instruction(0x2A, "ADR", Format.RR, template=t.CALL)
+@instruction(0x2A, "ADR", Format.RR, template=_long_register_template("hfp.add"))
 def add_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2A ADR - Add Normalized (long) [RR]"
     if (r1 | r2) & 9:
@@ -279,7 +303,7 @@ def add_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     _long(cpu, r1, cpu.fpr[r2], hfp.add)
 
 
-@instruction(0x2B, "SDR", Format.RR, template=t.CALL)
+@instruction(0x2B, "SDR", Format.RR, template=_long_register_template("hfp.subtract"))
 def subtract_normalized_long_register(cpu: CPU, r1: int, r2: int) -> None:
     "2B SDR - Subtract Normalized (long) [RR]"
     if (r1 | r2) & 9:
@@ -386,7 +410,7 @@ def compare_short_register(cpu: CPU, r1: int, r2: int) -> None:
     cpu.cc = hfp.compare(_short(cpu, _fp(r1)), _short(cpu, _fp(r2)), SHORT)
 
 
-@instruction(0x3A, "AER", Format.RR, template=t.CALL)
+@instruction(0x3A, "AER", Format.RR, template=_short_register_template("hfp.add"))
 def add_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3A AER - Add Normalized (short) [RR]"
     if (r1 | r2) & 9:
@@ -394,7 +418,7 @@ def add_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     _short_op(cpu, r1, cpu.fpr[r2] >> 32, hfp.add)
 
 
-@instruction(0x3B, "SER", Format.RR, template=t.CALL)
+@instruction(0x3B, "SER", Format.RR, template=_short_register_template("hfp.subtract"))
 def subtract_normalized_short_register(cpu: CPU, r1: int, r2: int) -> None:
     "3B SER - Subtract Normalized (short) [RR]"
     if (r1 | r2) & 9:

@@ -104,6 +104,9 @@ def run(program: bytes, seed: int, blocks: bool, data: bytes | None = None,
     machine.set_gpr(10, CODE)
     machine.set_gpr(11, rng.randrange(0, 0x40))
     machine.set_gpr(12, DATA)
+    for number in (0, 2, 4, 6):
+        machine.set_fpr(number, rng.choice([bytes(8), bytes.fromhex("4110000012345678"),
+                                            rng.randbytes(8)]))
     mask = rng.choice(["00", "0F", "08"])
     key = rng.choice([0, 0, 3])
     machine.set_key(DATA, rng.choice([0x00, 0x30, 0x38, 0x50, 0x58]))
