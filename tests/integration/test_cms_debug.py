@@ -230,3 +230,19 @@ def test_so_ro_ho_and_hx_while_a_program_runs(debug_server: VMServer) -> None:
             r"\*N/D = 001/01 DMSFRET  02000E", r"-N/D = 004/01 TYPLIN   02001A",
             r"\+N/D = 004/01 TYPLIN   02001A", READY)  # fmt: skip
     logoff(tty)
+
+
+def test_dump_to_the_printer_and_go_from_debug(debug_server: VMServer) -> None:
+    tty = logon(debug_server)
+    command(tty, "cp spool printer to * class a", READY)
+    command(tty, "load dbgp", READY)
+    command(tty, "debug", "DMSDBG728I DEBUG ENTERED")
+    tty.send("define text 20040 14")
+    tty.send("dump text 2005f mine")
+    command(tty, "go 20000", "DBGP SAYS AAAA")  # GO from DEBUG starts the program there
+    command(tty, "so", r"Ready\(00016\);")
+    command(tty, "readcard dump listing", READY)
+    command(tty, "type dump listing", "DEBUG DUMP MINE", r"PSW = 00000000 00000000",
+            r"GPRS  0- 7 = ", r"020040  C4C2C7D7 40E2C1E8 E240C1C1 C1C1",
+            READY)  # fmt: skip
+    logoff(tty)
