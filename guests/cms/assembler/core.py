@@ -35,6 +35,7 @@ __all__ = ["Assembly", "Diagnostic", "Line", "Relocation", "Section", "Symbol", 
 
 MACRO_STATEMENTS = set("MACRO MEND MEXIT MNOTE COPY SETA SETB SETC AIF AGO ANOP GBLA GBLB GBLC "
                        "LCLA LCLB LCLC ACTR".split())
+MAX_DC_BYTES = 1 << 20  # a bound on generated text per statement (DS has none)
 DIRECTIVES = set("CSECT START DSECT DC DS EQU ORG USING DROP LTORG CNOP ENTRY EXTRN WXTRN TITLE "
                  "EJECT SPACE PRINT END".split())
 RESERVED = set(OPCODES) | MACRO_STATEMENTS | DIRECTIVES
@@ -362,12 +363,14 @@ class Assembler:
     def _literal(self, text: str) -> Value:
         pool = self.pools[self.pool_index]
         if text not in pool.literals:
-            if self.second:
-                raise AsmError(62, f"LITERAL {text} NOT IN POOL", 16)
             constant = parse_constant(text[1:], lambda t: self.absolute(t, previous=True),
                                       need_value=True)  # fmt: skip
             if constant.duplication == 0 or constant.kind == "S":
                 raise AsmError(63, f"INVALID LITERAL {text}")
+            if constant.size() > MAX_DC_BYTES:
+                raise AsmError(56, "CONSTANT TOO LARGE: USE DS FOR LARGE AREAS")
+            if self.second:  # pass one should have entered it: its operand must have changed
+                raise AsmError(62, f"LITERAL {text} NOT IN POOL", 16)
             pool.literals[text] = constant
         if self.first_symbol == "":
             self.first_symbol = text
@@ -439,6 +442,8 @@ class Assembler:
 
     def _dc(self, line: Line) -> None:
         constants = self._constants(need_value=True)
+        if sum(constant.size() for constant in constants) > MAX_DC_BYTES:
+            raise AsmError(56, "CONSTANT TOO LARGE: USE DS FOR LARGE AREAS")
         if constants[0].duplication or constants[0].items:
             self._align(constants[0].alignment, fill=True)
         self._define_label(constants[0].item_length())

@@ -40,7 +40,7 @@ __all__ = ["Expansion", "MacroDefinition", "expand"]
 Library = Callable[[str], list[str] | None]
 MAX_DEPTH = 50
 DEFAULT_ACTR = 4096
-MAX_STATEMENTS = 200_000
+MAX_STATEMENTS = 100_000
 VARIABLE = re.compile(r"&([A-Z@#$_][A-Z0-9@#$_]*)")
 
 

@@ -30,6 +30,7 @@ TOTAL RECORDS PUNCHED n) and the return code being the highest severity.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -176,7 +177,8 @@ async def assemble_command(cms: Cms, call: Call) -> int:
                            rc=32)  # fmt: skip
     target = _output_disk(cms, source)
     records = [decode(record) for record in source.disk.read(entry.fn, entry.ft)]
-    assembly = assemble(records, _macro_library(cms))
+    # a long assembly must not hold up the other users: it runs off the event loop
+    assembly = await asyncio.to_thread(assemble, records, _macro_library(cms))
     deck_records = await _write_outputs(cms, target, name, assembly, options)
     if options.term:
         cms.console.type(*_terminal_lines(assembly, options))
