@@ -22,10 +22,15 @@ TEST, RENT and NOALIGN are refused with DMSASM003E.
 Macros not defined in the source are looked for in the GLOBAL MACLIBs in
 their order, then among the CMSLIB macros of guests/cms/assembler/cmslib.py.
 
-Best estimates: the module id ASM, the terminal summary (the statistics
-lines VM/370 CE's Assembler XF types: NO STATEMENTS FLAGGED IN THIS
-ASSEMBLY, HIGHEST SEVERITY WAS n, TOTAL RECORDS READ FROM SYSTEM LIBRARY n,
-TOTAL RECORDS PUNCHED n) and the return code being the highest severity.
+The R6 Service Routines Program Logic (the ASM3705 command, DMSARX, which
+follows the same steps) gives the output disk rule above, that the old
+TEXT and LISTING files are erased first, and the texts of 001E, 003E, 006E
+NO READ/WRITE DISK ACCESSED and 007E FILE 'fn ft' IS NOT FIXED, 80-CHAR.
+RECORDS. Best estimates: the module id ASM (by analogy with ARX), the
+terminal summary (the statistics lines VM/370 CE's Assembler XF types:
+NO STATEMENTS FLAGGED IN THIS ASSEMBLY, HIGHEST SEVERITY WAS n, TOTAL
+RECORDS READ FROM SYSTEM LIBRARY n, TOTAL RECORDS PUNCHED n) and the
+return code being the highest severity.
 """
 
 from __future__ import annotations
@@ -46,7 +51,6 @@ from guests.cms.commands.common import (
     encode,
     invalid_option,
     numeric,
-    read_write_disk,
 )
 from guests.cms.commands.unitrec import PRINTER_ADDRESS, PUNCH_ADDRESS, print_records, punch_cards
 from guests.cms.fs.errors import FileNotFound
@@ -130,7 +134,10 @@ def _output_disk(cms: Cms, source: AccessedDisk) -> AccessedDisk:
         parent = cms.disks.get(source.parent)
         if parent is not None and not parent.read_only:
             return parent
-    return read_write_disk(cms, "A")
+    a_disk = cms.disks.get("A")
+    if a_disk is None or a_disk.read_only:
+        raise CommandError(6, "NO READ/WRITE DISK ACCESSED", rc=36)
+    return a_disk
 
 
 def _paged(lines: list[str], linecount: int, title: str) -> list[str]:
@@ -173,9 +180,11 @@ async def assemble_command(cms: Cms, call: Call) -> int:
         raise FileNotFound(f"{name} ASSEMBLE *")
     source, entry = found
     if entry.recfm != "F" or entry.lrecl != 80:
-        raise CommandError(7, f"FILE '{name} ASSEMBLE {entry.mode}' IS NOT FIXED, 80 CHAR. RECORDS",
-                           rc=32)  # fmt: skip
+        raise CommandError(7, f"FILE '{name} ASSEMBLE' IS NOT FIXED, 80-CHAR. RECORDS", rc=32)
     target = _output_disk(cms, source)
+    for filetype in ("TEXT", "LISTING"):  # the old outputs go first, as DMSERS erases them
+        if target.disk.find(name, filetype) is not None:
+            target.disk.erase(name, filetype)
     records = [decode(record) for record in source.disk.read(entry.fn, entry.ft)]
     # a long assembly must not hold up the other users: it runs off the event loop
     assembly = await asyncio.to_thread(assemble, records, _macro_library(cms))

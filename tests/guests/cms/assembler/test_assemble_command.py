@@ -47,6 +47,13 @@ def test_assemble_writes_text_and_listing() -> None:
     assert any("000002 41F0 0000" in line for line in listing)
 
 
+def test_old_outputs_are_erased_first() -> None:
+    disks = _disks()
+    asyncio.run(session(disks, "ASSEMBLE HELLO", "ASSEMBLE HELLO (NOOBJECT NOPRINT"))
+    disk = CmsDisk.access(disks.devices[0x191])
+    assert disk.find("HELLO", "TEXT") is None and disk.find("HELLO", "LISTING") is None
+
+
 def test_errors_are_typed_and_set_the_return_code() -> None:
     output = asyncio.run(session(_disks(), "ASSEMBLE BAD (NOPRINT NOOBJECT"))
     text = "\n".join(output)
@@ -62,7 +69,7 @@ def test_command_errors() -> None:
     text = "\n".join(output)
     assert "DMSASM001E NO FILENAME SPECIFIED" in text
     assert "DMSASM002E FILE 'NONE ASSEMBLE *' NOT FOUND" in text
-    assert "DMSASM007E FILE 'VAR ASSEMBLE A1' IS NOT FIXED, 80 CHAR. RECORDS" in text
+    assert "DMSASM007E FILE 'VAR ASSEMBLE' IS NOT FIXED, 80-CHAR. RECORDS" in text
     assert "DMSASM003E INVALID OPTION 'NOALIGN'" in text
     assert "DMSASM070E INVALID PARAMETER 'EXTRA'" in text
 
