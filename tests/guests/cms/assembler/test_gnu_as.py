@@ -80,3 +80,60 @@ def test_mnemonic_matches_gnu_as(mnemonic: str, gas_code: dict[str, bytes]) -> N
 def test_table_covers_the_s370_opcodes() -> None:
     assert len(OPCODES) >= 200
     assert {"BALR", "MVCL", "LRA", "CS", "CDS", "ICM", "SRP", "STCK", "PTLB"} <= set(OPCODES)
+
+
+OURS = [
+    "P        CSECT",
+    "         BALR  12,0",
+    "         USING *,12",
+    "         L     2,FW",
+    "         ST    2,FW+4",
+    "         MVC   BUF(5),MSG",
+    "         CLI   MSG,C'H'",
+    "         BE    DONE",
+    "         LA    3,BUF+1(2)",
+    "         STM   14,12,12(13)",
+    "         AP    PK,PK",
+    "DONE     BR    14",
+    "MSG      DC    C'HELLO'",
+    "BUF      DC    XL5'00'",
+    "PK       DC    PL3'-17'",
+    "FW       DC    F'100',H'-2',H'7'",
+    "AD       DC    A(MSG,DONE+2)",
+    "         END",
+]
+
+GAS = f"""
+        .text
+        balr %r12,0
+base:   l %r2,fw-base(%r12)
+        st %r2,fw+4-base(%r12)
+        mvc buf-base(5,%r12),msg-base(%r12)
+        cli msg-base(%r12),0xc8
+        bc 8,done-base(%r12)
+        la %r3,buf+1-base(%r2,%r12)
+        stm %r14,%r12,12(%r13)
+        ap pk-base(3,%r12),pk-base(3,%r12)
+done:   br %r14
+msg:    .byte {",".join(hex(b) for b in "HELLO".encode("cp037"))}
+buf:    .byte 0,0,0,0,0
+pk:     .byte 0x00,0x01,0x7d
+        .align 4,0              # IBM fills DC alignment with zeros
+fw:     .long 100
+        .short -2,7
+ad:     .long msg,done+2
+"""
+
+
+def test_a_program_with_implicit_addresses_matches_gnu_as(tmp_path: Path) -> None:
+    tool = require_tool("s390x-linux-gnu-as")
+    (tmp_path / "p.s").write_text(GAS)
+    subprocess.run([tool, "-m31", "-mesa", "-o", str(tmp_path / "p.o"), str(tmp_path / "p.s")],
+                   check=True, capture_output=True)  # fmt: skip
+    expected = read_elf((tmp_path / "p.o").read_bytes()).text
+    assembly = assemble(OURS)
+    assert assembly.diagnostics == []
+    image = bytearray(assembly.sections[0].length)
+    for at, data in assembly.sections[0].chunks:
+        image[at : at + len(data)] = data
+    assert image.hex() == expected.hex()
