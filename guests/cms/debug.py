@@ -152,7 +152,7 @@ def hexinfo(token: str) -> bytes:
 
 
 def _decimal(token: str, low: int, high: int) -> int:
-    if not token.isdigit() or not low <= int(token) <= high:
+    if not (token.isascii() and token.isdigit()) or not low <= int(token) <= high:
         raise invalid(token)
     return int(token)
 

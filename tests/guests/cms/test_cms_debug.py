@@ -142,7 +142,7 @@ def test_svctrace_lines() -> None:
 WORDS = st.sampled_from(
     ["BR", "BREAK", "CAW", "CSW", "DEF", "DU", "GPR", "OR", "PSW", "SET", "ST", "X", "GO",
      "GPR", "CSW", "CAW", "PSW", "GPR", "FLD", "*", "0", "15", "16", "20000", "3FFFF",
-     "FFFFFF", "-1", "1A", "ZZ", "(", "12345678901", "56", "57"]
+     "FFFFFF", "-1", "1A", "ZZ", "(", "12345678901", "56", "57", "\u00b2", "\u0663"]
 )  # fmt: skip
 
 
