@@ -128,13 +128,15 @@ def _source_line(line: Line) -> str:
     location = f"{line.location:06X}" if line.location is not None else "      "
     code = _grouped(line.code, line.form)
     first, second = (f"{a:05X}" if a is not None else "     " for a in line.addresses)
-    if line.statement is None:
-        return f"{location} {code:<14} {first} {second}       {line.literal}"
     if not line.code and not line.form:
         first = second = "     "
+    # a constant's eight bytes run into the (empty) address columns, as in IBM listings
+    middle = f"{code:<14} {first} {second}" if len(code) <= 14 else code.ljust(26)
+    if line.statement is None:
+        return f"{location} {middle}       {line.literal}"
     number = line.statement.number
     mark = "+" if line.statement.generated else " "
-    return f"{location} {code:<14} {first} {second} {number:5d}{mark}{line.statement.text}"
+    return f"{location} {middle} {number:5d}{mark}{line.statement.text}"
 
 
 def _esd_lines(assembly: Assembly) -> list[str]:
@@ -161,10 +163,13 @@ def _rld_lines(assembly: Assembly) -> list[str]:
     return lines
 
 
-def _xref_lines(assembly: Assembly) -> list[str]:
+def _xref_lines(assembly: Assembly, short: bool) -> list[str]:
+    """Every symbol, or (XREF(SHORT)) only those referred to."""
     lines = ["", "CROSS-REFERENCE", "SYMBOL    LEN   VALUE   DEFN    REFERENCES"]
     for name in sorted(assembly.symbols):
         symbol = assembly.symbols[name]
+        if short and not symbol.references:
+            continue
         references = " ".join(f"{number:05d}" for number in symbol.references)
         lines.append(f"{name:<8} {symbol.length:05d} {symbol.value:08X} {symbol.defined:05d}"
                      f"    {references}".rstrip())  # fmt: skip
@@ -190,7 +195,8 @@ def summary_lines(assembly: Assembly) -> list[str]:
 
 
 def listing_lines(assembly: Assembly, *, source: bool = True, xref: bool = True,
-                  esd: bool = True, rld: bool = True, flag: int = 0) -> list[str]:  # fmt: skip
+                  esd: bool = True, rld: bool = True, flag: int = 0,
+                  xref_short: bool = False) -> list[str]:  # fmt: skip
     """The LISTING file's lines (without carriage control)."""
     lines = _esd_lines(assembly) if esd else []
     if source:
@@ -204,5 +210,5 @@ def listing_lines(assembly: Assembly, *, source: bool = True, xref: bool = True,
     if rld and assembly.relocations:
         lines += _rld_lines(assembly)
     if xref:
-        lines += _xref_lines(assembly)
+        lines += _xref_lines(assembly, xref_short)
     return lines + diagnostic_lines(assembly, flag)

@@ -7,7 +7,7 @@ disk when it is read/write, to the disk it extends when it is a read-only
 extension of a read/write disk, and otherwise to the A-disk.
 
 Options: LIST|NOLIST (source and object in the listing), XREF|NOXREF
-(``XREF(FULL|SHORT)`` accepted), ESD|NOESD, RLD|NORLD, DISK|PRINT|NOPRINT
+(``XREF(SHORT)``: only the symbols referred to), ESD|NOESD, RLD|NORLD, DISK|PRINT|NOPRINT
 (the listing as ``fn LISTING`` on disk, on the virtual printer, or not at
 all), DECK|NODECK (the object deck on the virtual punch),
 OBJECT|NOOBJECT (``fn TEXT`` on disk), TERMINAL|NOTERM (flagged statements
@@ -95,6 +95,7 @@ class AssembleOptions:
     test: bool = False
     linecount: int = 55
     flag: int = 0
+    xref_short: bool = False
 
 
 def parse_options(options: list[str]) -> AssembleOptions:
@@ -117,6 +118,8 @@ def _apply(chosen: AssembleOptions, word: str, value: str) -> None:
         setattr(chosen, *FLAGS[word])
         if word == "XREF" and value not in ("", "FULL", "SHORT"):
             raise CommandError(29, f"INVALID PARAMETER '{value}' IN THE OPTION 'XREF' FIELD")
+        if word == "XREF":
+            chosen.xref_short = value == "SHORT"
     elif word == "LINECOUN":
         chosen.linecount = numeric(value, word) if value else 55
     elif word == "FLAG":
@@ -232,7 +235,8 @@ async def _write_outputs(cms: Cms, target: AccessedDisk, name: str, assembly: As
     if options.where == "NONE":
         return len(deck)
     lines = listing_lines(assembly, source=options.list, xref=options.xref, esd=options.esd,
-                          rld=options.rld, flag=options.flag)  # fmt: skip
+                          rld=options.rld, flag=options.flag,
+                          xref_short=options.xref_short)  # fmt: skip
     paged = _paged(lines, options.linecount, f"{name} ASSEMBLE")
     if options.where == "PRINT":
         print_records(cms, [encode(line) for line in paged], carriage=True)

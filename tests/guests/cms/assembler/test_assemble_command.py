@@ -47,6 +47,17 @@ def test_assemble_writes_text_and_listing() -> None:
     assert any("000002 41F0 0000" in line for line in listing)
 
 
+def test_xref_short_lists_only_symbols_referred_to() -> None:
+    disks = _disks()
+    asyncio.run(session(disks, "ASSEMBLE HELLO (XREF ( SHORT ) NOLIST"))
+    disk = CmsDisk.access(disks.devices[0x191])
+    listing = [record.decode("cp037") for record in disk.read("HELLO", "LISTING")]
+    symbols = [line[1:9].strip() for line in listing[listing.index(next(
+        line for line in listing if "CROSS-REFERENCE" in line)) + 2 :]]  # fmt: skip
+    assert "HELLO" in symbols and "MSG" not in symbols[: symbols.index("")]
+    assert not any("SOURCE STATEMENT" in line for line in listing)  # NOLIST
+
+
 def test_old_outputs_are_erased_first() -> None:
     disks = _disks()
     asyncio.run(session(disks, "ASSEMBLE HELLO", "ASSEMBLE HELLO (NOOBJECT NOPRINT"))
