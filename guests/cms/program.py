@@ -281,6 +281,9 @@ async def _event(cms: Cms, run: ProgramRun, event: ProgramEvent) -> bytes | None
     if event.reason == "WAIT" and address == WAIT_SVC:
         old = guest.read_storage(SVC_OLD, 8)
         at = int.from_bytes(old[5:8], "big")
+        if cms.svctrace.recording:  # the SVC is recorded before the abend it causes
+            number = int.from_bytes(old[2:4], "big") & 0xFF
+            cms.svctrace.before(guest, f"SVC{number}", at - 2, old, event.psw)
         _system_abend(cms, SVC_ABEND, at - 2)  # SVC ``number`` is not one CMS serves
     psw_text = event.psw.hex().upper()
     cms.console.type(f"DMKDSP450W CP ENTERED; DISABLED WAIT PSW '{psw_text[:8]} {psw_text[8:]}'")

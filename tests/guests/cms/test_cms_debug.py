@@ -193,3 +193,18 @@ def test_a_long_trace_goes_to_the_printer_as_it_grows() -> None:
     assert not cms.svctrace.on
     asyncio.run(print_trace(cms))  # OFF again: nothing to print, no CLOSE
     assert guest.cp_commands.count("CLOSE 00E") == 1
+
+
+def test_an_svc_cms_does_not_serve_is_traced_before_its_abend() -> None:
+    from guests.cms import program
+    from server.cp.abi import ProgramEvent
+
+    guest = ProgramFake()
+    cms = Cms(guest, standard_disks())
+    cms.svctrace.start()
+    guest.write_storage(program.SVC_OLD, bytes.fromhex("000C00F700020006"))  # SVC 247
+    event = ProgramEvent("WAIT", None, program.bc_psw(program.WAIT_SVC, wait=True))
+    with pytest.raises(program.Abend):
+        asyncio.run(program._event(cms, program.ProgramRun("P", 0x20000, []), event))
+    assert cms.svctrace.lines[0].startswith("-N/D = 001/01 SVC247   020004 OLDPSW = 000C00F7")
+    assert "DMSABN148T SYSTEM ABEND 0F0 CALLED FROM 020004" in guest.output
