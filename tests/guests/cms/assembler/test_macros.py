@@ -178,3 +178,29 @@ def test_garbage_macros_never_raise(statements: list[tuple[str, str, str]]) -> N
     assembly = assemble(records, cmslib_member)
     listing_lines(assembly)
     object_deck(assembly)
+
+
+def test_print_nogen_hides_generated_statements() -> None:
+    source = ["         PRINT NOGEN", "C        CSECT", "         USING C,12",
+              "         WRTERM 'HI'", "         END"]  # fmt: skip
+    listing = "\n".join(listing_lines(assemble(source, cmslib_member)))
+    assert "WRTERM 'HI'" in listing and "CL8'TYPLIN'" not in listing
+    listing = "\n".join(listing_lines(assemble(source[1:], cmslib_member)))
+    assert "+WRP0001  DC    CL8'TYPLIN'" in listing
+
+
+def test_maclib_add_rep_comp() -> None:
+    disks = standard_disks()
+    put_file(disks, 0x191, "MOVE", "MACRO", [line.ljust(80) for line in MOVE])
+    copies = ["*COPY ONE", "         DC    F'1'", "*COPY TWO", "         DC    F'2'"]
+    put_file(disks, 0x191, "MORE", "COPY", [line.ljust(80) for line in copies])
+    output = asyncio.run(session(disks, "MACLIB GEN MYLIB MOVE", "MACLIB ADD MYLIB MORE",
+                                 "MACLIB REP MYLIB MOVE", "MACLIB COMP MYLIB",
+                                 "MACLIB MAP MYLIB (TERM"))  # fmt: skip
+    text = "\n".join(output)
+    assert "DMSLBM" not in text
+    disk = CmsDisk.access(disks.devices[0x191])
+    library = read_maclib(disk.read("MYLIB", "MACLIB"))
+    assert [(m.name, len(m.records)) for m in library.members] == [
+        ("MOVE", 11), ("ONE", 1), ("TWO", 1)]
+    assert "MOVE         2    11        ONE         14     1\nTWO         16     1" in text
