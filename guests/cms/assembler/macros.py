@@ -243,20 +243,28 @@ class Expander:
             frame.local[definition.label] = call.name
         frame.local.update(definition.keywords)
         positional: list[str] = []
+        unknown: list[str] = []
         for operand in split_operands(call.operands) if call.operands else []:
             key, equals, value = operand.partition("=")
             if equals and key in definition.keywords:
                 frame.local[key] = value
+            elif equals and VARIABLE.fullmatch("&" + key):
+                unknown.append(key)  # a keyword the prototype does not have
             else:
                 positional.append(operand)
+        for key in unknown:
+            self._warn(f"UNDEFINED KEYWORD {key} IN MACRO {definition.name}", 8, depth)
         frame.local["SYSLIST"] = positional
         for index, name in enumerate(definition.positional):
             frame.local[name] = positional[index] if index < len(positional) else ""
         if len(positional) > len(definition.positional):
-            self._emit(Statement(0, "", comment=True), depth)
-            self.output[-1].error = "MORE POSITIONAL OPERANDS THAN THE PROTOTYPE HAS"
-            self.output[-1].severity = 4
+            self._warn("MORE POSITIONAL OPERANDS THAN THE PROTOTYPE HAS", 4, depth)
         self.run(definition.body, frame, depth)
+
+    def _warn(self, text: str, severity: int, depth: int) -> None:
+        """A message about a macro call, flagged on a line of its own."""
+        self._emit(Statement(0, "", comment=True), depth)
+        self.output[-1].error, self.output[-1].severity = text, severity
 
     def _branch(self, statement: Statement, frame: _Frame) -> str | None:
         text = statement.operands

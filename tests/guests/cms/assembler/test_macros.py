@@ -50,6 +50,16 @@ def test_positional_keyword_parameters_aif_mexit_mnote() -> None:
     assert "+X1       MVC   A(8),B" in listing and "MNOTE        NO SOURCE FOR A" in listing
 
 
+def test_unknown_keywords_and_extra_operands_are_flagged() -> None:
+    assembly = assemble([*MOVE, "T        CSECT", "         USING T,15",
+                         "         MOVE  A,B,C,SIZE=4", "A        DS    CL8",
+                         "B        DS    CL8", "         END"])  # fmt: skip
+    assert [(d.text, d.severity) for d in assembly.diagnostics] == [
+        ("UNDEFINED KEYWORD SIZE IN MACRO MOVE", 8),
+        ("MORE POSITIONAL OPERANDS THAN THE PROTOTYPE HAS", 4)]
+    assert _code(assembly)[:6].hex() == "d207f006f00e"  # still expanded
+
+
 def test_loops_sysndx_setc_and_nesting() -> None:
     assembly = assemble([
         "         MACRO", "         INNER &V", "         DC    C'&V'", "         MEND",
