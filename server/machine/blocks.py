@@ -3,12 +3,16 @@
 Models nothing new: it executes Principles of Operation (GA22-7000) chapter 5
 "Program Execution" faster.  A block is a run of instructions that declare a
 source ``template`` (see ``isa.py``), starting at a real address and ending
-at the first branch, at the first instruction without a template, or after
-``MAX_INSTRUCTIONS``.  Its function runs the templates in sequence with
-the registers list, storage and keys in locals; a block whose final branch
-goes back to its own start becomes a ``while`` loop bounded by the budget
-(a fused self-loop).  A block is compiled once its start has been reached ``cpu.hot_threshold``
-times (compiling costs as much as interpreting some thousand instructions);
+at the first instruction without a template, at the end of the 4K page, or
+after ``MAX_INSTRUCTIONS``; it goes on past a conditional branch (leaving
+when it is taken) and follows an unconditional one (B, BR, BAL, BALR) to
+the target its registers give at the start of the block (leaving when the
+target differs), unless the target is already in the block.  Its function
+runs the templates in sequence with the registers list, storage and keys in
+locals; a block whose branch goes back to its own start becomes a ``while``
+loop bounded by the budget (a fused self-loop).  A block is compiled once its
+start has been reached ``cpu.hot_threshold`` times (compiling costs as much
+as interpreting some thousand instructions);
 until then its instructions are interpreted one at a time.
 Blocks are used only in real mode with PSW key 0 and
 no low-address protection (``cpu.fast``), where the templates' inline storage
@@ -21,8 +25,9 @@ effective-address expression), ``{next}`` (the next instruction's address),
 ``{F:a,3}`` and ``{S:a,3}`` (conditions to append to a fast path's test:
 fetch and store protection of bytes a .. a+3; empty with PSW key 0),
 ``{call}`` (a call of the instruction's interpreter function: the slow path),
-and three directives on a line of their own: ``@branch EXPR`` (leave the block
-for EXPR; for the block's last instruction only), ``@exit`` (leave after
+and three directives on a line of their own: ``@branch EXPR`` (go to EXPR:
+the block is left unless EXPR is where it goes on; top-level, an
+unconditional branch), ``@exit`` (leave after
 this instruction, when it may have stored into code) and ``@call R...``
 (run the interpreter function inside the block and go on with the next
 instruction, unless it dropped cached code; ``R...`` are the general
@@ -183,8 +188,8 @@ def _expand(template: str, fields: dict[str, Any], index: int, count: int,
             lines.append(f"{pad}if nia == {start} and n + {index + 1 + count} <= budget:")
             lines.append(f"{pad}    n += {index + 1}")
             lines.append(f"{pad}    continue")
-            if not last:
-                lines.append(f"{pad}if nia != {fields['next']}:")
+            if not last:  # not taken, or an unconditional branch the block follows
+                lines.append(f"{pad}if nia != {fields.get('follow', fields['next'])}:")
                 pad += "    "
             lines.append(f"{pad}done = {index + 1}")
             lines.append(f"{pad}break")
@@ -287,6 +292,14 @@ def _ends_block(template: str) -> bool:
     return any(line.startswith("@branch") for line in template.splitlines())
 
 
+def _predicted_target(cpu: CPU, fields: dict[str, Any]) -> int:
+    """Where an unconditional branch goes with the registers as they are at the
+    block's start; the block goes on there, checking each time that it does."""
+    if "d2" in fields:
+        return (cpu.r[fields.get("x2", 16)] + cpu.r[fields["b2"]] + fields["d2"]) & 0xFFFFFF
+    return cpu.r[fields["r2"]] & 0xFFFFFF
+
+
 def build(cpu: CPU, start: int) -> Block:
     """Compile (or wrap) the block at real address ``start`` and remember it.
 
@@ -318,7 +331,11 @@ def build(cpu: CPU, start: int) -> Block:
         parts.append((template, fields))
         info.append((address, len(data)))
         address += len(data)
-        if _ends_block(template) or (address ^ start) >> 12:
+        if _ends_block(template):
+            address = fields["follow"] = _predicted_target(cpu, fields)
+            if address == start or address & 1 or any(address == a for a, _ in info):
+                break
+        if (address ^ start) >> 12:
             break
     if parts:
         source, line_owner = _source(parts, start)

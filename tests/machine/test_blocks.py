@@ -61,6 +61,11 @@ def _instruction(rng: random.Random, here: int, starts: list[int]) -> str:
         first, last = rng.choice([(1, 7), (2, 3), (14, 2), (5, 5)])
         opcode = rng.choice(["98", "90"])
         return f"{opcode}{first:X}{last:X}C{rng.randrange(0x1C0):03X}"
+    if kind < 0.915:  # unconditional branches, which a block follows
+        target = rng.choice(starts) if starts and rng.random() < 0.5 else \
+            CODE + 2 * rng.randrange(0x40)
+        return rng.choice([f"47F0{target:04X}", f"45E0{target:04X}", "07FA", "05EA",
+                           "07FE", f"47F0A{rng.randrange(0x40) * 2:03X}"])
     if kind < 0.93:
         return f"0A{rng.randrange(256):02X}"  # SVC: ends a block
     if kind < 0.96:
