@@ -295,9 +295,14 @@ def _ends_block(template: str) -> bool:
 def _predicted_target(cpu: CPU, fields: dict[str, Any]) -> int:
     """Where an unconditional branch goes with the registers as they are at the
     block's start; the block goes on there, checking each time that it does."""
+    r = cpu.r
     if "d2" in fields:
-        return (cpu.r[fields.get("x2", 16)] + cpu.r[fields["b2"]] + fields["d2"]) & 0xFFFFFF
-    return cpu.r[fields["r2"]] & 0xFFFFFF
+        x2: int = fields.get("x2", 16)
+        b2: int = fields["b2"]
+        d2: int = fields["d2"]
+        return (r[x2] + r[b2] + d2) & 0xFFFFFF
+    r2: int = fields["r2"]
+    return r[r2] & 0xFFFFFF
 
 
 def build(cpu: CPU, start: int) -> Block:
