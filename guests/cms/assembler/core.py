@@ -96,7 +96,7 @@ class Line:
     literal: str = ""
     form: str = ""  # instruction format, to group the object code
     listed: bool = True
-    control: str = ""  # TITLE, EJECT, SPACE n
+    control: str = ""  # "TITLE:text", "EJECT:", "SPACE:n" (listing control, not listed)
 
 
 @dataclass
@@ -639,12 +639,17 @@ class Assembler:
     def _title(self, line: Line) -> None:
         if self.statement.name and not self.deck_id:
             self.deck_id = self.statement.name[:4]
-        line.control = "TITLE"
+        text = self.statement.operands
+        if len(text) < 2 or text[0] != "'" or text[-1] != "'":
+            raise AsmError(76, "TITLE NEEDS A QUOTED STRING")
+        line.control = "TITLE:" + text[1:-1].replace("''", "'").replace("&&", "&")[:100]
 
     def _listing(self, line: Line) -> None:
-        line.control = self.statement.operation
-        if self.statement.operands:
-            self.absolute(self.statement.operands)
+        count = self.absolute(self.statement.operands) if self.statement.operands else 1
+        if self.statement.operation == "SPACE":
+            line.control = f"SPACE:{max(0, min(count, 99))}"
+        else:
+            line.control = "EJECT:"
 
     def _print(self, line: Line) -> None:
         for word in split_operands(self.statement.operands):

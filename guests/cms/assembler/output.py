@@ -12,7 +12,8 @@ The listing follows the Assembler F layout (GC33-4010 and the Assembler
 Programmer's Guide): the external symbol dictionary, the source and object
 code with LOC, OBJECT CODE, ADDR1, ADDR2, STMT, the relocation dictionary,
 the cross reference (XREF) and the diagnostics with the number of
-statements flagged. Column positions and message numbers are this
+statements flagged. TITLE (which also names the pages), EJECT and SPACE
+shape the listing and are not listed themselves. Column positions and message numbers are this
 system's best estimate.
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from guests.cms.assembler.core import Assembly, Line, Section
 from guests.cms.loader import text_card
 
-__all__ = ["listing_lines", "object_deck"]
+__all__ = ["NEW_PAGE", "listing_lines", "object_deck"]
 
 ESD_CODES = {"SD": 0x00, "LD": 0x01, "ER": 0x02, "PC": 0x04, "WX": 0x0A}
 TXT_BYTES = 56
@@ -115,6 +116,7 @@ def object_deck(assembly: Assembly) -> list[bytes]:
 # -- the listing ------------------------------------------------------------
 
 HEADING = "  LOC  OBJECT CODE    ADDR1 ADDR2  STMT   SOURCE STATEMENT"
+NEW_PAGE = "\f"  # a listing line that starts a page; any text after it is the new title
 
 
 def _grouped(code: bytes, form: str) -> str:
@@ -194,19 +196,39 @@ def summary_lines(assembly: Assembly) -> list[str]:
     return [first, f"HIGHEST SEVERITY WAS {assembly.severity:4d}"]
 
 
+def _source_lines(assembly: Assembly, current: str) -> list[str]:
+    lines, since_page = ["", HEADING], 0
+    flagged = {diagnostic.statement for diagnostic in assembly.diagnostics}
+    for line in assembly.lines:
+        kind, _, value = line.control.partition(":")
+        is_flagged = line.statement is not None and line.statement.number in flagged
+        if line.listed and kind in ("TITLE", "EJECT"):
+            if not since_page and len(lines) > 1 and lines[-2].startswith(NEW_PAGE):
+                lines[-2] = NEW_PAGE + value  # the page has nothing yet: only retitle it
+            elif since_page or (kind == "TITLE" and value != current):
+                lines += [NEW_PAGE + value, HEADING]  # a new page (with this title)
+                since_page = 0
+            current = value if kind == "TITLE" else current
+        elif line.listed and kind == "SPACE":
+            lines += [""] * int(value)
+        elif line.listed or is_flagged:
+            lines.append(_source_line(line).rstrip())
+            since_page += 1
+        if is_flagged:
+            lines.append(" " * 24 + "***  ERROR  ***")
+    return lines
+
+
 def listing_lines(assembly: Assembly, *, source: bool = True, xref: bool = True,
                   esd: bool = True, rld: bool = True, flag: int = 0,
                   xref_short: bool = False) -> list[str]:  # fmt: skip
-    """The LISTING file's lines (without carriage control)."""
-    lines = _esd_lines(assembly) if esd else []
+    """The LISTING file's lines (without carriage control; NEW_PAGE lines start pages)."""
+    titles = [line.control[6:] for line in assembly.lines if line.control.startswith("TITLE:")]
+    current = titles[0] if titles else ""
+    lines = [NEW_PAGE + current] if current else []
+    lines += _esd_lines(assembly) if esd else []
     if source:
-        lines += ["", HEADING]
-        flagged = {diagnostic.statement for diagnostic in assembly.diagnostics}
-        for line in assembly.lines:
-            if line.listed or (line.statement is not None and line.statement.number in flagged):
-                lines.append(_source_line(line).rstrip())
-            if line.statement is not None and line.statement.number in flagged:
-                lines.append(" " * 24 + "***  ERROR  ***")
+        lines += _source_lines(assembly, current)
     if rld and assembly.relocations:
         lines += _rld_lines(assembly)
     if xref:

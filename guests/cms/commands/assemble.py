@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 from guests.cms.assembler.cmslib import cmslib_member
 from guests.cms.assembler.core import Assembly, assemble
 from guests.cms.assembler.maclib import MaclibError, MacLibrary, read_maclib
-from guests.cms.assembler.output import listing_lines, object_deck, summary_lines
+from guests.cms.assembler.output import NEW_PAGE, listing_lines, object_deck, summary_lines
 from guests.cms.commands import command
 from guests.cms.commands.common import (
     CommandError,
@@ -144,13 +144,20 @@ def _output_disk(cms: Cms, source: AccessedDisk) -> AccessedDisk:
 
 
 def _paged(lines: list[str], linecount: int, title: str) -> list[str]:
-    """ASA carriage control: a heading on a new page every ``linecount`` lines."""
+    """ASA carriage control: a heading on a new page every ``linecount`` lines, at
+    EJECT, and at TITLE (whose text heads the pages from then on)."""
     paged: list[str] = []
-    for index, line in enumerate(lines):
-        if index % max(10, linecount) == 0:
-            paged.append(f"1{title:<100}PAGE {index // max(10, linecount) + 1:4d}")
-            paged.append("0")
+    per_page, on_page, page = max(10, linecount), 0, 0
+    for line in lines:
+        if line.startswith(NEW_PAGE):
+            title = line[1:] or title
+            on_page = 0
+            continue
+        if on_page == 0:
+            page += 1
+            paged += [f"1{title[:100]:<100}PAGE {page:4d}", "0"]
         paged.append(" " + line)
+        on_page = (on_page + 1) % per_page
     return paged
 
 

@@ -58,6 +58,20 @@ def test_xref_short_lists_only_symbols_referred_to() -> None:
     assert not any("SOURCE STATEMENT" in line for line in listing)  # NOLIST
 
 
+def test_title_eject_and_space_shape_the_listing() -> None:
+    disks = standard_disks()
+    source = ["PAGE     TITLE 'FIRST PART'", "P        CSECT", "         SPACE 2", "         EJECT",
+              "         TITLE 'IT''S PART 2'", "         BR    14", "         END"]  # fmt: skip
+    put_file(disks, 0x191, "PAGE", "ASSEMBLE", [line.ljust(80) for line in source])
+    asyncio.run(session(disks, "ASSEMBLE PAGE (NOXREF NOESD"))
+    disk = CmsDisk.access(disks.devices[0x191])
+    listing = [record.decode("cp037").rstrip() for record in disk.read("PAGE", "LISTING")]
+    headings = [line for line in listing if line.startswith("1")]
+    assert headings[0].startswith("1FIRST PART") and headings[-1].startswith("1IT'S PART 2")
+    assert not any("TITLE" in line or "EJECT" in line or "SPACE" in line for line in listing)
+    assert disk.read("PAGE", "TEXT")[0][72:80].decode("cp037") == "PAGE0001"
+
+
 def test_old_outputs_are_erased_first() -> None:
     disks = _disks()
     asyncio.run(session(disks, "ASSEMBLE HELLO", "ASSEMBLE HELLO (NOOBJECT NOPRINT"))
