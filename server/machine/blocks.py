@@ -136,15 +136,38 @@ _RELOAD = "#reload"
 
 _SCRATCH_ASSIGNMENT = re.compile(r"(\s*)([ab]) = (.*)")
 _SCRATCH_USE = re.compile(r"\b[ab]\b")
-_KEY_MARKS = re.compile(r"keys\[(\d+)(?: \+ (\d+))? >> 11\] \|= (\d); "
-                        r"keys\[(\d+)(?: \+ (\d+))? >> 11\] \|= \3")
+_CONSTANT_KEY = re.compile(r"keys\[(\d+)(?: \+ (\d+))? >> 11\]")
+_SAME_MARK_TWICE = re.compile(r"(keys\[\d+\] \|= \d); \1$")
+_MARKS = re.compile(r"keys\[(\d+)\] \|= (\d)")
+_FAST_PATH = " " * 16  # a template's first indentation level in the block body
 
 
-def _one_mark(match: re.Match[str]) -> str:
-    """Both ends of a constant operand in one 2K block: mark it once."""
-    first = int(match[1]) + int(match[2] or 0) >> 11
-    last = int(match[4]) + int(match[5] or 0) >> 11
-    return match[0] if first != last else f"keys[{first}] |= {match[3]}"
+def _constant_key(match: re.Match[str]) -> str:
+    return f"keys[{int(match[1]) + int(match[2] or 0) >> 11}]"
+
+
+def _drop_repeated_marks(body: list[str]) -> list[str]:
+    """Reference and change bits of a constant 2K block that an earlier fast path
+    of the block has already marked are not marked again.  Exact because every
+    template marks at its first indentation level, in a fast path whose
+    alternative leaves the block, and nothing in a block resets the bits."""
+    marked: dict[int, int] = {}
+    kept_lines = []
+    for line in body:
+        text = line[len(_FAST_PATH):]
+        if line.startswith(_FAST_PATH) and not text.startswith(" ") and all(
+                _MARKS.fullmatch(mark) for mark in text.split("; ")):
+            kept = []
+            for mark in text.split("; "):
+                found = _MARKS.fullmatch(mark)
+                assert found is not None
+                block, bits = int(found[1]), int(found[2])
+                if bits & ~marked.get(block, 0):
+                    kept.append(mark)
+                    marked[block] = marked.get(block, 0) | bits
+            line = _FAST_PATH + ("; ".join(kept) or "pass")
+        kept_lines.append(line)
+    return kept_lines
 
 
 def _fold_addresses(lines: list[str]) -> list[str]:
@@ -161,7 +184,8 @@ def _fold_addresses(lines: list[str]) -> list[str]:
     for line in lines:
         assignment = _SCRATCH_ASSIGNMENT.fullmatch(line)
         if assignment is None:
-            folded.append(_KEY_MARKS.sub(_one_mark, substitute(line)) if known else line)
+            folded.append(_SAME_MARK_TWICE.sub(r"\1", _CONSTANT_KEY.sub(
+                _constant_key, substitute(line))) if known else line)
             continue
         indent, name, value = assignment.groups()
         value = substitute(value)
@@ -226,7 +250,7 @@ def _source(parts: list[tuple[str, dict[str, Any]]], start: int) -> tuple[str, l
     load = "; ".join([f"g{n} = r[{n}]" for n in registers] + ["cc = cpu.cc", "wb = True"])
     store = "; ".join([f"r[{n}] = g{n}" for n in registers] + ["cpu.cc = cc"])
     final: list[str] = []
-    for line in body:
+    for line in _drop_repeated_marks(body):
         if line.strip() == _WRITE_BACK:
             line = line.replace(_WRITE_BACK, store + "; wb = False")
         elif line.strip().startswith(_RELOAD):

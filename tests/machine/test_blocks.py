@@ -255,6 +255,25 @@ def test_a_decimal_result_stored_into_the_running_block_is_seen() -> None:
     assert outcomes[0][1][2:4] == b"\x00\x01"  # operation exception at X'208'
 
 
+def test_marks_of_a_storage_block_already_referenced_are_exact() -> None:
+    # L 1,X'F00' / CLI X'F03',0 / ST 1,X'F08' / MVC X'F10'(4),X'F00': the
+    # fetches mark block 1 referenced first; the store must still mark it changed.
+    program = bytes.fromhex("58100F00 95000F03 50100F08 D2030F10 0F00 82000100")
+    states = []
+    for blocks in (True, False):
+        machine = Machine(storage_size=SIZE)
+        machine.cpu.block_mode = blocks
+        machine.cpu.hot_threshold = 0
+        machine.load(0x100, bytes.fromhex("000200000000EE00"))
+        machine.load(CODE, program)
+        machine.set_psw(bytes.fromhex("0000000000000200"))
+        machine.run(limit=100)
+        states.append(state(machine))
+    assert states[0] == states[1]
+    keys = states[0][4]
+    assert isinstance(keys, bytes) and keys[1] & 6 == 6  # block X'800': referenced, changed
+
+
 def test_a_fused_self_loop_counts_every_instruction() -> None:
     # loop: LA 2,1(2) / BCT 9,loop
     program = bytes.fromhex("41202001 46900200 82000100")
