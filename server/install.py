@@ -9,7 +9,8 @@ directory names: on a volume that did not exist before, every CKD minidisk at
 virtual address 190, 19E or 191 gets the CMS R6 format of reference dasd.md 5
 (all tracks written with 800-byte records, label ``CMS190``/``CMS19E``/
 ``CMS191``, an empty directory) through the same file-system code CMS's own
-FORMAT uses.  Existing volumes are never touched, so nothing a user wrote is
+FORMAT uses; the S-disk (190) gets ``CMSLIB MACLIB`` with the CMS macros.
+Existing volumes are never touched, so nothing a user wrote is
 ever formatted away; a minidisk of a device type CMS cannot format is left as
 it is.
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from directory.model import Directory
+from guests.cms.assembler.cmslib import CMSLIB, cmslib_member
+from guests.cms.assembler.maclib import MacMember, build_maclib
 from guests.cms.fs.device import BLOCK_SIZE, block_records, cms_geometry, track_records
 from guests.cms.fs.disk import CmsDisk
 from guests.cms.fs.errors import BlockIOError, CmsFsError
@@ -90,6 +93,16 @@ def _format_tracks(minidisk: CkdMinidisk, device_type: int) -> None:
             minidisk.write_track(cylinder, head, Track(cylinder, head, records))
 
 
+def system_files(disk: CmsDisk) -> None:
+    """The files the S-disk (190) is delivered with: ``CMSLIB MACLIB S2``, the CMS macros
+    ASSEMBLE offers (WRTERM, RDTERM, FSREAD, ...), so ``GLOBAL MACLIB CMSLIB`` works."""
+    members = [
+        MacMember(name, [record.encode("cp037") for record in cmslib_member(name) or []])
+        for name in CMSLIB
+    ]
+    disk.write("CMSLIB", "MACLIB", build_maclib(members), recfm="F", lrecl=80, mode_number=2)
+
+
 def missing_volumes(data_dir: Path, directory: Directory) -> set[str]:
     """The volsers the directory's MDISKs name that have no volume image yet."""
     registry = VolumeRegistry(data_dir)
@@ -115,7 +128,9 @@ def format_new_cms_disks(data_dir: Path, directory: Directory, new_volumes: set[
                     cms_geometry(device_type)
                     minidisk = registry.ckd_minidisk(disk.volser, disk.start, disk.count)
                     _format_tracks(minidisk, device_type)
-                    CmsDisk.format(MinidiskBlocks(minidisk, device_type), label)
+                    cms_disk = CmsDisk.format(MinidiskBlocks(minidisk, device_type), label)
+                    if disk.address == 0x190:
+                        system_files(cms_disk)
                 except (ValueError, CmsFsError, DasdError, VolumeError) as error:
                     lines.append(f"{user.userid} {disk.address:03X} not formatted for CMS: {error}")
                     continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from directory.parser import parse_directory
+from guests.cms.assembler.maclib import read_maclib
 from guests.cms.fs.disk import CmsDisk
 from server.dasd.volumes import VolumeRegistry
 from server.install import MinidiskBlocks, install_volumes
@@ -38,6 +39,9 @@ def test_new_volumes_get_formatted_cms_disks_once(tmp_path: Path) -> None:
     formatted = [line for line in lines if "formatted" in line]
     assert not any(" 193 " in line or " 192 " in line for line in formatted)  # only 190/19E/191
     assert any(line.startswith("FB 191 not formatted for CMS") for line in lines)  # FBA
+    system = access(tmp_path, "SYSRES", 1, 2)
+    library = read_maclib(system.read("CMSLIB", "MACLIB"))
+    assert library.find("WRTERM") is not None and library.find("FSREAD") is not None
     alice = access(tmp_path, "USERVL", 1, 3)
     assert alice.label == "CMS191" and alice.files() == []
     alice.write("KEEP", "DATA", [b"X" * 80])
