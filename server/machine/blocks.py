@@ -138,12 +138,26 @@ _SCRATCH_ASSIGNMENT = re.compile(r"(\s*)([ab]) = (.*)")
 _SCRATCH_USE = re.compile(r"\b[ab]\b")
 _CONSTANT_KEY = re.compile(r"keys\[(\d+)(?: \+ (\d+))? >> 11\]")
 _SAME_MARK_TWICE = re.compile(r"(keys\[\d+\] \|= \d); \1$")
+_CONSTANT_LINE = re.compile(r"lines\[(\d+)(?: \+ (\d+))? >> 8\]")
+_SAME_TEST_TWICE = re.compile(r"(not lines\[\d+\]) and \1")
 _MARKS = re.compile(r"keys\[(\d+)\] \|= (\d)")
 _FAST_PATH = " " * 16  # a template's first indentation level in the block body
 
 
 def _constant_key(match: re.Match[str]) -> str:
     return f"keys[{int(match[1]) + int(match[2] or 0) >> 11}]"
+
+
+def _constant_line(match: re.Match[str]) -> str:
+    return f"lines[{int(match[1]) + int(match[2] or 0) >> 8}]"
+
+
+def _fold_constants(line: str) -> str:
+    """Storage-key and code-line indexes of constant addresses computed, and the
+    second of two equal marks or tests dropped."""
+    line = _CONSTANT_KEY.sub(_constant_key, line)
+    line = _CONSTANT_LINE.sub(_constant_line, line)
+    return _SAME_TEST_TWICE.sub(r"\1", _SAME_MARK_TWICE.sub(r"\1", line))
 
 
 def _drop_repeated_marks(body: list[str]) -> list[str]:
@@ -184,8 +198,7 @@ def _fold_addresses(lines: list[str]) -> list[str]:
     for line in lines:
         assignment = _SCRATCH_ASSIGNMENT.fullmatch(line)
         if assignment is None:
-            folded.append(_SAME_MARK_TWICE.sub(r"\1", _CONSTANT_KEY.sub(
-                _constant_key, substitute(line))) if known else line)
+            folded.append(_fold_constants(substitute(line)) if known else line)
             continue
         indent, name, value = assignment.groups()
         value = substitute(value)

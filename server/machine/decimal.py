@@ -208,7 +208,7 @@ def multiply(first: bytes, second: bytes) -> bytes:
     check_factor_lengths(length1, length2)
     multiplicand, minus1 = decode(first)
     multiplier, minus2 = decode(second)
-    if multiplicand >= 10 ** digit_count(length1 - length2):
+    if multiplicand >= _LIMITS[length1 - length2]:
         raise DecimalCheck(DATA, "multiplicand lacks leftmost zero bytes")
     return encode(multiplicand * multiplier, minus1 != minus2, length1)[0]
 
@@ -226,7 +226,7 @@ def divide(first: bytes, second: bytes) -> bytes:
     if divisor == 0:
         raise DecimalCheck(DECIMAL_DIVIDE, "divisor is zero")
     quotient, remainder = divmod(dividend, divisor)
-    if quotient >= 10 ** digit_count(length1 - length2):
+    if quotient >= _LIMITS[length1 - length2]:
         raise DecimalCheck(DECIMAL_DIVIDE, "quotient too long")
     quotient_field = encode(quotient, minus1 != minus2, length1 - length2)[0]
     return quotient_field + encode(remainder, minus1, length2)[0]
