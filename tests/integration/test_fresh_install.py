@@ -45,6 +45,9 @@ def test_first_logon_finds_formatted_cms_disks(tmp_path: Path) -> None:
         tty.expect(READY)
         tty.send("copyfile cmslib maclib s keep maclib a")
         tty.expect(READY)
+        tty.send("tape dump keep maclib a")  # R6 commands this CMS lacks say so
+        tty.expect(r"TAPE IS NOT AVAILABLE IN THIS CMS YET \(NO TAPE DEVICES\)")
+        tty.expect(r"Ready\(00001\)")
         tty.send("logoff")
         tty.expect(pexpect.EOF)
     finally:
