@@ -94,7 +94,10 @@ def run(program: bytes, seed: int, blocks: bool, data: bytes | None = None,
     machine.cpu.block_mode = blocks
     machine.cpu.hot_threshold = rng.choice([0, 0, 1, 5])
     machine.load(0x100, bytes.fromhex("000200000000EE00"))
-    handler = "0000000000000200" if rng.random() < resume else None
+    # Interruptions end the run, or start the program again (with every program-mask
+    # bit on or off).
+    handler = rng.choice(["0000000000000200", "000000000F000200"]) \
+        if rng.random() < resume else None
     for slot in (0x58, 0x60, 0x68, 0x70, 0x78):
         machine.load(slot, bytes.fromhex(handler or f"00020000000000{slot:02X}"))
     machine.load(CODE, program)
