@@ -109,6 +109,12 @@ class Session:
         self.console.set_hidden_input(True)
         self._continuation = continuation
 
+    def prompt_line(self, prompt: str, continuation: Continuation) -> None:
+        """Ask for the next physical line as typed (ECHO's test loop); ``continuation``
+        gets it unedited."""
+        self.write(prompt)
+        self._continuation = continuation
+
     def symbols(self) -> EditSymbols | None:
         if self.user is None:
             return self.system.default_symbols

@@ -2,10 +2,12 @@
 
 from server.cp.commands import (
     attach,
+    devctl,
     link,
     logon,
     message,
     query,
+    realstorage,
     segments,
     setcmd,
     spoolcmd,
@@ -18,10 +20,12 @@ from server.cp.commands import (
 
 __all__ = [
     "attach",
+    "devctl",
     "link",
     "logon",
     "message",
     "query",
+    "realstorage",
     "segments",
     "setcmd",
     "spoolcmd",

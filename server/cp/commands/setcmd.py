@@ -71,6 +71,9 @@ async def set_command(ctx: CommandContext) -> None:
     if token in ("PRIORITY", "FAVORED"):
         set_scheduling(ctx, token)
         return
+    if token == "RESERVE":
+        set_reserve(ctx)
+        return
     number = pf_number(token)
     if number is not None:
         setting = parse_set_pf(text_after(ctx.text, 1))
@@ -136,3 +139,18 @@ def set_scheduling(ctx: CommandContext, token: str) -> None:
         target.favored = True
     else:
         raise operand_missing()
+
+
+def set_reserve(ctx: CommandContext) -> None:
+    """Class A ``SET RESERVE userid nnn``: real page frames for a user. Guest storage
+    here is never paged, so every page is already resident; said plainly."""
+    if "A" not in ctx.user.classes:
+        raise operand_missing()
+    words = ctx.operands[1:]
+    if len(words) != 2 or not words[1].isdigit():
+        raise operand_missing()
+    if ctx.system.find_user(words[0]) is None:
+        raise CPError("CFC", 45, f"{words[0]} NOT LOGGED ON")
+    raise CPError(
+        "CFC", 995, "RESERVE NOT NEEDED: GUEST STORAGE IS NEVER PAGED; EVERY PAGE IS RESIDENT", "I"
+    )
