@@ -14,9 +14,10 @@ loop bounded by the budget (a fused self-loop).  A block is compiled once its
 start has been reached ``cpu.hot_threshold`` times (compiling costs as much
 as interpreting some thousand instructions);
 until then its instructions are interpreted one at a time.
-Blocks are used only in real mode with PSW key 0 and
-no low-address protection (``cpu.fast``), where the templates' inline storage
-fast paths are exact; anything else goes through the interpreter.
+Blocks are used only in real mode without low-address protection or
+read-only storage (``cpu.fast``), where the templates' inline storage fast
+paths are exact (with a nonzero PSW key they check protection through
+``{F:..}``/``{S:..}``); anything else goes through the interpreter.
 
 Template language: Python statements (4-space indentation) with
 ``{r1} {r2} {r3} {x2} {b2} {d2} {b1} {d1} {i} {i2} {l} {l1} {l2}`` (as the
