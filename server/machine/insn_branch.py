@@ -28,13 +28,28 @@ if TYPE_CHECKING:
 M32 = 0xFFFFFFFF
 
 
+def _taken(mask: int) -> str:
+    """The condition ``mask & (8 >> cc)`` as the cheapest comparison of the CC."""
+    values = [cc for cc in range(4) if mask & (8 >> cc)]
+    others = [cc for cc in range(4) if cc not in values]
+    if len(values) == 1:
+        return f"cpu.cc == {values[0]}"
+    if len(others) == 1:
+        return f"cpu.cc != {others[0]}"
+    if values == [0, 1]:
+        return "cpu.cc < 2"
+    if values == [2, 3]:
+        return "cpu.cc > 1"
+    return f"{mask} & (8 >> cpu.cc)"
+
+
 def _bc_template(fields: dict[str, Any]) -> str:
     mask = fields["r1"]
     if mask == 0:
         return "pass"
     if mask == 15:
         return "@branch {ea2}"
-    return f"if {mask} & (8 >> cpu.cc):\n    @branch {{ea2}}"
+    return f"if {_taken(mask)}:\n    @branch {{ea2}}"
 
 
 def _bcr_template(fields: dict[str, Any]) -> str:
@@ -43,7 +58,7 @@ def _bcr_template(fields: dict[str, Any]) -> str:
         return "pass"
     if mask == 15:
         return "@branch r[{r2}] & 0xFFFFFF"
-    return f"if {mask} & (8 >> cpu.cc):\n    @branch r[{{r2}}] & 0xFFFFFF"
+    return f"if {_taken(mask)}:\n    @branch r[{{r2}}] & 0xFFFFFF"
 
 
 def _balr_template(fields: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.machine import Machine, Stop
+from server.machine.insn_branch import _taken
 from server.machine.isa import OPCODES
 
 CODE = 0x200
@@ -337,3 +338,10 @@ def test_blocks_are_compiled_only_when_hot() -> None:
     machine.run(limit=10_000)
     assert CODE in machine.cpu.blocks
     assert machine.gpr(2) == 1010
+
+
+def test_branch_conditions_compile_to_the_mask_test() -> None:
+    for mask in range(1, 15):
+        condition = compile(_taken(mask).replace("cpu.cc", "cc"), "<mask>", "eval")
+        for cc in range(4):
+            assert bool(eval(condition, {"cc": cc})) == bool(mask & (8 >> cc)), (mask, cc)  # noqa: S307
