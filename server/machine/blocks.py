@@ -40,7 +40,12 @@ shared semantic functions).  Locals available:
 not be ``n done nia budget cc wb error dropped`` or ``g`` followed by digits.
 Registers are written as ``r[{r1}]`` (always a constant index) and the
 condition code as ``cpu.cc``: the compiler keeps
-both in locals and writes them back when the block is left.  A template
+both in locals and writes them back when the block is left.  Operand
+addresses go in the scratch names ``a`` and ``b`` (a constant address is
+written into the later lines and folded), and reference/change-bit marks
+``keys[...] |= ...`` stand at the template's first indentation level, in a
+fast path whose alternative leaves the block: a repeated mark of a constant
+2K block is dropped on that assumption.  A template
 must behave exactly as its function; ``tests/machine/test_blocks.py`` runs
 programs both ways and compares.
 """
@@ -137,6 +142,7 @@ _RELOAD = "#reload"
 
 _SCRATCH_ASSIGNMENT = re.compile(r"(\s*)([ab]) = (.*)")
 _SCRATCH_USE = re.compile(r"\b[ab]\b")
+_OTHER_ASSIGNMENT = re.compile(r"\s*([\w\[\], .]+?)\s*(?:[-+*/%&|^]|<<|>>|//)?=(?!=)")
 _CONSTANT_KEY = re.compile(r"keys\[(\d+)(?: \+ (\d+))? >> 11\]")
 _SAME_MARK_TWICE = re.compile(r"(keys\[\d+\] \|= \d); \1$")
 _CONSTANT_LINE = re.compile(r"lines\[(\d+)(?: \+ (\d+))? >> 8\]")
@@ -199,6 +205,9 @@ def _fold_addresses(lines: list[str]) -> list[str]:
     for line in lines:
         assignment = _SCRATCH_ASSIGNMENT.fullmatch(line)
         if assignment is None:
+            other = _OTHER_ASSIGNMENT.match(line)
+            for name in _SCRATCH_USE.findall(other[1]) if other else ():
+                known.pop(name, None)  # a += 1, a, b = ...: no longer known
             folded.append(_fold_constants(substitute(line)) if known else line)
             continue
         indent, name, value = assignment.groups()

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.machine import Machine, Stop
+from server.machine.blocks import _fold_addresses
 from server.machine.insn_branch import _taken
 from server.machine.isa import OPCODES
 
@@ -345,3 +346,11 @@ def test_branch_conditions_compile_to_the_mask_test() -> None:
         condition = compile(_taken(mask).replace("cpu.cc", "cc"), "<mask>", "eval")
         for cc in range(4):
             assert bool(eval(condition, {"cc": cc})) == bool(mask & (8 >> cc)), (mask, cc)  # noqa: S307
+
+
+def test_constant_addresses_are_folded_only_while_known() -> None:
+    folded = _fold_addresses(["a = 2084", "keys[a >> 11] |= 4; keys[a + 7 >> 11] |= 4",
+                              "x = mem[a]", "a += 1", "y = mem[a]", "b = 5", "a, b = 1, 2",
+                              "z = a + b", "if x:", "    a = 6", "w = a"])
+    assert folded == ["a = 2084", "keys[1] |= 4", "x = mem[2084]", "a += 1", "y = mem[a]",
+                      "b = 5", "a, b = 1, 2", "z = a + b", "if x:", "    a = 6", "w = a"]
