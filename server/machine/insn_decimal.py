@@ -244,20 +244,23 @@ def _move_with_offset_whole(cpu: CPU, address1: int, length1: int, second: bytes
     return decimal.move_with_offset_field(cpu.fetch(address1, length1), second)
 
 
-@instruction(0xF1, "MVO", Format.SS2, template=t.CALL)
+@instruction(0xF1, "MVO", Format.SS2,
+             template=t.decimal_move("decimal.move_with_offset_field(x, y)", fetch_first=True))
 def move_with_offset(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F1 MVO - Move with Offset [SS]"
     _byte_serial(cpu, decimal.move_with_offset, _move_with_offset_whole, l1, l2, b1, d1, b2,
                  d2)
 
 
-@instruction(0xF2, "PACK", Format.SS2, template=t.CALL)
+@instruction(0xF2, "PACK", Format.SS2,
+             template=t.decimal_move("decimal.pack_field({l1} + 1, y)", fetch_first=False))
 def pack(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F2 PACK - Pack [SS]"
     _byte_serial(cpu, _pack, _pack_whole, l1, l2, b1, d1, b2, d2)
 
 
-@instruction(0xF3, "UNPK", Format.SS2, template=t.CALL)
+@instruction(0xF3, "UNPK", Format.SS2,
+             template=t.decimal_move("decimal.unpack_field({l1} + 1, y)", fetch_first=False))
 def unpack(cpu: CPU, l1: int, l2: int, b1: int, d1: int, b2: int, d2: int) -> None:
     "F3 UNPK - Unpack [SS]"
     _byte_serial(cpu, _unpack, _unpack_whole, l1, l2, b1, d1, b2, d2)

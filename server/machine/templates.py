@@ -202,3 +202,11 @@ def decimal_product(operation: str) -> str:
 def decimal_compare(operation: str) -> str:
     """CP: ``operation`` gives the condition code."""
     return _decimal("cpu.cc = " + operation, True, False)
+
+
+def decimal_move(operation: str, fetch_first: bool) -> str:
+    """PACK, UNPK, MVO of operands that do not overlap: ``operation`` (of ``x`` and
+    ``y`` as in ``_decimal``) gives the whole first-operand field at once, as the
+    interpreter does for them.  Overlapping operands go byte by byte there."""
+    return _decimal("s = " + operation + "\n" + _STORE_FIRST + "s", fetch_first, True).replace(
+        "{F:b,{l2}}", "{F:b,{l2}} and (a + {l1} < b or b + {l2} < a)", 1)

@@ -354,3 +354,25 @@ def test_constant_addresses_are_folded_only_while_known() -> None:
                               "z = a + b", "if x:", "    a = 6", "w = a"])
     assert folded == ["a = 2084", "keys[1] |= 4", "x = mem[2084]", "a += 1", "y = mem[a]",
                       "b = 5", "a, b = 1, 2", "z = a + b", "if x:", "    a = 6", "w = a"]
+
+
+def test_overlapping_pack_unpack_and_move_with_offset_agree() -> None:
+    # Byte by byte, right to left, when the operands overlap (the whole-field fast
+    # path is only for operands apart), each run twice through BCT 9:
+    # PACK X'F04'(2),X'F04'(3) / UNPK X'F02'(4),X'F04'(3) / MVO X'F03'(4),X'F04'(4).
+    data = bytes.fromhex("F1F2F3F4F5F6F7C8 0000000000000000 123456789ABCDEF0")
+    for instruction in ("F2120F040F04", "F3320F020F04", "F1330F030F04"):
+        program = bytes.fromhex(instruction + "46900200 82000100")
+        states = []
+        for blocks in (True, False):
+            machine = Machine(storage_size=SIZE)
+            machine.cpu.block_mode = blocks
+            machine.cpu.hot_threshold = 0
+            machine.load(0x100, bytes.fromhex("000200000000EE00"))
+            machine.load(CODE, program)
+            machine.load(0xF00, data)
+            machine.set_gpr(9, 2)
+            machine.set_psw(bytes.fromhex("0000000000000200"))
+            machine.run(limit=100)
+            states.append(state(machine))
+        assert states[0] == states[1], instruction
