@@ -58,6 +58,9 @@ class MessageConsole(Protocol):
     def sound_alarm(self) -> None: ...
 
 
+LOGONS_DISABLED = "LOGONS ARE DISABLED BY THE OPERATOR; TRY AGAIN LATER"
+
+
 class Session:
     """One terminal connection, before logon or attached to a user."""
 
@@ -108,6 +111,11 @@ class Session:
         self.write(prompt)
         self.console.set_hidden_input(True)
         self._continuation = continuation
+
+    def prelogon_notice(self) -> None:
+        """Under the logo of a new terminal: whether logons are refused (DISABLE ALL)."""
+        if not self.system.logons_enabled:
+            self.write(LOGONS_DISABLED)
 
     def prompt_line(self, prompt: str, continuation: Continuation) -> None:
         """Ask for the next physical line as typed (ECHO's test loop); ``continuation``

@@ -166,6 +166,10 @@ class System:
         self.segments = Segments(data_dir)  # named segments (DEFSEG/SAVESEG, DIAG X'64')
         self.real_ur: RealUnitRecord | None = None  # the real printers and punches
         self.hopper: CardHopper | None = None  # the real card reader
+        self.data_dir = data_dir
+        self.logons_enabled = True  # DISABLE ALL / ENABLE ALL (class A)
+        self.offline_units: set[int] = set()  # real printers/punches VARYed OFFLINE
+        self.offline_volumes: set[str] = set()  # volumes VARYed OFFLINE (no LINK, no ATTACH)
 
     # ---- terminals --------------------------------------------------------
     def allocate_raddr(self, session: Session) -> int:
@@ -340,7 +344,11 @@ class System:
             user.write(
                 f"DMKLNK101W DASD {address:03X} FORCED R/O; R/W BY {describe(refused.holders)}"
             )
-        virtual = minidisk_device(self.volumes, owner, disk, address, not write)
+        virtual = (
+            None  # a volume VARYed OFFLINE
+            if disk.volser.upper() in self.offline_volumes
+            else minidisk_device(self.volumes, owner, disk, address, not write)
+        )
         if virtual is None:
             raise CPError(
                 "LNK",

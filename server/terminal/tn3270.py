@@ -393,6 +393,7 @@ async def serve_3270(connection: TelnetConnection, system: System, prelogon_time
     worker = asyncio.get_running_loop().create_task(keyboard.run_input())
     connection.on_attention(keyboard._attention)
     console.show_logo()
+    session.prelogon_notice()
     try:
         await _record_loop(connection, session, keyboard, prelogon_timeout)
     finally:

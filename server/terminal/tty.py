@@ -66,6 +66,7 @@ async def serve_tty(connection: TelnetConnection, system: System, prelogon_timeo
 
     connection.on_attention(attention)
     console.show_logo()
+    session.prelogon_notice()
     try:
         await _read_loop(connection, session, prelogon_timeout)
     finally:

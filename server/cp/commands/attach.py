@@ -37,6 +37,8 @@ async def attach(ctx: CommandContext) -> None:
         raise CPError("ATT", 45, f"{userid} NOT LOGGED ON")
     if system.volumes is None:
         raise not_available("ATT", "REAL DEVICES")
+    if volser in system.offline_volumes:
+        raise CPError("ATT", 40, f"DASD {volser} IS OFFLINE")
     if volser in system.attached:
         owner = system.attached[volser][0]
         raise CPError("ATT", 122, f"DASD {volser} ALREADY ATTACHED TO {owner}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+from server.cp.commands.operator import logon_refused
 from server.cp.commands.spoolfiles import logon_files_line
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, userid_missing
@@ -41,6 +42,9 @@ async def logon(ctx: CommandContext) -> None:
     if not words or not USERID.match(words[0].upper()):
         raise userid_missing("LOG")
     userid = words[0].upper()
+    refused = logon_refused(session, userid)
+    if refused is not None:
+        raise refused
     rest = words[1:]
     password: str | None = None
     if rest and rest[0].upper() not in ("MASK", "NOIPL"):

@@ -137,6 +137,8 @@ async def query(ctx: CommandContext) -> None:
         from server.cp.commands.link import query_links
 
         ctx.reply(*query_links(system, user, rest[0] if rest else None))
+    elif (real := real_query(ctx, first)) is not None:  # class B: QUERY DASD is real
+        ctx.reply(*real)
     elif keyword(first, "VIRTUAL", 1):
         ctx.reply(*query_virtual(user, rest[0] if rest else None))
     elif any(keyword(first, name, length) for name, length in VIRTUAL_CLASSES):
@@ -145,8 +147,6 @@ async def query(ctx: CommandContext) -> None:
         from server.cp.commands.segments import nss_lines
 
         ctx.reply(*nss_lines(system))
-    elif (real := real_query(ctx, first)) is not None:
-        ctx.reply(*real)
     elif (spool_keyword := spool_query_keyword(first)) is not None:
         await query_spool(ctx, spool_keyword, rest)
     else:

@@ -22,6 +22,7 @@ are vm370's (unverified); message numbers DMKCSO... are (unverified).
 
 from __future__ import annotations
 
+from server.cp.commands.realquery import all_real_query, offline_status, other_real_query
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, invalid_operand, not_available, operand_missing
 from server.cp.realur import DeviceState, RealDevice, RealUnitRecord
@@ -108,7 +109,12 @@ async def start_command(ctx: CommandContext) -> None:
     operand = ctx.operands[0]
     found = named(ctx, operand)
     classes, separator = start_options(ctx.operands[1:])
+    offline = [d for d in found if d.settings.raddr in ctx.system.offline_units]
+    if offline and len(found) == 1:
+        raise CPError(MODULE, 42, f"{offline[0].name} IS OFFLINE")
     for device in found:
+        if device in offline:
+            continue  # VARY ONLINE first
         device.start(classes, separator)
         ctx.reply(f"{device.name} STARTED")
     switch_reader(ctx, operand, True)
@@ -216,11 +222,18 @@ async def loadvfcb_command(ctx: CommandContext) -> None:
 
 
 def real_query(ctx: CommandContext, operand: str) -> list[str] | None:
-    """QUERY of real unit-record devices for classes B and D; None when ``operand`` is
-    not about them (or the user may not ask)."""
+    """QUERY of real devices: DASD, TAPES, LINES, GRAF and ALL for class B
+    (``realquery.py``), unit-record devices for classes B and D; None when ``operand``
+    is not about them (or the user may not ask)."""
+    word = operand.upper()
+    if "B" in ctx.user.classes:
+        if word == "ALL":
+            return all_real_query(ctx, real_query(ctx, "UR") or [])
+        lines = other_real_query(ctx, word)
+        if lines is not None:
+            return lines
     if not set(ctx.user.classes) & set("BD") or ctx.system.real_ur is None:
         return None
-    word = operand.upper()
     table = ctx.system.real_ur
     hopper = ctx.system.hopper
     if word == "UR":
@@ -235,7 +248,7 @@ def real_query(ctx: CommandContext, operand: str) -> list[str] | None:
         if not chosen and not (hopper is not None and word.lstrip("0") == f"{hopper.raddr:X}"):
             return None
     lines = [line for device in sorted(chosen, key=lambda d: d.settings.raddr)
-             for line in device.status_lines()]  # fmt: skip
+             for line in offline_status(ctx, device)]  # fmt: skip
     if hopper is not None and word in ("UR", "READERS") or (
         hopper is not None and word.lstrip("0") == f"{hopper.raddr:X}"
     ):

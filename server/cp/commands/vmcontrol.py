@@ -13,12 +13,19 @@ import asyncio
 
 from server.cp.context import CommandContext
 from server.cp.definedev import couple, define_device
-from server.cp.messages import CPError, invalid_operand, not_available, operand_missing
+from server.cp.messages import (
+    CPError,
+    invalid_operand,
+    not_available,
+    not_logged_on,
+    operand_missing,
+)
 from server.cp.registry import command
 from server.cp.savesys import SavedSystem, SavedSystemError
 from server.cp.timefmt import cpu_time
 from server.cp.trace import ALL as ALL_TRACES
 from server.cp.trace import KINDS as TRACE_KINDS
+from server.cp.user import User
 from server.cp.vdevices import VirtualDevice
 from server.cp.vm import RunState, VirtualMachine
 from server.cp.vmdisplay import display_operands
@@ -165,33 +172,92 @@ def unit_record_counts(vm: VirtualMachine) -> dict[str, int]:
     return {kind: count % 1000000 for kind, count in counts.items()}
 
 
-@command("INDICATE", minimum=3, syntax="INDicate [LOAD|USER]")
+@command(
+    "INDICATE",
+    minimum=3,
+    syntax="INDicate [LOAD|USER] | (class E) USER userid|QUEUES|I/O|PAGING [WAIT|ALL]",
+)
 async def indicate(ctx: CommandContext) -> None:
+    """INDICATE (cp-cms.md 5.17); class E adds another user's USER, QUEUES, I/O and
+    PAGING (section 6), all from the dispatcher's and the machines' real state."""
     vm = vm_of(ctx)
-    form = ctx.operands[0] if ctx.operands else "LOAD"
+    words = ctx.operands or ["LOAD"]
+    form, rest = words[0], words[1:]
+    extended = "E" in ctx.user.classes
     if "LOAD".startswith(form):
-        dispatcher = vm.dispatcher
-        q1, q2 = dispatcher.queue_lengths
-        cpu = min(100, int(dispatcher.load() * 100))
-        active = q1 + q2
-        ratio = 1.0 if active == 0 else (active + len(dispatcher.waiting)) / active
-        ctx.reply(
-            f"CPU-{cpu:03d}%  APU-000%  Q1-{q1:02d}  Q2-{q2:02d}  STORAGE-000%  RATIO-{ratio:.1f}"
-        )
+        no_more(rest)
+        ctx.reply(load_line(vm))
     elif "USER".startswith(form):
-        user = ctx.user
-        pages = vm.storage_size // 4096
-        seconds = user.virtual_seconds
-        total = seconds + user.cp_seconds
-        records = unit_record_counts(vm)
-        ctx.reply(
-            f"PAGES: RES-{pages:04d} WS-{pages:04d} READS=000000 WRITES=000000 MH-0000 FH-0000",
-            f"VTIME={cpu_time(seconds)[:6]} TTIME={cpu_time(total)[:6]} "
-            f"SIO={vm.channel.programs_started % 1000000:06d} "
-            f"RDR-{records['RDR']:06d} PRT-{records['PRT']:06d} PCH-{records['PUN']:06d}",
-        )
+        if rest and not extended:
+            raise invalid_operand("CFC", rest[0])
+        no_more(rest[1:])
+        target = ctx.user if not rest else ctx.system.find_user(rest[0])
+        if target is None or target.vm is None:
+            raise not_logged_on("CFC", rest[0])
+        ctx.reply(*user_lines(target, target.vm))
+    elif extended and len(form) >= 2 and "QUEUES".startswith(form):
+        no_more(rest)
+        ctx.reply(*queue_lines(vm))
+    elif extended and form in ("I/O", "IO"):
+        no_more(rest)
+        ctx.reply(*io_lines(ctx))
+    elif extended and len(form) >= 4 and "PAGING".startswith(form):
+        if rest and rest[0] not in ("WAIT", "ALL"):
+            raise invalid_operand("CFC", rest[0])
+        no_more(rest[1:])
+        ctx.reply("NO USERS IN PAGE WAIT; GUEST STORAGE IS NEVER PAGED")
     else:
         raise invalid_operand("CFC", form)
+
+
+def no_more(words: list[str]) -> None:
+    if words:
+        raise invalid_operand("CFC", words[0])
+
+
+def load_line(vm: VirtualMachine) -> str:
+    dispatcher = vm.dispatcher
+    q1, q2 = dispatcher.queue_lengths
+    cpu = min(100, int(dispatcher.load() * 100))
+    active = q1 + q2
+    ratio = 1.0 if active == 0 else (active + len(dispatcher.waiting)) / active
+    return f"CPU-{cpu:03d}%  APU-000%  Q1-{q1:02d}  Q2-{q2:02d}  STORAGE-000%  RATIO-{ratio:.1f}"
+
+
+def user_lines(user: User, vm: VirtualMachine) -> list[str]:
+    pages = vm.storage_size // 4096
+    seconds = user.virtual_seconds
+    total = seconds + user.cp_seconds
+    records = unit_record_counts(vm)
+    return [
+        f"PAGES: RES-{pages:04d} WS-{pages:04d} READS=000000 WRITES=000000 MH-0000 FH-0000",
+        f"VTIME={cpu_time(seconds)[:6]} TTIME={cpu_time(total)[:6]} "
+        f"SIO={vm.channel.programs_started % 1000000:06d} "
+        f"RDR-{records['RDR']:06d} PRT-{records['PRT']:06d} PCH-{records['PUN']:06d}",
+    ]
+
+
+def queue_lines(vm: VirtualMachine) -> list[str]:
+    """The machines in the dispatcher's queues: userid, queue, R (runnable) and the
+    resident pages over the working set (all of storage: nothing is paged)."""
+    dispatcher = vm.dispatcher
+    lines = []
+    for name, queue in (("Q1", dispatcher.q1), ("Q2", dispatcher.q2)):
+        for machine in queue:
+            pages = machine.storage_size // 4096
+            lines.append(f"{machine.user.userid:<8} {name} R  {pages:05d}/{pages:05d}")
+    return lines or ["NO USERS IN QUEUES"]
+
+
+def io_lines(ctx: CommandContext) -> list[str]:
+    """Users whose machines have channel programs under way, with the device addresses."""
+    lines = []
+    for user in sorted(ctx.system.users.values(), key=lambda u: u.userid):
+        if user.vm is None:
+            continue
+        for address in sorted(user.vm.channel.running):
+            lines.append(f"{user.userid:<8} I/O WAIT {address:03X}")
+    return lines or ["NO USERS IN I/O WAIT"]
 
 
 @command("IPL", minimum=1, syntax="IPL vaddr|sysname [CLEAR|NOCLEAR] [STOP] [PARM string]")
