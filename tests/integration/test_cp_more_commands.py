@@ -4,6 +4,9 @@ and the real-storage commands that say what this system does instead, over telne
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pexpect
 
 from tests.integration.conftest import VMServer
@@ -106,3 +109,68 @@ def test_real_storage_commands_say_what_instead(vm_server: VMServer) -> None:
     bob.expect("OPERAND MISSING OR INVALID")
     bob.send("LOGOFF")
     bob.expect(pexpect.EOF)
+
+
+def host_print(server: VMServer, spoolid: int) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "spool", "print", str(spoolid),
+         "--data-dir", str(server.data_dir)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_dump_to_the_virtual_printer(vm_server: VMServer) -> None:
+    tty = logged_on(vm_server, "BOB", "BOBPW")
+    tty.send("DUMP 0-FF")
+    tty.expect("VIRTUAL PRINTER DOES NOT EXIST")
+    tty.send("DEFINE PRINTER 00E")
+    tty.expect("PRT 00E DEFINED")
+    tty.send("STORE 120 C1C2C3C4 12345678")
+    tty.expect("STORE COMPLETE")
+    tty.send("DUMP 0 1")
+    tty.expect("INVALID OPERAND - 1")
+    tty.send("DUMP 1000000")
+    tty.expect("INVALID OPERAND - 1000000")
+    tty.send("DUMP FFFFE0")
+    tty.expect("HEXLOC FFFFE0 EXCEEDS STORAGE")
+    tty.send("DU T110-13F *First dump, Mixed Case")
+    tty.expect("COMMAND COMPLETE")
+    tty.send("DUMP 0-2FFFF")
+    tty.expect("DUMPING LOC 010000")
+    tty.expect("DUMPING LOC 020000")
+    tty.expect("COMMAND COMPLETE")
+    tty.send("CLOSE 00E")
+    tty.send("Q PRT ALL")
+    tty.expect(r"BOB +(\d{4}) A PRT")
+    spoolid = int(tty.child.match.group(1))
+    text = host_print(vm_server, spoolid)
+    assert "First dump, Mixed Case" in text
+    assert "VIRTUAL MACHINE DUMP OF BOB" in text
+    assert "PSW = " in text and "GENERAL REGISTERS" in text
+    assert "STORAGE KEYS" in text
+    line = next(row for row in text.splitlines() if row.startswith("000120"))
+    assert "C1C2C3C4 12345678" in line and "*" in line and "ABCD" in line
+    assert "02FFE0" in text and "030000" not in text
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)
+
+
+def test_vmdump_to_a_reader(vm_server: VMServer) -> None:
+    tty = logged_on(vm_server, "BOB", "BOBPW")
+    tty.send("VMDUMP 0-FFF TO NOSUCH")
+    tty.expect("NOSUCH NOT IN CP DIRECTORY")
+    tty.send("VMDUMP 0-FFF TO")
+    tty.expect("OPERAND MISSING OR INVALID")
+    tty.send("VMDUMP 1000 3000 FORMAT CMS *why it broke")
+    tty.expect(r"COMMAND COMPLETE; RDR FILE (\d{4}) TO BOB")
+    spoolid = int(tty.child.match.group(1))
+    tty.send("Q RDR ALL")
+    tty.expect(rf"BOB +{spoolid:04d} V PUN 0+3 ")  # information record and two pages
+    tty.send("VMDUMP 0-1FFF TO ALICE")
+    tty.expect(r"COMMAND COMPLETE; RDR FILE \d{4} TO ALICE")
+    tty.send("VMDUMP 0.10 1000 2000 3000")
+    tty.expect("INVALID OPERAND - 3000")
+    tty.send("LOGOFF")
+    tty.expect(pexpect.EOF)

@@ -3,6 +3,7 @@
 from server.cp.commands import (
     attach,
     devctl,
+    dump,
     link,
     logon,
     message,
@@ -22,6 +23,7 @@ from server.cp.commands import (
 __all__ = [
     "attach",
     "devctl",
+    "dump",
     "link",
     "logon",
     "message",
