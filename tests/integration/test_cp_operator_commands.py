@@ -13,6 +13,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from directory.passwords import hash_password
+from server.dasd.volumes import VolumeRegistry
 from tests.integration.conftest import VMServer, make_test_directory
 from tests.integration.telnet import TTY
 
@@ -34,7 +36,15 @@ class Site:
         data_dir.mkdir(parents=True, exist_ok=True)
         config = data_dir / "vm370.toml"
         config.write_text(CONFIG)
-        self.server = VMServer(data_dir, make_test_directory(), "--config", str(config))
+        volumes = VolumeRegistry(data_dir)
+        volumes.create("TESTV1", "3350")
+        volumes.close()
+        directory = make_test_directory() + (
+            "USER ERIN " + hash_password("ERINPW", log2_n=4) + " 1M 16M G\n"
+            " CONSOLE 009 3215\n"
+            " MDISK 200 3350 001 002 TESTV1 MR\n"
+        )
+        self.server = VMServer(data_dir, directory, "--config", str(config))
 
     def host(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -256,4 +266,56 @@ def test_query_real_devices_indicate_and_halt(site: Site) -> None:
     bob.send("HALT 00E")
     bob.expect(r"\?CP: HALT")
     logoff(bob)
+    logoff(op)
+
+
+GARBAGE = ["", "*", "-", "ALL ALL ALL", "ZZZZZZZZZ", "0-", ".", "::", "X'FF'", "CP", "TO",
+           "FFFFFFFF", "-1", "\u00a2\u00a2", "SYSTEM TO * FORMAT"]  # fmt: skip
+VERBS = ["SEND", "SEND CP", "ACNT", "DISABLE", "ENABLE", "VARY", "VARY ON", "HALT",
+         "IND", "IND USER", "Q", "LOCK", "UNLOCK", "STCP", "DCP", "DMCP", "LOCATE", "MONITOR",
+         "DUMP", "VMDUMP", "RESET", "REWIND", "DIAL", "SET RESERVE"]  # fmt: skip
+
+
+def test_garbage_operands_never_cost_the_session(site: Site) -> None:
+    op = logon(site, "OPERATOR", "OPPW")
+    for verb in VERBS:
+        for operand in GARBAGE:
+            if verb == "DISABLE" and operand.startswith("ALL"):
+                continue
+            op.send(f"{verb} {operand}".strip())
+        op.send("Q PRIV")
+        op.expect("PRIV = ABCDEFG")
+    op.send("ENABLE ALL")
+    op.expect("COMMAND COMPLETE")
+    assert site.server.alive()
+    assert not [line for line in site.server.log if "Traceback" in line or "failed" in line]
+    logoff(op)
+
+
+def test_vary_a_volume_offline_and_query_dasd(site: Site) -> None:
+    op = logon(site, "OPERATOR", "OPPW")
+    op.send("Q DASD")
+    op.expect(r"DASD TESTV1 3350 +ONLINE   USERS = 000")
+    op.send("VARY OFFLINE TESTV1")
+    op.expect("DASD TESTV1 VARIED OFFLINE")
+    op.send("Q DASD")
+    op.expect(r"DASD TESTV1 3350 +OFFLINE")
+    erin = TTY(site.server.port)
+    erin.send("LOGON ERIN ERINPW")
+    erin.expect("ERIN 200 NOT LINKED; VOLUME TESTV1 NOT AVAILABLE")
+    erin.expect("LOGON AT")
+    logoff(erin)
+    op.send("ATTACH TESTV1 TO OPERATOR AS 250")
+    op.expect("DASD TESTV1 IS OFFLINE")
+    op.send("VARY ONLINE TESTV1")
+    op.expect("DASD TESTV1 VARIED ONLINE")
+    erin = logon(site, "ERIN", "ERINPW")
+    op.send("Q DASD")
+    op.expect(r"DASD TESTV1 3350 +ONLINE   USERS = 001")
+    op.send("VARY OFFLINE TESTV1")
+    op.expect("DASD TESTV1 IN USE BY ERIN")
+    op.send("Q ALL")
+    op.expect(r"DASD TESTV1 3350 +ONLINE")
+    op.expect(r"PRT 00E")
+    logoff(erin)
     logoff(op)
