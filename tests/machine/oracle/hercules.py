@@ -155,11 +155,14 @@ class Hercules:
             self.send("sysclear")
             self.send(f"loadcore {image} 0")
             loaded = self.sync()
-            if any("HHCPN113I" in line for line in loaded):
+            cleared = not any("rejected" in line.lower() for line in loaded)
+            if cleared and any("HHCPN113I" in line for line in loaded):
                 self.send("restart")
                 return
-            # Just after start-up the CPU thread may not have reached the
-            # stopped state yet: "System reset/clear rejected".
+            # Just after start-up, or just after the previous program's disabled
+            # wait on a busy host, the CPU thread may not have reached the stopped
+            # state yet: "System reset/clear rejected" (the load alone would then
+            # run the program with the previous program's registers).
             self.send("stop")
             time.sleep(0.05)
         raise HerculesError(f"loadcore {image} failed: {loaded}")
