@@ -95,14 +95,18 @@ def test_disable_refuses_new_logons_until_enable(site: Site) -> None:
     op.expect(r"LINE 0[0-9A-F]{2} DISABLED")
     bob.send("Q PRIV")  # sessions already logged on stay
     bob.expect("PRIV = G")
+    bob.send("LOGOFF HOLD")  # the held terminal's logo says so too
+    bob.expect("VM/370 ONLINE")
+    bob.expect("LOGONS ARE DISABLED BY THE OPERATOR")
     op.send("ENABLE ALL")
     op.expect("COMMAND COMPLETE")
     newcomer.send("LOGON ALICE ALICEPW NOIPL")
     newcomer.expect("LOGON AT")
     op.send("Q LINES")
     op.expect(r"LINE 0[0-9A-F]{2} LOGON AS ALICE")
-    for tty in (newcomer, bob, op):
+    for tty in (newcomer, op):
         logoff(tty)
+    bob.close()
 
 
 def test_send_to_a_disconnected_machine(site: Site) -> None:

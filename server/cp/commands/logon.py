@@ -126,6 +126,7 @@ async def logoff(ctx: CommandContext) -> None:
     session.write(*lines)
     if hold:
         session.console.show_logo()
+        session.prelogon_notice()
     else:
         session.hang_up()
 
@@ -138,6 +139,7 @@ async def disconn(ctx: CommandContext) -> None:
     ctx.system.disconnect(ctx.user)
     if hold:
         session.console.show_logo()
+        session.prelogon_notice()
     else:
         session.hang_up()
 
