@@ -168,6 +168,11 @@ def test_vmdump_to_a_reader(vm_server: VMServer) -> None:
     spoolid = int(tty.child.match.group(1))
     tty.send("Q RDR ALL")
     tty.expect(rf"BOB +{spoolid:04d} V PUN 0+3 ")  # information record and two pages
+    tty.send("VMDUMP 3FE000")  # one hexloc alone: to the end (BOB has 4M): 2 pages
+    tty.expect(r"COMMAND COMPLETE; RDR FILE (\d{4}) TO BOB")
+    second = int(tty.child.match.group(1))
+    tty.send("Q RDR ALL")
+    tty.expect(rf"BOB +{second:04d} V PUN 0+3 ")
     tty.send("VMDUMP 0-1FFF TO ALICE")
     tty.expect(r"COMMAND COMPLETE; RDR FILE \d{4} TO ALICE")
     tty.send("VMDUMP 0.10 1000 2000 3000")

@@ -11,7 +11,8 @@ boundary passed and ``COMMAND COMPLETE`` at the end; the user CLOSEs the
 printer to get the file.
 
 ``VMDUMP [range...] [TO userid|*|SYSTEM] [FORMAT vmtype] [DSS] [*dumpid]`` (up to
-three ranges; hexloc1 rounded down and hexloc2 up to 4K pages, as R6 does)
+three ranges; hexloc1 rounded down and hexloc2 up to 4K pages, as R6 does; a
+missing hexloc2 or bytecount is END; several lone hexlocs are single pages)
 makes a reader spool file, class V, named ``vmtype DUMP``: one dump information
 record and then one record per 4K page dumped. R6's record layout is for IPCS
 and is not reproduced; vm370's is (all EBCDIC/binary, big-endian):
@@ -119,8 +120,12 @@ def dump_ranges(words: list[str], size: int) -> list[tuple[int, int]]:
     ranges = []
     for word in words:
         spec = "0" + word if word[:1] in ("-", ":") else word
-        if not any(separator in spec for separator in "-:."):
-            spec += ".1"  # hexloc1 alone: the page that holds it (R6 VMDUMP note 4)
+        if spec[-1:] in ("-", ":", "."):
+            spec += "END"  # hexloc2 or bytecount left out: to the end of storage
+        elif not any(separator in spec for separator in "-:."):
+            # One hexloc1 alone runs to END; several separated by blanks name only
+            # the pages holding those addresses (R6 VMDUMP operands and note 4).
+            spec += "-END" if len(words) == 1 else ".1"
         start, end = storage_range(spec, size)
         ranges.append((start & ~(PAGE - 1), min(size - 1, end | (PAGE - 1))))
     if len(ranges) > 3:
