@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from guests.cms.console import Halted
-from guests.cms.debug import Snapshot
+from guests.cms.debug import DebugGuest, Snapshot
 from guests.cms.linedit import LINEDIT_CODE, LineditError
 from guests.cms.loader import USER_AREA
 from server.cp.abi import ProgramEvent
@@ -82,19 +82,9 @@ EXCEPTIONS = {
 }  # fmt: skip
 
 
-class ProgramGuest(Protocol):
-    """What the program runner uses of ``GuestInterface``."""
-
-    @property
-    def storage_size(self) -> int: ...
-
-    def read_storage(self, address: int, length: int) -> bytes: ...
-
-    def write_storage(self, address: int, data: bytes) -> None: ...
-
-    def gpr(self, number: int) -> int: ...
-
-    def set_gpr(self, number: int, value: int) -> None: ...
+class ProgramGuest(DebugGuest, Protocol):
+    """What the program runner uses of ``GuestInterface``: DEBUG's storage and registers,
+    and the storage keys."""
 
     def set_storage_keys(self, start: int, end: int, key: int) -> None: ...
 

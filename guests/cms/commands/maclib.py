@@ -27,8 +27,8 @@ from guests.cms.assembler.maclib import (
     read_maclib,
 )
 from guests.cms.commands import command
-from guests.cms.commands.common import CommandError, encode, invalid_option, read_write_disk
-from guests.cms.commands.unitrec import PRINTER_ADDRESS, print_records
+from guests.cms.commands.common import CommandError, invalid_option, read_write_disk
+from guests.cms.commands.unitrec import deliver_map
 from guests.cms.fs.errors import FileNotFound
 from guests.cms.plist import Call
 
@@ -98,7 +98,7 @@ async def maclib(cms: Cms, call: Call) -> int:
     if function in ("MAP", "COMP"):
         accessed, library = _read(cms, name)
         if function == "MAP":
-            await _map(cms, name, library, where)
+            await deliver_map(cms, name, map_lines(library), where)
         else:
             _write(_writable(accessed), name, library)
         return 0
@@ -150,16 +150,3 @@ def map_lines(library: MacLibrary) -> list[str]:
     lines = ["MACRO    INDEX  SIZE"]
     lines += ["        ".join(cells[at : at + 2]) for at in range(0, len(cells), 2)]
     return lines
-
-
-async def _map(cms: Cms, name: str, library: MacLibrary, where: str) -> None:
-    lines = map_lines(library)
-    if where == "TERM":
-        cms.console.type(*lines)
-    elif where == "PRIN":
-        print_records(cms, [encode(line) for line in lines], carriage=False)
-        await cms.guest.cp(f"CLOSE {PRINTER_ADDRESS:03X} NAME {name} MAP", capture=True)
-    else:
-        target = read_write_disk(cms, "A")
-        records = [encode(line.ljust(80)) for line in lines]
-        target.disk.write(name, "MAP", records, recfm="F", lrecl=80, mode_number=5)

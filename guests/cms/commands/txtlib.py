@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from guests.cms.commands import command
-from guests.cms.commands.common import CommandError, encode, invalid_option, read_write_disk
-from guests.cms.commands.unitrec import PRINTER_ADDRESS, print_records
+from guests.cms.commands.common import CommandError, invalid_option, read_write_disk
+from guests.cms.commands.unitrec import deliver_map
 from guests.cms.fs.errors import FileNotFound
 from guests.cms.plist import Call
 from guests.cms.txtlib import (
@@ -93,7 +93,7 @@ async def txtlib(cms: Cms, call: Call) -> int:
         found = read_txtlib(cms, name)
         if found is None:
             raise FileNotFound(f"{name} TXTLIB *")
-        await _map(cms, name, found[1], where)
+        await deliver_map(cms, name, map_lines(found[1]), where)
         return 0
     if not names:
         raise CommandError(1, "NO FILENAME SPECIFIED")
@@ -138,16 +138,3 @@ def map_lines(library: Library) -> list[str]:
     lines += [f"{name:<8}  {item:05d}" for name, item in entries]
     lines.append(f"{len(entries)} ENTRIES IN LIBRARY.")
     return lines
-
-
-async def _map(cms: Cms, name: str, library: Library, where: str) -> None:
-    lines = map_lines(library)
-    if where == "TERM":
-        cms.console.type(*lines)
-    elif where == "PRIN":
-        print_records(cms, [encode(line) for line in lines], carriage=False)
-        await cms.guest.cp(f"CLOSE {PRINTER_ADDRESS:03X} NAME {name} MAP", capture=True)
-    else:
-        target = read_write_disk(cms, "A")
-        records = [encode(line.ljust(80)) for line in lines]
-        target.disk.write(name, "MAP", records, recfm="F", lrecl=80, mode_number=5)

@@ -101,6 +101,19 @@ def print_records(cms: Cms, records: list[bytes], carriage: bool, lines: int = 5
     _run(cms, PRINTER_ADDRESS, print_commands(records, carriage, lines), "PRINTER")
 
 
+async def deliver_map(cms: Cms, name: str, lines: list[str], where: str) -> None:
+    """A library MAP (MACLIB, TXTLIB): typed (TERM), printed (PRIN), or ``name MAP A5``."""
+    if where == "TERM":
+        cms.console.type(*lines)
+    elif where == "PRIN":
+        print_records(cms, [encode(line) for line in lines], carriage=False)
+        await cms.guest.cp(f"CLOSE {PRINTER_ADDRESS:03X} NAME {name} MAP", capture=True)
+    else:
+        target = read_write_disk(cms, "A")
+        records = [encode(line.ljust(80)) for line in lines]
+        target.disk.write(name, "MAP", records, recfm="F", lrecl=80, mode_number=5)
+
+
 def _source(cms: Cms, operands: list[str]) -> tuple[AccessedDisk, FstEntry]:
     if len(operands) < 2:
         raise incomplete_fileid()
