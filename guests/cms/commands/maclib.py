@@ -27,8 +27,8 @@ from guests.cms.assembler.maclib import (
     read_maclib,
 )
 from guests.cms.commands import command
-from guests.cms.commands.common import CommandError, invalid_option, read_write_disk
-from guests.cms.commands.unitrec import deliver_map
+from guests.cms.commands.common import CommandError, read_write_disk
+from guests.cms.commands.unitrec import deliver_map, map_destination
 from guests.cms.fs.errors import FileNotFound
 from guests.cms.plist import Call
 
@@ -67,15 +67,6 @@ def _inputs(cms: Cms, names: list[str]) -> list[MacMember]:
     return members
 
 
-def _where(options: list[str]) -> str:
-    where = "DISK"
-    for option in options:
-        if option not in ("DISK", "PRINT", "TERM", "TERMINAL"):
-            raise invalid_option(option)
-        where = option[:4]
-    return where
-
-
 def _write(accessed: AccessedDisk, name: str, library: MacLibrary) -> None:
     entry = accessed.disk.find(name, "MACLIB")
     number = entry.mode_number if entry is not None else 1
@@ -94,7 +85,7 @@ async def maclib(cms: Cms, call: Call) -> int:
     if len(call.operands) < 2:
         raise CommandError(1, "NO FILENAME SPECIFIED")
     name, names = call.operands[1], call.operands[2:]
-    where = _where(call.options)
+    where = map_destination(call.options)
     if function in ("MAP", "COMP"):
         accessed, library = _read(cms, name)
         if function == "MAP":

@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from guests.cms.commands import command
-from guests.cms.commands.common import CommandError, invalid_option, read_write_disk
-from guests.cms.commands.unitrec import deliver_map
+from guests.cms.commands.common import CommandError, read_write_disk
+from guests.cms.commands.unitrec import deliver_map, map_destination
 from guests.cms.fs.errors import FileNotFound
 from guests.cms.plist import Call
 from guests.cms.txtlib import (
@@ -68,15 +68,6 @@ def _text_members(cms: Cms, names: list[str]) -> list[Member]:
     return members
 
 
-def _options(options: list[str]) -> str:
-    where = "DISK"
-    for option in options:
-        if option not in ("DISK", "PRINT", "TERM", "TERMINAL"):
-            raise invalid_option(option)
-        where = option[:4]
-    return where
-
-
 @command("TXTLIB", 3, "LBT")
 async def txtlib(cms: Cms, call: Call) -> int:
     """TXTLIB GEN|ADD|DEL|MAP libname [names...] [(DISK|PRINT|TERM)]."""
@@ -88,7 +79,7 @@ async def txtlib(cms: Cms, call: Call) -> int:
     if len(call.operands) < 2:
         raise CommandError(1, "NO FILENAME SPECIFIED")
     name, names = call.operands[1], call.operands[2:]
-    where = _options(call.options)
+    where = map_destination(call.options)
     if function == "MAP":
         found = read_txtlib(cms, name)
         if found is None:

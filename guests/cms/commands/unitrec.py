@@ -101,6 +101,16 @@ def print_records(cms: Cms, records: list[bytes], carriage: bool, lines: int = 5
     _run(cms, PRINTER_ADDRESS, print_commands(records, carriage, lines), "PRINTER")
 
 
+def map_destination(options: list[str]) -> str:
+    """A library MAP's option: DISK (the default), PRINT or TERM[INAL]; 003E otherwise."""
+    where = "DISK"
+    for option in options:
+        if option not in ("DISK", "PRINT", "TERM", "TERMINAL"):
+            raise invalid_option(option)
+        where = option[:4]
+    return where
+
+
 async def deliver_map(cms: Cms, name: str, lines: list[str], where: str) -> None:
     """A library MAP (MACLIB, TXTLIB): typed (TERM), printed (PRIN), or ``name MAP A5``."""
     if where == "TERM":
