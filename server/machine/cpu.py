@@ -105,7 +105,6 @@ class CPU:
         self.invalid_psw = bytes(8)
         self.dat = False
         self.fast = True  # no DAT, no low-address protection: direct real access
-        self.readonly: frozenset[int] = frozenset()  # 2K blocks stores may not change
         self.executing = False  # inside EX (BAL/BALR link ILC)
         self.sync_armed = False
         self.instructions_executed = 0
@@ -145,14 +144,14 @@ class CPU:
     def mode_changed(self) -> None:
         """Recompute derived state after the PSW or CR0 changed."""
         self.dat = self.ec and bool(self.sysmask & psw.EC_DAT)
-        self.fast = not self.dat and not self.cr[0] & LOW_ADDRESS_PROTECTION and not self.readonly
+        self.fast = not self.dat and not self.cr[0] & LOW_ADDRESS_PROTECTION \
+            and not self.storage.readonly
 
     def set_readonly(self, blocks: frozenset[int]) -> None:
         """Make these 2K blocks read-only (a protection exception on a store), as the
         embedder's shared storage is (VM/370's shared segments); the fast paths, which
         do not look, are off while any block is."""
-        self.readonly = blocks
-        self.storage.readonly = blocks  # the channel may not store there either
+        self.storage.readonly = blocks  # kept there: the channel may not store there either
         self.mode_changed()
         self.tlb.clear()
 
@@ -194,7 +193,7 @@ class CPU:
             real = dat.translate(self, address, store) if self.dat else address
             if real + piece > self.size and real >> 11 not in self.storage.extra:
                 raise ProgramCheck(ADDRESSING)
-            if store and self.readonly and real >> 11 in self.readonly:
+            if store and self.storage.readonly and real >> 11 in self.storage.readonly:
                 raise ProgramCheck(PROTECTION)
             if key:
                 block_key = keys[real >> 11]
@@ -264,7 +263,8 @@ class CPU:
                 store and self.cr[0] & LOW_ADDRESS_PROTECTION and address < 512):
             return -1
         real = frame | address & 0x7FF
-        if real + length > self.size or store and self.readonly and real >> 11 in self.readonly:
+        if real + length > self.size or store and self.storage.readonly \
+                and real >> 11 in self.storage.readonly:
             return -1
         key = self.key
         if key:

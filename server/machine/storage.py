@@ -55,7 +55,7 @@ class Storage:
         self.mem = mmap.mmap(-1, MAX_STORAGE)
         self.keys = bytearray(MAX_STORAGE >> BLOCK_SHIFT)
         self.extra: frozenset[int] = frozenset()
-        self.readonly: frozenset[int] = frozenset()  # blocks no store may change (see Cpu)
+        self.readonly: frozenset[int] = frozenset()  # blocks no store may change (CPU and channel)
 
     # -- raw real-storage access (no keys, no reference bits) ----------------
 
