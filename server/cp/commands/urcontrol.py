@@ -40,12 +40,17 @@ def devices(ctx: CommandContext) -> RealUnitRecord:
     return table
 
 
-def reader_named(ctx: CommandContext, operand: str) -> bool:
+def is_hopper(ctx: CommandContext, word: str) -> bool:
+    """``word`` is the card reader's real address (00C, 0C or C)."""
     hopper = ctx.system.hopper
+    return hopper is not None and word.upper().lstrip("0") == f"{hopper.raddr:X}"
+
+
+def reader_named(ctx: CommandContext, operand: str) -> bool:
     word = operand.upper()
-    if hopper is None:
+    if ctx.system.hopper is None:
         return False
-    return word in ("ALL", *READER_WORDS) or word.lstrip("0") == f"{hopper.raddr:X}"
+    return word in ("ALL", *READER_WORDS) or is_hopper(ctx, word)
 
 
 def named(ctx: CommandContext, operand: str) -> list[RealDevice]:
@@ -245,13 +250,11 @@ def real_query(ctx: CommandContext, operand: str) -> list[str] | None:
     else:
         hexadecimal = 1 <= len(word) <= 4 and all(c in "0123456789ABCDEF" for c in word)
         chosen = table.select(word) if hexadecimal else []
-        if not chosen and not (hopper is not None and word.lstrip("0") == f"{hopper.raddr:X}"):
+        if not chosen and not is_hopper(ctx, word):
             return None
     lines = [line for device in sorted(chosen, key=lambda d: d.settings.raddr)
              for line in offline_status(ctx, device)]  # fmt: skip
-    if hopper is not None and word in ("UR", "READERS") or (
-        hopper is not None and word.lstrip("0") == f"{hopper.raddr:X}"
-    ):
+    if hopper is not None and (word in ("UR", "READERS") or is_hopper(ctx, word)):
         state = DeviceState.STARTED if hopper.running else DeviceState.DRAINED
         lines.insert(0, f"RDR {hopper.raddr:03X} {state.value:<8} SYSTEM   HOPPER")
     return lines or [f"NO {word}"]
