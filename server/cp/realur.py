@@ -246,7 +246,6 @@ class RealDevice:
         self.active: ActiveFile | None = None
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
-        self.produced = 0  # files finished since the system started
 
     @property
     def name(self) -> str:
@@ -369,7 +368,6 @@ class RealDevice:
         text = paper.finish(".flushed" if flushed else "")
         self.active = None
         await store.finish_output(spool_file.spoolid, hold=hold)
-        self.produced += 1
         if self.settings.pdf and spool_file.record_format is RecordFormat.PRINT:
             await asyncio.to_thread(self._pdf, text)
 
