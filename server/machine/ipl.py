@@ -69,4 +69,5 @@ def _clear_storage(machine: Machine) -> None:
     for start in range(0, size, step):
         machine.load(start, zeros[: min(step, size - start)])
     for block in range(0, size, 2048):
-        machine.set_key(block, 0)
+        machine.storage.set_key(block, 0)
+    machine.cpu.flush_icache()  # once, not per block as Machine.set_key would
