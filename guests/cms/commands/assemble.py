@@ -73,8 +73,9 @@ FLAGS = {"LIST": ("list", True), "NOLIST": ("list", False), "XREF": ("xref", Tru
          "DISK": ("where", "DISK"), "PRINT": ("where", "PRINT"),
          "NOPRINT": ("where", "NONE"), "ALIGN": ("align", True), "NORENT": ("rent", False),
          "NOTEST": ("test", False)}  # fmt: skip
-MACRO_OPTIONS = {"ALOGIC", "NOALOGIC", "MCALL", "NOMCALL", "MLOGIC", "NOMLOGIC", "LIBMAC",
-                 "NOLIBMAC", "YFLAG", "NOYFLAG"}  # fmt: skip
+# the defaults, which this assembler's listing already is; ALOGIC, MCALL, MLOGIC,
+# LIBMAC and SYSPARM would change the listing or &SYSPARM and are refused (003E)
+MACRO_OPTIONS = {"NOALOGIC", "NOMCALL", "NOMLOGIC", "NOLIBMAC", "YFLAG", "NOYFLAG"}
 VALUED = {"LINECOUN", "FLAG", "SYSPARM", "BUFSIZE", "XREF"}
 
 
@@ -124,7 +125,7 @@ def _apply(chosen: AssembleOptions, word: str, value: str) -> None:
         chosen.linecount = numeric(value, word) if value else 55
     elif word == "FLAG":
         chosen.flag = numeric(value, word) if value else 0
-    elif word in MACRO_OPTIONS or word in ("SYSPARM", "BUFSIZE"):
+    elif word in MACRO_OPTIONS or word == "BUFSIZE":
         return
     else:
         raise invalid_option(word)

@@ -99,6 +99,15 @@ def test_command_errors() -> None:
     assert "DMSASM070E INVALID PARAMETER 'EXTRA'" in text
 
 
+def test_listing_options_it_cannot_honour_are_refused() -> None:
+    output = asyncio.run(session(_disks(), "ASSEMBLE HELLO (MCALL", "ASSEMBLE HELLO (SYSPARM(ABC)",
+                                 "ASSEMBLE HELLO (NOMCALL NOLIBMAC"))  # fmt: skip
+    text = "\n".join(output)
+    assert "DMSASM003E INVALID OPTION 'MCALL'" in text
+    assert "DMSASM003E INVALID OPTION 'SYSPARM'" in text
+    assert "ASSEMBLER DONE" in text and "Ready;" in text
+
+
 def test_deck_and_print_go_to_the_unit_record_devices() -> None:
     guest = FakeGuest()
     asyncio.run(session(_disks(), "ASSEMBLE HELLO (DECK PRINT NOOBJECT", guest=guest))
