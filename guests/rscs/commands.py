@@ -156,9 +156,17 @@ def named_link(rscs: RSCS, words: list[str]) -> Link | str:
     return link if link is not None else messages.link_not_defined(words[0])
 
 
+def only_link(rscs: RSCS, words: list[str]) -> Link | str:
+    """The link of a command whose only operand is a linkid, or the error line (an extra
+    operand is refused, not ignored)."""
+    if len(words) > 1:
+        return messages.invalid_operand(words[1])
+    return named_link(rscs, words)
+
+
 @rscs_command("START", 3, "STArt linkid", operator=True)
 async def start(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
-    link = named_link(rscs, words)
+    link = only_link(rscs, words)
     if isinstance(link, str):
         return [link]
     link.start()
@@ -167,7 +175,7 @@ async def start(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list
 
 @rscs_command("DRAIN", 2, "DRain linkid", operator=True)
 async def drain(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
-    link = named_link(rscs, words)
+    link = only_link(rscs, words)
     if isinstance(link, str):
         return [link]
     await link.drain()
@@ -176,7 +184,7 @@ async def drain(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list
 
 @rscs_command("FORCE", 5, "FORCE linkid", operator=True)
 async def force(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
-    link = named_link(rscs, words)
+    link = only_link(rscs, words)
     if isinstance(link, str):
         return [link]
     await link.force()
@@ -218,7 +226,7 @@ async def define(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> lis
 
 @rscs_command("DELETE", 3, "DELete linkid", operator=True)
 async def delete(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
-    link = named_link(rscs, words)
+    link = only_link(rscs, words)
     if isinstance(link, str):
         return [link]
     if link.state is not LinkState.INACTIVE or link.queue:
@@ -253,7 +261,7 @@ def spoolids(words: list[str]) -> list[int] | str:
 
 @rscs_command("HOLD", 4, "HOLD linkid", operator=True)
 async def hold(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
-    link = named_link(rscs, words)
+    link = only_link(rscs, words)
     if isinstance(link, str):
         return [link]
     link.set_hold(True)
@@ -262,7 +270,7 @@ async def hold(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[
 
 @rscs_command("FREE", 4, "FREE linkid", operator=True)
 async def free(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
-    link = named_link(rscs, words)
+    link = only_link(rscs, words)
     if isinstance(link, str):
         return [link]
     link.set_hold(False)
@@ -271,7 +279,7 @@ async def free(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[
 
 @rscs_command("FLUSH", 3, "FLUsh linkid", operator=True)
 async def flush(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
-    link = named_link(rscs, words)
+    link = only_link(rscs, words)
     if isinstance(link, str):
         return [link]
     flushed = await link.flush()

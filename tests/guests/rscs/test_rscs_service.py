@@ -255,6 +255,8 @@ async def test_hold_order_change_purge_and_free(pair: tuple[RSCS, RSCS]) -> None
     rscs_a, rscs_b = pair
     guest_a, link = fake(rscs_a), rscs_a.links["NODEB"]
     assert await command(rscs_a, "HOLD NODEB") == ["DMTCMX075I LINK NODEB HELD"]
+    assert await command(rscs_a, "FREE NODEB JUNK") == ["DMTCMX002E INVALID OPERAND JUNK"]
+    assert link.hold  # the refused FREE left the link held
     first, second, third = (punch(guest_a, f"NODEB JOHN{n}") for n in range(3))
     await until(lambda: len(link.queue) == 3)
     assert await command(rscs_a, "HOLD NODEB", user="BOB") == [
