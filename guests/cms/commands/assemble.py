@@ -13,10 +13,10 @@ all), DECK|NODECK (the object deck on the virtual punch),
 OBJECT|NOOBJECT (``fn TEXT`` on disk), TERMINAL|NOTERM (flagged statements
 and their messages typed at the terminal), NUMBER|NONUM and STMT|NOSTMT
 (what those typed lines show), LINECOUN(n) (listing lines per page),
-FLAG(n) (list only messages of severity n or more). The macro listing
-options ALOGIC, MCALL, MLOGIC, LIBMAC (and their NO forms), YFLAG and
-SYSPARM are accepted and change nothing (the listing always shows the
-macro calls and their generated statements, as PRINT GEN/NOGEN choose).
+FLAG(n) (list only messages of severity n or more). MCALL|NOMCALL,
+NOALOGIC, NOMLOGIC, NOLIBMAC and YFLAG|NOYFLAG are accepted and change
+nothing (the listing always shows the macro calls and their generated
+statements, as PRINT GEN/NOGEN choose). ALOGIC, MLOGIC, LIBMAC, SYSPARM,
 TEST, RENT and NOALIGN are refused with DMSASM003E.
 
 Macros not defined in the source are looked for in the GLOBAL MACLIBs in
@@ -73,9 +73,9 @@ FLAGS = {"LIST": ("list", True), "NOLIST": ("list", False), "XREF": ("xref", Tru
          "DISK": ("where", "DISK"), "PRINT": ("where", "PRINT"),
          "NOPRINT": ("where", "NONE"), "ALIGN": ("align", True), "NORENT": ("rent", False),
          "NOTEST": ("test", False)}  # fmt: skip
-# the defaults, which this assembler's listing already is; ALOGIC, MCALL, MLOGIC,
-# LIBMAC and SYSPARM would change the listing or &SYSPARM and are refused (003E)
-MACRO_OPTIONS = {"NOALOGIC", "NOMCALL", "NOMLOGIC", "NOLIBMAC", "YFLAG", "NOYFLAG"}
+# what this assembler's listing already does; ALOGIC, MLOGIC, LIBMAC and SYSPARM
+# would change the listing or &SYSPARM and are refused (003E)
+MACRO_OPTIONS = {"NOALOGIC", "MCALL", "NOMCALL", "NOMLOGIC", "NOLIBMAC", "YFLAG", "NOYFLAG"}
 VALUED = {"LINECOUN", "FLAG", "SYSPARM", "BUFSIZE", "XREF"}
 
 

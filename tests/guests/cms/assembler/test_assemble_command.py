@@ -100,10 +100,10 @@ def test_command_errors() -> None:
 
 
 def test_listing_options_it_cannot_honour_are_refused() -> None:
-    output = asyncio.run(session(_disks(), "ASSEMBLE HELLO (MCALL", "ASSEMBLE HELLO (SYSPARM(ABC)",
-                                 "ASSEMBLE HELLO (NOMCALL NOLIBMAC"))  # fmt: skip
+    output = asyncio.run(session(_disks(), "ASSEMBLE HELLO (MLOGIC", "ASSEMBLE HELLO (SYSPARM(ABC)",
+                                 "ASSEMBLE HELLO (MCALL NOLIBMAC"))  # fmt: skip
     text = "\n".join(output)
-    assert "DMSASM003E INVALID OPTION 'MCALL'" in text
+    assert "DMSASM003E INVALID OPTION 'MLOGIC'" in text
     assert "DMSASM003E INVALID OPTION 'SYSPARM'" in text
     assert "ASSEMBLER DONE" in text and "Ready;" in text
 
