@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from server.cp.messages import CPError, not_available, operand_missing
 from server.cp.spooldev import make_unit_record
-from server.cp.system import System
+from server.cp.system import System, device_address
 from server.cp.tdisk import POOL_VOLUMES
 from server.cp.user import User
 from server.cp.vdevices import VirtualDevice, console_device, minidisk_device
@@ -35,9 +35,10 @@ CTCA_WORDS = ("CTCA", "CTC")
 
 
 def parse_vaddr(token: str) -> int:
-    if not 1 <= len(token) <= 3 or any(c not in "0123456789ABCDEF" for c in token):
+    address = device_address(token)
+    if address is None:
         raise CPError("DEF", 22, "VADDR MISSING OR INVALID")
-    return int(token, 16)
+    return address
 
 
 def define_device(system: System, user: User, words: list[str]) -> str:

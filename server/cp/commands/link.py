@@ -17,7 +17,7 @@ from server.cp.context import CommandContext
 from server.cp.links import MODES
 from server.cp.messages import CPError, invalid_operand, operand_missing
 from server.cp.registry import command
-from server.cp.system import System, not_in_directory
+from server.cp.system import System, device_address, not_in_directory
 from server.cp.user import User
 from server.machine.devices import ChannelToChannel, uncouple
 
@@ -26,9 +26,10 @@ KIND_WORDS = {"R": "READ", "W": "WRITE", "M": "MULT"}
 
 
 def vaddr(token: str | None) -> int:
-    if token is None or not 1 <= len(token) <= 3 or any(c not in "0123456789ABCDEF" for c in token):
+    address = None if token is None else device_address(token)
+    if address is None:
         raise CPError("LNK", 22, "VADDR MISSING OR INVALID")
-    return int(token, 16)
+    return address
 
 
 def parse_link(user: User, words: list[str]) -> tuple[str, int, int, str | None, str | None]:

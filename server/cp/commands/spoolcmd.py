@@ -14,7 +14,7 @@ from server.cp.context import CommandContext
 from server.cp.messages import CPError, invalid_operand, not_available, operand_missing
 from server.cp.registry import command
 from server.cp.spooldev import UnitRecord
-from server.cp.system import System
+from server.cp.system import System, device_address
 from server.cp.user import ConsoleSpool, User
 from spool.listing import close_notice
 from spool.model import DeviceType, FileName
@@ -100,10 +100,10 @@ def units(user: User, token: str, module: str) -> list[UnitRecord]:
     kind = DEVICE_WORDS.get(token)
     if kind is not None:
         found = [unit for unit in devices if unit.kind is kind]
-    elif 1 <= len(token) <= 3 and all(c in "0123456789ABCDEF" for c in token):
-        found = [unit for unit in devices if unit.address == int(token, 16)]
+    elif (address := device_address(token)) is not None:
+        found = [unit for unit in devices if unit.address == address]
         if not found:
-            raise CPError(module, 40, f"DEV {int(token, 16):03X} DOES NOT EXIST")
+            raise CPError(module, 40, f"DEV {address:03X} DOES NOT EXIST")
     else:
         raise CPError(module, 22, "VADDR MISSING OR INVALID")
     if not found:
