@@ -125,6 +125,8 @@ def system_lines(rscs: RSCS) -> list[str]:
 
 @rscs_command("QUERY", 1, "Query SYStem|LINKS|Queues|Files|ROUTES|linkid")
 async def query(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> list[str]:
+    if len(words) > 1:
+        return [messages.invalid_operand(words[1])]
     what = words[0] if words else "SYSTEM"
     if what in rscs.links:
         link = rscs.links[what]
@@ -377,6 +379,8 @@ async def cpquery(rscs: RSCS, issuer: Issuer, words: list[str], rest: str) -> li
         return [messages.invalid_operand(what or "CPQUERY")]
     if cp_command == "QUERY USERS" and len(words) == 2 and words[1].isalnum():
         cp_command = f"QUERY {words[1]}"
+    elif len(words) > 1:
+        return [messages.invalid_operand(words[1])]
     _, lines = await rscs.guest.cp(cp_command)
     return lines
 

@@ -314,6 +314,8 @@ async def test_cpquery_and_no_message_back_where_it_came_from(pair: tuple[RSCS, 
     loop = "BOB FROM NODEB: DMTCMX092E ROUTE TO NODE NODEQ LEADS BACK OVER LINK NODEA"
     await until(lambda: any(line.startswith(loop) for line in fake(rscs_a).shown))
     assert await command(rscs_a, "CPQ BOGUS") == ["DMTCMX002E INVALID OPERAND BOGUS"]
+    assert await command(rscs_a, "CPQ T JUNK") == ["DMTCMX002E INVALID OPERAND JUNK"]
+    assert await command(rscs_a, "Q NODEB JUNK") == ["DMTCMX002E INVALID OPERAND JUNK"]
     assert await command(rscs_a, "CPQ T") == []  # the fake CP answers nothing
 
 
