@@ -27,6 +27,7 @@ __all__ = [
     "decode",
     "encode",
     "file_not_found",
+    "find_file",
     "matching_files",
     "parse_mode",
     "read_write_disk",
@@ -94,6 +95,17 @@ def read_write_disk(cms: Cms, letter: str) -> AccessedDisk:
     if accessed.read_only:
         raise DiskReadOnly(letter)
     return accessed
+
+
+def find_file(
+    cms: Cms, fn: str, ft: str, fm: str, *, star: bool = True
+) -> tuple[AccessedDisk, FstEntry]:
+    """The first file ``fn ft fm`` in the search order; 048E for a bad mode, 002E if none."""
+    letter, number = parse_mode(fm, star=star)
+    found = cms.disks.find(fn, ft, letter if number is None else f"{letter}{number}")
+    if found is None:
+        raise file_not_found(f"{fn} {ft} {fm}")
+    return found
 
 
 def matching_files(

@@ -40,11 +40,10 @@ from guests.cms.commands.common import (
     CommandError,
     decode,
     encode,
-    file_not_found,
+    find_file,
     incomplete_fileid,
     invalid_option,
     invalid_parameter,
-    parse_mode,
     read_write_disk,
 )
 from guests.cms.commands.unitrec import PUNCH_ADDRESS, punch_cards
@@ -130,11 +129,7 @@ def _dump_source(cms: Cms, operands: list[str]) -> tuple[FstEntry, list[bytes]]:
     if "*" in (fn, ft):
         raise invalid_parameter("*")
     fm = operands[2] if len(operands) > 2 else "A"
-    letter, number = parse_mode(fm)
-    found = cms.disks.find(fn, ft, letter if number is None else f"{letter}{number}")
-    if found is None:
-        raise file_not_found(f"{fn} {ft} {fm}")
-    accessed, entry = found
+    accessed, entry = find_file(cms, fn, ft, fm)
     return entry, accessed.disk.read(entry.fn, entry.ft)
 
 

@@ -21,6 +21,7 @@ from guests.cms.commands.common import (
     decode,
     encode,
     file_not_found,
+    find_file,
     incomplete_fileid,
     invalid_option,
     invalid_parameter,
@@ -129,14 +130,10 @@ def _write_cms_exec(
 
 
 def _find_one(cms: Cms, fn: str, ft: str, fm: str) -> tuple[AccessedDisk, FstEntry]:
-    letter, number = parse_mode(fm)
+    letter, _ = parse_mode(fm)
     if letter != "*" and letter not in cms.disks:
         raise not_accessed(letter)
-    mode = letter if number is None or letter == "*" else f"{letter}{number}"
-    found = cms.disks.find(fn, ft, mode)
-    if found is None:
-        raise file_not_found(f"{fn} {ft} {fm}")
-    return found
+    return find_file(cms, fn, ft, fm)
 
 
 def _type_range(operands: list[str]) -> tuple[int, int | None]:

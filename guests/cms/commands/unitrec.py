@@ -27,7 +27,7 @@ from guests.cms.commands.common import (
     CommandError,
     decode,
     encode,
-    file_not_found,
+    find_file,
     incomplete_fileid,
     invalid_option,
     invalid_parameter,
@@ -131,12 +131,7 @@ def _source(cms: Cms, operands: list[str]) -> tuple[AccessedDisk, FstEntry]:
         raise invalid_parameter(operands[3])
     fn, ft = operands[0], operands[1]
     fm = operands[2] if len(operands) > 2 else "A"  # the A-disk and its extensions
-    letter, number = parse_mode(fm)
-    mode = letter if number is None or letter == "*" else f"{letter}{number}"
-    found = cms.disks.find(fn, ft, mode)
-    if found is None:
-        raise file_not_found(f"{fn} {ft} {fm}")
-    return found
+    return find_file(cms, fn, ft, fm)
 
 
 def read_card(entry: FstEntry, label: str) -> bytes:

@@ -17,7 +17,7 @@ from guests.cms.commands import command
 from guests.cms.commands.common import (
     CommandError,
     decode,
-    file_not_found,
+    find_file,
     incomplete_fileid,
     invalid_option,
     numeric,
@@ -47,12 +47,7 @@ def _fileids(operands: list[str]) -> tuple[Fileid, Fileid]:
 
 def _locate(cms: Cms, fileid: Fileid) -> tuple[AccessedDisk, FstEntry]:
     fn, ft, fm = fileid
-    letter, number = parse_mode(fm, star=False)
-    mode = letter if number is None else f"{letter}{number}"
-    found = cms.disks.find(fn, ft, mode)
-    if found is None:
-        raise file_not_found(f"{fn} {ft} {fm}")
-    return found
+    return find_file(cms, fn, ft, fm, star=False)
 
 
 def _columns(options: list[str]) -> tuple[int, int | None]:
