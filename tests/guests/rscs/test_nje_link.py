@@ -307,14 +307,21 @@ async def exchange_both_ways(link_a: NJELink, link_b: NJELink, count: int) -> No
     """Files and messages in both directions at once; each side confirms what it receives."""
 
     async def receive(link: NJELink, files: int, messages: int) -> None:
+        sizes: list[int] = []
+        texts: list[str] = []
         async for event in link.events():
             if isinstance(event, FileReceived):
                 await link.confirm(event.file)
+                assert event.file.records == cards(len(event.file.records))
+                sizes.append(len(event.file.records))
                 files -= 1
             elif isinstance(event, MessageReceived):
+                texts.append(event.nmr.text)
                 messages -= 1
             if not files and not messages:
-                return
+                break
+        assert sorted(sizes) == [count, count + 1, count + 2]
+        assert texts == [f"message {number}" for number in range(3)]
 
     async def send(link: NJELink, origin: str, dest: str) -> None:
         for number in range(3):
