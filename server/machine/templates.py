@@ -12,57 +12,40 @@ from __future__ import annotations
 ARITH_CC = "cpu.cc = 0 if not s else 1 if s & 0x80000000 else 2"
 
 
-def fetch_word(target: str, address: str = "{ea2}") -> str:
-    """Load the word at ``address`` into ``target`` or fall back to the interpreter."""
+def _with_operand(limit: str, last: int, unpack: str, body: str,
+                  address: str = "{ea2}") -> str:
+    """``body`` after the operand of ``last + 1`` bytes at ``address`` (the second,
+    unless given) is referenced and unpacked by ``unpack``, when fetching it cannot
+    fail; otherwise the interpreter function."""
     return f"""a = {address}
-if a <= lim4{{F:a,3}}:
-    keys[a >> 11] |= 4; keys[a + 3 >> 11] |= 4
-    {target} = U32(mem, a)[0]
+if a <= {limit}{{F:a,{last}}}:
+    keys[a >> 11] |= 4; keys[a + {last} >> 11] |= 4
+{_indent(unpack + body)}
 else:
     {{call}}
     @exit
 """
+
+
+def fetch_word(target: str, address: str = "{ea2}") -> str:
+    """Load the word at ``address`` into ``target`` or fall back to the interpreter."""
+    return _with_operand("lim4", 3, f"{target} = U32(mem, a)[0]", "", address)
 
 
 def with_word(body: str) -> str:
     """``body`` runs with the second-operand word in ``b`` (RX instructions)."""
-    return f"""a = {{ea2}}
-if a <= lim4{{F:a,3}}:
-    keys[a >> 11] |= 4; keys[a + 3 >> 11] |= 4
-    b = U32(mem, a)[0]
-{_indent(body)}
-else:
-    {{call}}
-    @exit
-"""
+    return _with_operand("lim4", 3, "b = U32(mem, a)[0]\n", body)
 
 
 def with_half(body: str) -> str:
     """``body`` runs with the sign-extended second-operand halfword in ``b``."""
-    return f"""a = {{ea2}}
-if a <= lim2{{F:a,1}}:
-    keys[a >> 11] |= 4; keys[a + 1 >> 11] |= 4
-    b = U16(mem, a)[0]
-    if b & 0x8000:
-        b |= 0xFFFF0000
-{_indent(body)}
-else:
-    {{call}}
-    @exit
-"""
+    return _with_operand(
+        "lim2", 1, "b = U16(mem, a)[0]\nif b & 0x8000:\n    b |= 0xFFFF0000\n", body)
 
 
 def with_long(body: str) -> str:
     """``body`` runs with the second-operand doubleword in ``b`` (long HFP operands)."""
-    return f"""a = {{ea2}}
-if a <= lim8{{F:a,7}}:
-    keys[a >> 11] |= 4; keys[a + 7 >> 11] |= 4
-    b = U64(mem, a)[0]
-{_indent(body)}
-else:
-    {{call}}
-    @exit
-"""
+    return _with_operand("lim8", 7, "b = U64(mem, a)[0]\n", body)
 
 
 def with_register(body: str) -> str:
