@@ -100,6 +100,12 @@ def _classes(value: Any, where: str) -> str:
     return text
 
 
+def raddr_of(word: str) -> int | None:
+    """A real device address operand (1-4 hex digits), or None for anything else."""
+    hexadecimal = 1 <= len(word) <= 4 and all(c in "0123456789ABCDEF" for c in word)
+    return int(word, 16) if hexadecimal else None
+
+
 def _one_device(queue: Queue, address: str, table: Any) -> DeviceSettings:
     where = f"[{'printer' if queue is Queue.PRT else 'punch'}.{address}]"
     if not isinstance(table, Mapping):
@@ -478,8 +484,6 @@ class RealUnitRecord:
                              (Queue.PUN, ("PUNCHES", "PUNCH", "PCH", "PUN"))):  # fmt: skip
             if word in names:
                 return [d for d in self.devices.values() if d.settings.queue is queue]
-        try:
-            device = self.devices.get(int(word, 16))
-        except ValueError:
-            return []
-        return [device] if device is not None and len(word) <= 4 else []
+        address = raddr_of(word)
+        device = self.devices.get(address) if address is not None else None
+        return [device] if device is not None else []

@@ -29,6 +29,7 @@ from __future__ import annotations
 from server.cp.accounting import write_records
 from server.cp.context import CommandContext, text_after
 from server.cp.messages import CPError, invalid_operand, not_logged_on, operand_missing
+from server.cp.realur import raddr_of
 from server.cp.registry import command
 from server.cp.session import LOGONS_DISABLED, Session
 from server.cp.user import User
@@ -159,11 +160,6 @@ def logon_refused(session: Session, userid: str) -> CPError | None:
 
 
 # ---- VARY ----------------------------------------------------------------------------
-
-
-def raddr_of(word: str) -> int | None:
-    hexadecimal = 1 <= len(word) <= 4 and all(c in "0123456789ABCDEF" for c in word)
-    return int(word, 16) if hexadecimal else None
 
 
 @command("VARY", classes="B", syntax="VARY ONline|OFFline raddr|volser")

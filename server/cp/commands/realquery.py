@@ -13,7 +13,7 @@ layouts follow R6's ``type raddr status`` style and are vm370's own
 from __future__ import annotations
 
 from server.cp.context import CommandContext
-from server.cp.realur import DeviceState, RealDevice
+from server.cp.realur import DeviceState, RealDevice, raddr_of
 from server.dasd.errors import VolumeError
 
 
@@ -68,8 +68,8 @@ def other_real_query(ctx: CommandContext, word: str) -> list[str] | None:
         return terminal_lines(ctx, "LINE") or ["NO LINES"]
     if word == "GRAF":
         return terminal_lines(ctx, "GRAF") or ["NO GRAF"]
-    if 1 <= len(word) <= 4 and all(c in "0123456789ABCDEF" for c in word):
-        address = int(word, 16)
+    address = raddr_of(word)
+    if address is not None:
         found = terminal_lines(ctx, "LINE", address) + terminal_lines(ctx, "GRAF", address)
         return found or None
     return None
