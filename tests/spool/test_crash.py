@@ -10,9 +10,17 @@ import sys
 import time
 from pathlib import Path
 
+from directory.db import make_engine, sqlite_url
 from spool.records import card_text
 from spool.store import Selector, SpoolStore
-from tests.spool.conftest import make_store
+
+
+async def make_store(path: Path) -> SpoolStore:
+    """A migrated store on the SQLite file the workers share (never the test database URL
+    of conftest.make_store: the workers write to this file)."""
+    store = SpoolStore(make_engine(sqlite_url(str(path))))
+    await store.migrate()
+    return store
 
 
 def _start(path: Path, worker: str) -> subprocess.Popen[str]:
