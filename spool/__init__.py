@@ -12,4 +12,8 @@
 - `spool.unitrecord`: spooled virtual printer/punch/console and reader (SPOOL
   settings, CONT, EOF, the CLOSE table) for the channel's devices to call.
 - `spool.listing`: the text of QUERY listings, FILES: and CLOSE notices.
+- `spool.buffers`: page buffers and SFBLOKs as DIAGNOSE X'14' hands them to a
+  guest.
+- `spool.output`: separator pages and cards, pages and PDFs of the system's
+  real printers and punches.
 """
