@@ -7,7 +7,8 @@ then ``CP CLOSE cuu NAME fn ft`` makes the spool file, which goes where the
 user's SPOOL settings send it. PUNCH puts a ``:READ`` control card first
 (HEADER, the default; layout in 10.16). PRINT (CC) takes the first column as
 ASA carriage control (the default for LISTING files); NOCC prints one line
-a record and starts a page every LINECOUN lines.
+a record and starts a page every LINECOUN lines; UPCASE prints lowercase
+letters in uppercase.
 
 READCARD takes the first file of the virtual reader through the reader-file
 service of the guest interface (DIAGNOSE X'14'): ``READCARD fn ft [fm]``
@@ -166,8 +167,8 @@ async def punch(cms: Cms, call: Call) -> int:
     return 0
 
 
-def _print_options(options: list[str], filetype: str) -> tuple[bool, bool, int]:
-    carriage, hex_dump, lines = filetype == "LISTING", False, 55
+def _print_options(options: list[str], filetype: str) -> tuple[bool, bool, int, bool]:
+    carriage, hex_dump, lines, upcase = filetype == "LISTING", False, 55, False
     index = 0
     while index < len(options):
         option = options[index]
@@ -178,10 +179,12 @@ def _print_options(options: list[str], filetype: str) -> tuple[bool, bool, int]:
         elif option in ("LINECOUN", "LINECOUNT") and index + 1 < len(options):
             index += 1
             lines = numeric(options[index], "LINECOUN")
-        elif option != "UPCASE":
+        elif option == "UPCASE":
+            upcase = True
+        else:
             raise invalid_option(option)
         index += 1
-    return carriage, hex_dump, lines
+    return carriage, hex_dump, lines, upcase
 
 
 def print_commands(records: list[bytes], carriage: bool, lines: int) -> list[tuple[int, bytes]]:
@@ -203,8 +206,10 @@ def print_commands(records: list[bytes], carriage: bool, lines: int) -> list[tup
 @command("PRINT", 2, "PRT")
 async def print_file(cms: Cms, call: Call) -> int:
     accessed, entry = _source(cms, call.operands)
-    carriage, hex_dump, lines = _print_options(call.options, entry.ft)
+    carriage, hex_dump, lines, upcase = _print_options(call.options, entry.ft)
     records = accessed.disk.read(entry.fn, entry.ft)
+    if upcase:  # lowercase letters are printed in uppercase
+        records = [encode(decode(record).upper()) for record in records]
     if hex_dump:
         from guests.cms.commands.files import hex_lines
 

@@ -43,6 +43,15 @@ async def test_print_and_long_records() -> None:
     assert guest.unit_record[0x00E] == [(0x8B, b"\x00"), (0x09, "D3C9D5C5".encode("cp037"))]
 
 
+async def test_print_upcase_prints_lowercase_letters_in_uppercase() -> None:
+    disks = standard_disks()
+    put_file(disks, 0x191, "MIXED", "DATA", ["Mixed case"], recfm="V")
+    guest = FakeGuest()
+    await session(disks, "print mixed data (upcase", "print mixed data", guest=guest)
+    written = [data for opcode, data in guest.unit_record[0x00E] if opcode == 0x09]
+    assert written == ["MIXED CASE".encode("cp037"), "Mixed case".encode("cp037")]
+
+
 def test_print_commands_with_asa_control() -> None:
     records = [card("1TITLE"), card(" LINE"), card("0SPACED"), card("+OVER")]
     opcodes = [opcode for opcode, _ in print_commands(records, carriage=True, lines=55)]
