@@ -128,19 +128,6 @@ class DeviceStoreError(Exception):
         self.sense = sense
 
 
-def store_error_sense(error: Exception) -> bytes | None:
-    """The sense bytes a backing store's error carries, if it carries any.
-
-    Accepts :class:`DeviceStoreError` and, by duck typing (this package imports
-    only the standard library), any error with a ``sense`` attribute or a
-    ``fault`` whose ``sense`` is bytes, as ``server.dasd``'s ``DasdError``.
-    """
-    sense = getattr(error, "sense", None)
-    if sense is None:
-        sense = getattr(getattr(error, "fault", None), "sense", None)
-    return bytes(sense) if isinstance(sense, (bytes, bytearray)) else None
-
-
 class StatusSink(Protocol):
     """The channel, as a device sees it: where later results and unsolicited status go."""
 

@@ -18,8 +18,7 @@ extent's start, count fields as the guest wrote them), or
 :class:`MemoryTrackStore` for tests.  Every write reaches the store before
 the command ends.  A store may refuse an access by raising
 :class:`~server.machine.devices.base.DeviceStoreError` with sense bytes; the
-device presents them with unit check (any error with a ``sense`` attribute, or a
-``fault`` with one, as ``server.dasd``'s ``DasdError``, is taken the same way, so a
+device presents them with unit check (``server.dasd``'s ``DasdError`` is one, so a
 ``server.dasd.minidisk.CkdMinidisk`` is a TrackStore as it is).  Writes to a
 read-only store end with unit check, command reject and write inhibited
 (sense bytes 0 X'80', 1 X'02'), as a write under an inhibiting file mask
@@ -43,7 +42,6 @@ from server.machine.devices.base import (
     DeviceStoreError,
     consumed,
     immediate,
-    store_error_sense,
     transfer,
 )
 
@@ -320,12 +318,11 @@ class CkdDevice(Device):
             result = check.result
             if not check.after_data:
                 result.residual = count
-        except Exception as error:  # noqa: BLE001 - a store's error becomes unit check
+        except Exception as error:  # noqa: BLE001 - a store's refusal becomes unit check
             self.track = None  # reread: the stored track is what counts
-            sense = store_error_sense(error)
-            if sense is None:
+            if not isinstance(error, DeviceStoreError):
                 raise
-            result = self.unit_check(sense)
+            result = self.unit_check(error.sense)
         if self.equal_search is None and previous is not None:
             kept = _AFTER_ID_EQUAL if previous == "id" else _AFTER_KEY_EQUAL
             if opcode in kept and not result.status & ~CE_DE:

@@ -7,8 +7,8 @@ Characteristics, on 512-byte blocks numbered from 0.
 
 The device reads and writes blocks through a :class:`BlockStore`: a volume
 image, a minidisk view (block 0 at the extent's start;
-``server.dasd.minidisk.FbaMinidisk`` is one; its errors carry sense bytes
-as :func:`~server.machine.devices.base.store_error_sense` expects), or
+``server.dasd.minidisk.FbaMinidisk`` is one; its errors are
+:class:`~server.machine.devices.base.DeviceStoreError` with sense bytes), or
 :class:`MemoryBlockStore` for tests.  Every write reaches the store before
 the command ends.  Violations of the command sequence, of the extent and of
 the file mask end with unit check, command reject (sense byte 0 X'80').
@@ -31,7 +31,6 @@ from server.machine.devices.base import (
     DeviceStoreError,
     consumed,
     immediate,
-    store_error_sense,
     transfer,
 )
 
@@ -168,11 +167,8 @@ class FbaDevice(Device):
             return self._dispatch(opcode, data, count, previous)
         except _Reject as reject:
             return self.reject(0, 0 if reject.after_data else count)
-        except Exception as error:  # noqa: BLE001 - a store's error becomes unit check
-            sense = store_error_sense(error)
-            if sense is None:
-                raise
-            return self.unit_check(sense)
+        except DeviceStoreError as error:  # a store's refusal becomes unit check
+            return self.unit_check(error.sense)
 
     def _dispatch(self, opcode: int, data: bytes, count: int, previous: int) -> CCWResult:
         # -- CONTROL NO-OPERATION --
