@@ -6,7 +6,8 @@ an EXEC an unknown one then gives return code -3. The ``name = value``
 layout of the QUERY answers is (unverified). ``SET RDYMSG R6`` chooses
 Release 6's terse ready message ``R; T=...`` (a vm370 choice beside LMSG and
 SMSG). BLIP, LDRTBLS, UPSI, ABEND, INPUT, OUTPUT, DOS and DOSPART are checked
-and kept for QUERY but have no effect yet (no programs run under CMS yet).
+and kept for QUERY but have no effect yet (neither the console nor the
+program runner uses them).
 """
 
 from __future__ import annotations
