@@ -100,10 +100,6 @@ def file_returned(spoolid: int, reason: str) -> str:
     return dmt("AXS", 106, "E", f"FILE {spoolid:04d} RETURNED: {reason}")
 
 
-def file_queued(spoolid: int, node: str, user: str, link: str) -> str:
-    return dmt("AXS", 107, "I", f"FILE {spoolid:04d} FOR {node}({user}) QUEUED ON LINK {link}")
-
-
 def file_purged(spoolid: int, reason: str) -> str:
     return dmt("AXS", 108, "I", f"FILE {spoolid:04d} PURGED: {reason}")
 

@@ -67,10 +67,6 @@ def tod_from_datetime(moment: datetime.datetime) -> int:
     return (microseconds << 12) & 0xFFFFFFFFFFFFFFFF
 
 
-def datetime_from_tod(tod: int) -> datetime.datetime:
-    return TOD_EPOCH + datetime.timedelta(microseconds=tod >> 12)
-
-
 @dataclass(eq=False)
 class OutboundFile:
     """A file to send: headers (objects, or encoded bytes forwarded unchanged) and records.
