@@ -22,11 +22,14 @@ Rx = the address of the 8-character name (doubleword aligned), Ry = subcode
 
 from __future__ import annotations
 
+import logging
 import struct
 from dataclasses import dataclass
 
 from server.cp.savesys import SaveFolder
 from server.machine import Machine
+
+log = logging.getLogger(__name__)
 
 INFO_PAGE = 4096
 PAGE = 4096
@@ -154,7 +157,13 @@ class SegmentLinkage:
         machine.cpu.set_readonly(frozenset(readonly))
 
     def find(self, name: str) -> Segment | None:
-        segment = self.segments.get(name)
+        """The saved segment of that name; None (no such segment) if it is not
+        saved or its file cannot be read, so a bad file never check-stops the guest."""
+        try:
+            segment = self.segments.get(name)
+        except (SegmentError, OSError) as error:
+            log.warning("named segment %s cannot be loaded: %s", name, error)
+            return None
         return segment if segment is not None and segment.pages is not None else None
 
     def load(self, machine: Machine, segment: Segment, shared: bool) -> None:

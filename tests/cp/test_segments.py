@@ -77,3 +77,15 @@ def test_cp_store_into_a_shared_segment_unshares_it() -> None:
     assert linkage.unshare_altered(machine) == ["HELLO"]
     machine.cpu.store1(0x8001, 2)  # the user's own copy now
     assert linkage.unshare_altered(machine) == []
+
+
+def test_a_damaged_segment_file_is_no_such_segment(tmp_path: Path) -> None:
+    store = Segments(tmp_path)
+    store.put(Segment("HELLO", 0x8000, 0x1000, "SR", b"\x01" * 0x1000))
+    linkage = SegmentLinkage(store)
+    assert linkage.find("HELLO") is not None
+    path = store.path("HELLO")
+    path.write_bytes(path.read_bytes()[:-1])  # truncated: SegmentError
+    with pytest.raises(SegmentError):
+        store.get("HELLO")
+    assert linkage.find("HELLO") is None
