@@ -13,6 +13,7 @@ import pytest
 
 from tests.integration.conftest import VMServer, make_test_directory
 from tests.integration.telnet import TTY
+from tests.integration.test_cms_update import edit_new
 
 READY = r"Ready; T=\d+\.\d\d/\d+\.\d\d \d\d:\d\d:\d\d"
 
@@ -47,25 +48,11 @@ def asm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer]:
     server.stop()
 
 
-def _edit(tty: TTY, fileid: str, lines: list[str]) -> None:
-    tty.send(f"edit {fileid}")
-    tty.expect("NEW FILE:")
-    tty.expect("EDIT:")
-    tty.send("")
-    tty.expect("INPUT:")
-    for line in lines:
-        tty.send(line)
-    tty.send("")
-    tty.expect("EDIT:")
-    tty.send("file")
-    tty.expect(READY)
-
-
 def test_edit_assemble_load_start_and_type(asm_server: VMServer) -> None:
     tty = TTY(asm_server.port, timeout=30)
     tty.logon("ALICE", "ALICEPW")
     tty.expect(READY)
-    _edit(tty, "greet assemble", PROGRAM)
+    edit_new(tty, "greet assemble", PROGRAM)
     tty.send("assemble greet")
     tty.expect("ASSEMBLER DONE")
     tty.expect("NO STATEMENTS FLAGGED IN THIS ASSEMBLY")
@@ -97,7 +84,7 @@ def test_a_flagged_assembly_and_garbage_stay_with_the_user(asm_server: VMServer)
     tty.send("IPL CMS")
     tty.expect(READY)
     tty.send("#CP SET EMSG ON")  # message ids too
-    _edit(tty, "bad assemble", ["BAD      CSECT", "         L     1,NOWHERE", "         MVC",
+    edit_new(tty, "bad assemble", ["BAD      CSECT", "         L     1,NOWHERE", "         MVC",
                                 "         DC    Q'?'", "         END"])  # fmt: skip
     tty.send("assemble bad (noprint")
     tty.expect("UNDEFINED SYMBOL NOWHERE")

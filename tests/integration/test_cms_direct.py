@@ -17,6 +17,7 @@ import pytest
 from directory.passwords import hash_password
 from tests.integration.conftest import VMServer
 from tests.integration.telnet import TTY
+from tests.integration.test_cms_update import edit_new
 
 READY = r"Ready; T=\d+\.\d\d/\d+\.\d\d \d\d:\d\d:\d\d"
 
@@ -65,20 +66,6 @@ def direct_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer
     server.stop()
 
 
-def edit_file(tty: TTY, fileid: str, lines: list[str]) -> None:
-    tty.send(f"edit {fileid}")
-    tty.expect("NEW FILE:")
-    tty.expect("EDIT:")
-    tty.send("")
-    tty.expect("INPUT:")
-    for line in lines:
-        tty.send(line)
-    tty.send("")
-    tty.expect("EDIT:")
-    tty.send("file")
-    tty.expect(READY)
-
-
 def logoff(tty: TTY) -> None:
     tty.send("#CP LOGOFF")
     tty.expect(pexpect.EOF)
@@ -89,8 +76,8 @@ def test_maint_updates_the_directory_with_direct(direct_server: VMServer) -> Non
     tty.logon("MAINT", "MAINTPW")
     tty.expect(r"CMS VERSION 6\.0")
     tty.expect(READY)
-    edit_file(tty, "bad direct", BAD_DIRECT)
-    edit_file(tty, "user direct", NEW_DIRECT)
+    edit_new(tty, "bad direct", BAD_DIRECT)
+    edit_new(tty, "user direct", NEW_DIRECT)
     for command in ("direct bad (edit)", "direct bad direct a"):
         tty.send(command)
         tty.expect("ERROR LINE 13: ")

@@ -31,6 +31,7 @@ def update_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VMServer
 
 
 def edit_new(tty: TTY, fileid: str, lines: list[str]) -> None:
+    """EDIT a new file, type ``lines`` in input mode and FILE it (also used by other tests)."""
     tty.send(f"edit {fileid}")
     tty.expect("NEW FILE:")
     tty.expect("EDIT:")
