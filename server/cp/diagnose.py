@@ -211,11 +211,6 @@ class DiagnoseService:
         if work is not None:
             await work()
 
-    def no_device(self, machine: Machine, rx: int, ry: int) -> bool:
-        """No such virtual device (the channel and devices come with their own issue)."""
-        self.set_cc(machine, 3)
-        return True
-
     def _run_chain(self, machine: Machine, address: int, chain: int) -> bytes | None:
         """Run a channel program synchronously; the ending CSW, or None if none came."""
         result = self.vm.channel.run_program(address, chain & 0xFFFFFF, key=0)
