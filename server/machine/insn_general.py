@@ -123,16 +123,6 @@ else:
 """
 
 
-STH_TEMPLATE = """a = {ea2}
-if a <= lim2{S:a,1} and not lines[a >> 8] and not lines[a + 1 >> 8]:
-    keys[a >> 11] |= 6; keys[a + 1 >> 11] |= 6
-    P16(mem, a, r[{r1}] & 0xFFFF)
-else:
-    {call}
-    @exit
-"""
-
-
 # -- loads and stores -------------------------------------------------------------
 
 @instruction(0x18, "LR", Format.RR, template="r[{r1}] = r[{r2}]")
@@ -169,7 +159,7 @@ def store(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     cpu.store4((r[x2] + r[b2] + d2) & 0xFFFFFF, r[r1])
 
 
-@instruction(0x40, "STH", Format.RX, template=STH_TEMPLATE)
+@instruction(0x40, "STH", Format.RX, template=t.store_half("r[{r1}] & 0xFFFF"))
 def store_halfword(cpu: CPU, r1: int, x2: int, b2: int, d2: int) -> None:
     "40 STH - Store Halfword [RX]"
     r = cpu.r

@@ -107,26 +107,29 @@ cpu.cc = 1 if s else 0
 """
 
 
-def store_long(value: str) -> str:
+def _store(limit: str, last: int, pack: str, value: str) -> str:
+    """Store ``value`` (``last + 1`` bytes, by ``pack``) at the second-operand address
+    when it holds no cached code and the store cannot fail; else the interpreter."""
     return f"""a = {{ea2}}
-if a <= lim8{{S:a,7}} and not lines[a >> 8] and not lines[a + 7 >> 8]:
-    keys[a >> 11] |= 6; keys[a + 7 >> 11] |= 6
-    P64(mem, a, {value})
+if a <= {limit}{{S:a,{last}}} and not lines[a >> 8] and not lines[a + {last} >> 8]:
+    keys[a >> 11] |= 6; keys[a + {last} >> 11] |= 6
+    {pack}(mem, a, {value})
 else:
     {{call}}
     @exit
 """
+
+
+def store_long(value: str) -> str:
+    return _store("lim8", 7, "P64", value)
 
 
 def store_word(value: str) -> str:
-    return f"""a = {{ea2}}
-if a <= lim4{{S:a,3}} and not lines[a >> 8] and not lines[a + 3 >> 8]:
-    keys[a >> 11] |= 6; keys[a + 3 >> 11] |= 6
-    P32(mem, a, {value})
-else:
-    {{call}}
-    @exit
-"""
+    return _store("lim4", 3, "P32", value)
+
+
+def store_half(value: str) -> str:
+    return _store("lim2", 1, "P16", value)
 
 
 CALL = "@call"
