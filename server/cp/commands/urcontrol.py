@@ -25,7 +25,7 @@ from __future__ import annotations
 from server.cp.commands.realquery import all_real_query, offline_status, other_real_query
 from server.cp.context import CommandContext
 from server.cp.messages import CPError, invalid_operand, not_available, operand_missing
-from server.cp.realur import DeviceState, RealDevice, RealUnitRecord
+from server.cp.realur import DeviceState, RealDevice, RealUnitRecord, raddr_of
 from server.cp.registry import command
 from spool.model import CLASSES, Queue
 
@@ -248,8 +248,8 @@ def real_query(ctx: CommandContext, operand: str) -> list[str] | None:
     elif word == "READERS":
         chosen = []
     else:
-        hexadecimal = 1 <= len(word) <= 4 and all(c in "0123456789ABCDEF" for c in word)
-        chosen = table.select(word) if hexadecimal else []
+        address = raddr_of(word)  # an address only: QUERY PRT/PRINTER are spool queries
+        chosen = [table.devices[address]] if address in table.devices else []
         if not chosen and not is_hopper(ctx, word):
             return None
     lines = [line for device in sorted(chosen, key=lambda d: d.settings.raddr)
