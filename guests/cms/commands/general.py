@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 
 SWITCHES = ("IMPEX", "IMPCP", "ABBREV", "PROTECT", "REDTYPE", "RELPAGE", "AUTOREAD")
 LIBRARIES = ("MACLIB", "TXTLIB", "DOSLIB")
-# SET functions whose value is only kept and shown (no effect yet), with defaults.
+# SET functions whose value is only kept and shown, with defaults.  RELPAGE and LDRTBLS
+# need nothing done (guest storage is never paged; the loader's tables have no fixed
+# size); the others, and NONSHARE, have no effect in this CMS and SET says so.
+INERT = frozenset({"REDTYPE", "AUTOREAD", "BLIP", "UPSI", "ABEND", "INPUT", "OUTPUT", "DOS",
+                   "DOSPART", "NONSHARE"})  # fmt: skip
 VALUES = {"BLIP": "OFF", "LDRTBLS": "2", "UPSI": "OFF", "ABEND": "NONE", "INPUT": "NONE",
           "OUTPUT": "NONE", "DOS": "OFF", "DOSPART": "OFF"}  # fmt: skip
 UNKNOWN_CP_COMMAND = 1
@@ -178,6 +182,8 @@ async def set_command(cms: Cms, call: Call) -> int:
             raise invalid_parameter(value[1] if value else function)
     else:
         return await _pass_to_cp(cms, "SET", call)
+    if function in INERT:
+        cms.console.error("SET", 0, "W", f"SET {function} IS KEPT BUT HAS NO EFFECT IN THIS CMS")
     return 0
 
 

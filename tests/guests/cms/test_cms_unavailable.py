@@ -23,3 +23,13 @@ async def test_conwait_and_finis_return_zero() -> None:
     output = await session(standard_disks(), "conwait", "finis * * a")
     assert after(output, "conwait") == ["Ready; T=0.01/0.01 01:02:03"]
     assert after(output, "finis * * a") == ["Ready; T=0.01/0.01 01:02:03"]
+
+
+async def test_set_functions_without_effect_say_so() -> None:
+    output = await session(standard_disks(), "set blip on", "set relpage off", "query blip")
+    assert after(output, "set blip on") == [
+        "DMSSET000W SET BLIP IS KEPT BUT HAS NO EFFECT IN THIS CMS",
+        "Ready; T=0.01/0.01 01:02:03",
+    ]
+    assert after(output, "set relpage off") == ["Ready; T=0.01/0.01 01:02:03"]  # nothing to do
+    assert after(output, "query blip")[0] == "BLIP = ON"
