@@ -90,6 +90,9 @@ def _access_options(options: list[str]) -> set[str]:
 async def access(cms: Cms, call: Call) -> int:
     operands = call.operands
     options = _access_options(call.options)
+    for inert in sorted(options & {"NODISK", "NOPROF"}):  # NOPROF matters only before
+        # PROFILE EXEC runs, and this CMS runs it at IPL; NODISK is for CMS/DOS
+        cms.console.error("ACC", 0, "W", f"OPTION {inert} HAS NO EFFECT IN THIS CMS")
     if len(operands) == 1:
         raise CommandError(48, "INVALID MODE ''")
     vaddr = parse_vaddr(operands[0]) if operands else 0x191

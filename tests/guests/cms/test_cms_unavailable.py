@@ -33,3 +33,10 @@ async def test_set_functions_without_effect_say_so() -> None:
     ]
     assert after(output, "set relpage off") == ["Ready; T=0.01/0.01 01:02:03"]  # nothing to do
     assert after(output, "query blip")[0] == "BLIP = ON"
+
+
+async def test_access_options_without_effect_say_so() -> None:
+    output = await session(standard_disks(), "access 191 a (noprof")
+    assert after(output, "access 191 a (noprof")[0] == (
+        "DMSACC000W OPTION NOPROF HAS NO EFFECT IN THIS CMS"
+    )
